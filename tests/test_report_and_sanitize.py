@@ -1,0 +1,62 @@
+"""Measured figures are printed as ~value unit, and the nbval rules blank exactly those."""
+import re
+
+import pytest
+
+from conftest import ROOT
+from whygo.report import Table, measured, ratio, seconds, size
+
+
+def sanitize_rules():
+    """Parse tests/nbval_sanitize.cfg the way nbval does (section, regex:, replace:)."""
+    rules, regex = [], None
+    for line in (ROOT / "tests" / "nbval_sanitize.cfg").read_text().splitlines():
+        if line.startswith("regex:"):
+            regex = line[len("regex:"):].strip()
+        elif line.startswith("replace:"):
+            rules.append((regex, line[len("replace:"):].strip()))
+    return rules
+
+
+def sanitize(text):
+    for regex, replace in sanitize_rules():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+@pytest.mark.parametrize("value, expected", [
+    (measured(12.345, "ms"), "~12.3 ms"), (measured(1234.5, "ns/op"), "~1,234 ns/op"),
+    (seconds(4.56e-3), "~4.56 ms"), (seconds(850e-9), "~850 ns"), (seconds(2.0), "~2.00 s"),
+    (size(3 * 1024 * 1024), "~3.00 MiB"), (ratio(0.123), "~0.123 x"), (measured(0), "~0"),
+])
+def test_measured_figures_are_marked_with_a_tilde(value, expected):
+    assert value == expected
+
+
+@pytest.mark.parametrize("text", [
+    "took ~12.3 ms", "~1,234 ns/op", "~4.2 MiB", "~0.123 x", "~850 µs", "~3.1e-05 s"])
+def test_sanitize_blanks_measured_figures(text):
+    assert "MEASURED" in sanitize(text) and not re.search(r"\d", sanitize(text))
+
+
+@pytest.mark.parametrize("text", [
+    "verdict: wrong", "allocs/op: 0", "128 + 1 = 129 goroutines moved", "line 4: can inline add",
+    "holds roughly (3 of 4 runs)", "exit status 3"])
+def test_sanitize_keeps_verdicts_counts_and_compiler_messages(text):
+    assert sanitize(text) == text
+
+
+def test_sanitize_blanks_addresses_paths_and_frame_payloads():
+    text = ("panic at 0xc000012345 in /tmp/whygo-abc/cell.go "
+            '<img src="data:image/png;base64,iVBORw0KGgo="/> id="whygo-0123456789ab" '
+            "/root/.cache/whygo/bin/ab12 /work/main/gocode/cmd/x")
+    out = sanitize(text)
+    for gone in ("c000012345", "whygo-abc", "iVBOR", "0123456789ab", "ab12", "/work/main"):
+        assert gone not in out
+    assert "REPO/gocode/cmd/x" in out
+
+
+def test_table_shows_as_text_and_html():
+    t = Table(["figure", "article", "this machine"], [["goroutine create", "~50 ns", seconds(2.5e-7)]])
+    assert "goroutine create  ~50 ns   ~250 ns" in repr(t)
+    assert "<td>~250 ns</td>" in t._repr_html_()

@@ -1,0 +1,75 @@
+"""How notebooks print what they measured, so that outputs stay reproducible.
+
+A figure measured on this machine (a time, a rate, a size, a ratio) is printed
+as ``~<value> <unit>``, for example ``~12.3 ms``. The leading ``~`` says
+"measured here, varies from run to run" to the reader, and it is the marker
+tests/nbval_sanitize.cfg uses to blank exactly these values and nothing else.
+Counts and verdicts that must reproduce are printed plainly.
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+_TIME_UNITS = [(1e-9, "ns"), (1e-6, "µs"), (1e-3, "ms"), (1.0, "s")]
+_SIZE_UNITS = [(1, "B"), (1024, "KiB"), (1024**2, "MiB"), (1024**3, "GiB")]
+
+
+def measured(value: float, unit: str = "", digits: int = 3) -> str:
+    """``~<value> <unit>`` with ``digits`` significant digits: the form sanitised by nbval."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "~n/a"
+    if value == 0:
+        text = "0"
+    else:
+        magnitude = math.floor(math.log10(abs(value)))
+        decimals = max(0, digits - 1 - magnitude)
+        text = f"{value:,.{decimals}f}"
+    return f"~{text} {unit}".rstrip()
+
+
+def seconds(value: float) -> str:
+    """A duration in the unit that reads best: ~850 ns, ~12.3 µs, ~4.56 ms, ~1.2 s."""
+    for scale, unit in reversed(_TIME_UNITS):
+        if abs(value) >= scale:
+            return measured(value / scale, unit)
+    return measured(value / 1e-9, "ns")
+
+
+def size(nbytes: float) -> str:
+    """A size in B, KiB, MiB or GiB."""
+    for scale, unit in reversed(_SIZE_UNITS):
+        if abs(nbytes) >= scale:
+            return measured(nbytes / scale, unit)
+    return measured(nbytes, "B")
+
+
+def ratio(value: float) -> str:
+    return measured(value, "x")
+
+
+@dataclass
+class Table:
+    """A small table that shows as HTML in Jupyter and the book, and as aligned text elsewhere."""
+    columns: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    caption: str = ""
+
+    def _cells(self) -> list[list[str]]:
+        return [[str(c) for c in row] for row in self.rows]
+
+    def __repr__(self) -> str:
+        cells = [list(map(str, self.columns))] + self._cells()
+        widths = [max(len(r[i]) for r in cells) for i in range(len(self.columns))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return (self.caption + "\n" if self.caption else "") + "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                       for row in self._cells())
+        cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
