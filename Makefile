@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 PORT   ?= 8888
 
-.PHONY: setup lab test test-fast bench book doctor clean
+.PHONY: setup lab test test-fast bench book doctor browser clean
 
 setup: $(STAMP)
 
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 lab: setup
 	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-course-map.ipynb
 
-test: setup
+test: setup browser
 	@$(BIN)/whygo doctor --quiet
 	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
 	$(BIN)/python -m pytest tests
@@ -36,6 +36,15 @@ test-fast: setup
 
 bench: setup
 	$(BIN)/whygo bench
+
+# The browser tests drive Debian's Chromium (test tools cannot download browsers here).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "NOTE: $(CHROMIUM) not found and not root: browser tests will be skipped (apt-get install chromium)"; fi; }
 
 doctor: setup
 	$(BIN)/whygo doctor
