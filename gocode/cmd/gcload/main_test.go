@@ -16,9 +16,9 @@ func TestPrintsJSONWithCyclesAndANonEmptyPauseHistogram(t *testing.T) {
 	var r struct {
 		GCCycles uint64 `json:"gc_cycles"`
 		Pauses   struct {
-			Metric  string      `json:"metric"`
+			Metric  string       `json:"metric"`
 			Buckets [][]*float64 `json:"buckets"`
-			Total   uint64      `json:"total"`
+			Total   uint64       `json:"total"`
 		} `json:"pauses"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {

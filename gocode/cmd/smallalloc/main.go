@@ -27,8 +27,8 @@ import (
 
 // Result is what MemStats says about one batch of n objects of one size.
 type Result struct {
-	Kind           string  `json:"kind"` // "noscan" or "scan"
-	Size           int     `json:"size"` // size asked for on the command line
+	Kind           string  `json:"kind"`            // "noscan" or "scan"
+	Size           int     `json:"size"`            // size asked for on the command line
 	RequestedBytes int     `json:"requested_bytes"` // bytes really requested per object (scan: whole pointers)
 	N              int     `json:"n"`
 	Mallocs        uint64  `json:"mallocs"`          // MemStats.Mallocs delta (tiny allocs included)
