@@ -113,6 +113,6 @@ def run_doctor(*, quiet: bool = False) -> int:
         if not c.ok and c.fix:
             print(f"    {'':<{width}}  fix: {c.fix}")
     failed = [c for c in checks if not c.ok]
-    if not quiet or failed:
-        print(f"{len(checks) - len(failed)} of {len(checks)} checks passed")
+    print(f"{len(checks) - len(failed)} of {len(checks)} checks passed"
+          + ("" if failed else ": ready for the course"))
     return 1 if failed else 0
