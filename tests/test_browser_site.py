@@ -1,0 +1,142 @@
+"""The built book in a real browser (headless Debian Chromium via Playwright).
+
+For the demo course (always) and the real course (once its notebooks exist):
+open the index, follow the table of contents to the scheduler chapter, press
+Play on the static player and watch ``data-frame`` advance; open the GC
+chapter and find the graph (an ``<svg>`` with nodes) inside the player; no
+JavaScript errors on the way. Pages are served over http from 127.0.0.1.
+
+Console messages left out, and why (ConsoleLog.ignored, printed with -s):
+only failed loads of resources on other hosts, since the tests run offline
+and no page needs them to show the animations.
+Screenshots land in test-artifacts/.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser_helpers import ConsoleLog, built_book, chromium_context, demo_book, screenshot, serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TIMEOUT_MS = 15_000
+
+
+def chapter_by(manifest, entry_id: str, title_word: str):
+    """The manifest entry with this id, else the first whose title has the word, else None."""
+    for e in manifest.entries:
+        if e.id == entry_id:
+            return e
+    for e in manifest.entries:
+        if title_word in e.title.lower():
+            return e
+    return None
+
+
+def open_from_toc(page, title: str) -> None:
+    """Click the table-of-contents link with this title, as a reader would."""
+    link = page.locator("nav.bd-docs-nav a.reference.internal", has_text=title).first
+    link.click()
+    page.wait_for_load_state("load")
+    assert title in page.title(), f"the TOC link {title!r} led to {page.url} ({page.title()!r})"
+
+
+def press_play_and_see_frames_advance(page) -> None:
+    player = page.locator(".whygo-player").first
+    player.scroll_into_view_if_needed()
+    assert player.get_attribute("data-frame") == "0", \
+        "the static player's script did not run: the root has no data-frame='0'"
+    player.locator(".whygo-play").click()
+    page.wait_for_function(
+        "el => el.getAttribute('data-frame') !== '0'", arg=player.element_handle(), timeout=TIMEOUT_MS)
+    player.locator(".whygo-play").click()           # pause
+    before = int(player.get_attribute("data-frame"))
+    player.locator(".whygo-next").click()
+    after = int(player.get_attribute("data-frame"))
+    n = int(player.locator(".whygo-slider").get_attribute("max")) + 1
+    assert after == (before + 1) % n, f"step forward went from frame {before} to {after}"
+
+
+def graph_nodes_in_player(page) -> int:
+    """Number of Graphviz-style nodes (<g class="node">) in the first SVG player."""
+    player = page.locator(".whygo-player:has(.whygo-frame svg)").first
+    player.scroll_into_view_if_needed()
+    return player.locator(".whygo-frame svg g.node").count()
+
+
+def pages_with_player(html, manifest, *, svg: bool = False):
+    """Manifest entries whose built page holds a player (with SVG frames when svg=True)."""
+    from pathlib import Path
+    found = []
+    for e in manifest.entries:
+        page = html / Path(e.notebook).with_suffix(".html")
+        text = page.read_text(encoding="utf-8") if page.is_file() else ""
+        if 'class="whygo-player"' in text and (not svg or "<svg" in text.split('class="whygo-data"')[-1]):
+            found.append(e)
+    return found
+
+
+def test_demo_book_player_plays_and_gc_graph_shows_without_js_errors(tmp_path):
+    html, manifest = demo_book()
+    with serve(html) as base, chromium_context(tmp_path) as context:
+        page = context.new_page()
+        log = ConsoleLog(local_prefixes=(base,))
+        log.attach(page)
+        page.goto(base, wait_until="load")           # index.html redirects to the course map
+        page.wait_for_selector("nav.bd-docs-nav", timeout=TIMEOUT_MS)
+        assert "Course map" in page.title()
+        open_from_toc(page, manifest.get("sched").title)
+        press_play_and_see_frames_advance(page)
+        assert page.locator(".whygo-player .whygo-frame img").count() >= 1, "no PNG frame shown"
+        assert page.locator(".jupyter-widgets, .widget-view").count() == 0, \
+            "a widget view (needs a kernel) was rendered instead of the static player"
+        screenshot(page, "book-demo-scheduler")
+        open_from_toc(page, manifest.get("gc").title)
+        assert graph_nodes_in_player(page) == 4
+        press_play_and_see_frames_advance(page)
+        screenshot(page, "book-demo-gc")
+        # search: the theme's search page finds the GC chapter
+        page.goto(base + "search.html?q=collector", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li a", timeout=TIMEOUT_MS)
+        hits = page.locator("#search-results ul.search li a").all_inner_texts()
+        assert any("garbage collector" in h.lower() for h in hits), hits
+        screenshot(page, "book-demo-search")
+    print("ignored console messages:", log.ignored)
+    assert log.errors == []
+
+
+def _real_chapter(manifest, html, entry_id: str, word: str, *, svg: bool):
+    """(entry, note): the chapter by id/title, else the first page with a (SVG) player."""
+    chapter = chapter_by(manifest, entry_id, word)
+    if chapter is not None:
+        return chapter, ""
+    fallback = pages_with_player(html, manifest, svg=svg)
+    if not fallback:
+        pytest.skip(f"book.toml has no {entry_id!r} chapter yet and no built page has a "
+                    f"{'SVG ' if svg else ''}player to check instead")
+    return fallback[0], (f"book.toml has no {entry_id!r} chapter (title with {word!r}) yet: "
+                         f"checked the first page with a player, {fallback[0].notebook}, instead")
+
+
+@pytest.mark.parametrize("entry_id, word, svg", [("sched", "scheduler", False), ("gc", "garbage", True)])
+def test_real_book_chapter_animation_in_browser(tmp_path, entry_id, word, svg):
+    html, manifest = built_book()
+    chapter, note = _real_chapter(manifest, html, entry_id, word, svg=svg)
+    with serve(html) as base, chromium_context(tmp_path) as context:
+        page = context.new_page()
+        log = ConsoleLog(local_prefixes=(base,))
+        log.attach(page)
+        page.goto(base, wait_until="load")
+        page.wait_for_selector("nav.bd-docs-nav", timeout=TIMEOUT_MS)
+        assert re.search(re.escape(manifest.title), page.content())
+        open_from_toc(page, chapter.title)
+        press_play_and_see_frames_advance(page)
+        if svg:
+            assert graph_nodes_in_player(page) > 0, f"no <svg> with nodes in a player on {page.url}"
+        screenshot(page, f"book-{entry_id}")
+    print("ignored console messages:", log.ignored)
+    assert log.errors == []
+    if note:
+        pytest.skip(note)

@@ -1,0 +1,191 @@
+"""whygo/site.py: _toc.yml and _config.yml from the manifest, and the built book itself.
+
+The fast tests check the generated configuration rule by rule; the slow ones
+build the demo course (tests/fixtures/site_demo) and the real course and look
+at the HTML: search, the .ipynb download, launch buttons, the static player
+instead of the widget, no script from a CDN, every internal link resolving.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_helpers import built_book, demo_book
+from whygo.book import parse_manifest
+from whygo.linkcheck import check_site
+from whygo.site import (MIME_PRIORITY_OVERRIDES, SiteError, book_config, book_toc, prepare_source,
+                        root_entry)
+
+COURSE = """
+[course]
+title = "T"
+authors = ["A", "B"]
+description = "D"
+{launch}
+[[chapters]]
+id = "intro"
+title = "Intro"
+notebook = "notebooks/01-intro.ipynb"
+[[chapters]]
+id = "course-map"
+title = "Course map"
+notebook = "notebooks/00-course-map.ipynb"
+[[labs]]
+id = "lab1"
+title = "Lab 1"
+notebook = "labs/lab-01.ipynb"
+[[appendix]]
+id = "glossary"
+title = "Glossary"
+notebook = "notebooks/99-glossary.ipynb"
+"""
+WITH_REPO = """[launch]
+repository = "https://github.com/example/whygo"
+branch = "trunk"
+binderhub_url = "https://mybinder.org"
+jupyterhub_url = "https://hub.example.org"
+notebook_interface = "jupyterlab"
+"""
+NO_REPO = """[launch]
+binderhub_url = "https://mybinder.org"
+"""
+
+
+def manifest(launch: str = NO_REPO):
+    return parse_manifest(COURSE.format(launch=launch))
+
+
+# ----- _toc.yml ---------------------------------------------------------------------------
+def test_toc_has_course_map_as_root_then_chapters_labs_appendix_parts():
+    toc = book_toc(manifest())
+    assert toc["format"] == "jb-book"
+    assert toc["root"] == "notebooks/00-course-map"
+    assert [(p["caption"], [c["file"] for c in p["chapters"]]) for p in toc["parts"]] == [
+        ("Chapters", ["notebooks/01-intro"]), ("Labs", ["labs/lab-01"]),
+        ("Appendix", ["notebooks/99-glossary"])]
+
+
+def test_toc_root_is_first_chapter_without_a_course_map_and_empty_parts_are_left_out():
+    m = parse_manifest(COURSE.format(launch="").split("[[labs]]")[0].replace('"course-map"', '"map2"'))
+    assert root_entry(m).id == "intro"
+    toc = book_toc(m)
+    assert toc["root"] == "notebooks/01-intro"
+    assert [p["caption"] for p in toc["parts"]] == ["Chapters"]
+
+
+def test_toc_of_an_empty_course_is_a_site_error():
+    m = parse_manifest(COURSE.format(launch="").split("[[chapters]]")[0])
+    with pytest.raises(SiteError, match="no chapters"):
+        book_toc(m)
+
+
+# ----- _config.yml ------------------------------------------------------------------------
+def test_config_uses_stored_outputs_unless_forced():
+    assert book_config(manifest())["execute"]["execute_notebooks"] == "off"
+    assert book_config(manifest(), force_execute=True)["execute"]["execute_notebooks"] == "force"
+
+
+def test_config_builds_only_toc_files_with_title_and_authors():
+    config = book_config(manifest())
+    assert config["only_build_toc_files"] is True
+    assert (config["title"], config["author"]) == ("T", "A, B")
+
+
+def test_config_omits_launch_buttons_without_repository():
+    config = book_config(manifest(NO_REPO))
+    assert "repository" not in config
+    assert config["launch_buttons"]["binderhub_url"] == ""
+    assert config["launch_buttons"]["jupyterhub_url"] == ""
+    assert config["html"]["use_repository_button"] is False
+
+
+def test_config_has_launch_buttons_with_repository():
+    config = book_config(manifest(WITH_REPO))
+    assert config["repository"] == {"url": "https://github.com/example/whygo", "path_to_book": "",
+                                    "branch": "trunk"}
+    assert config["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert config["launch_buttons"]["jupyterhub_url"] == "https://hub.example.org"
+    assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
+    assert config["launch_buttons"]["thebe"] is False
+
+
+def test_mime_priority_prefers_static_html_over_widget_view():
+    from myst_nb.core.render import get_mime_priority
+    overrides = book_config(manifest())["sphinx"]["config"]["nb_mime_priority_overrides"]
+    assert overrides == [list(o) for o in MIME_PRIORITY_OVERRIDES]
+    order = get_mime_priority("html", [tuple(o) for o in overrides])
+    assert "application/vnd.jupyter.widget-view+json" not in order
+    later = ("application/javascript", "image/svg+xml", "image/png", "text/markdown", "text/plain")
+    assert all(order.index("text/html") < order.index(t) for t in later), order
+
+
+def test_config_loads_no_javascript_from_cdns():
+    sphinx = book_config(manifest())["sphinx"]["config"]
+    assert sphinx["nb_ipywidgets_js"] == {}
+    assert "sphinx_thebe" not in sphinx["extensions"]
+    assert "myst_nb" in sphinx["extensions"] and "sphinx_book_theme" in sphinx["extensions"]
+
+
+def test_missing_notebook_is_a_site_error_naming_it(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks/00-course-map.ipynb").write_text("{}")
+    with pytest.raises(SiteError, match=r"notebooks/01-intro\.ipynb.*labs/lab-01\.ipynb"):
+        prepare_source(manifest(), root=tmp_path, source_dir=tmp_path / "src")
+
+
+def test_prepare_source_links_folders_and_writes_both_files(tmp_path):
+    m = manifest(WITH_REPO)
+    for e in m.entries:
+        (tmp_path / e.notebook).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / e.notebook).write_text("{}")
+    src = prepare_source(m, root=tmp_path, source_dir=tmp_path / "src")
+    assert (src / "notebooks").is_symlink() and (src / "notebooks").resolve() == tmp_path / "notebooks"
+    assert (src / "labs/lab-01.ipynb").is_file()
+    assert "root: notebooks/00-course-map" in (src / "_toc.yml").read_text()
+    assert "execute_notebooks: 'off'" in (src / "_config.yml").read_text()
+    prepare_source(m, root=tmp_path, source_dir=src, force_execute=True)   # re-run: same links
+    assert "execute_notebooks: force" in (src / "_config.yml").read_text()
+
+
+# ----- the built books --------------------------------------------------------------------
+def page_of(html: Path, notebook: str) -> Path:
+    return html / Path(notebook).with_suffix(".html")
+
+
+def external_scripts(text: str) -> list[str]:
+    return re.findall(r'<script[^>]*\ssrc="((?:https?:)?//[^"]+)"', text)
+
+
+@pytest.mark.slow
+def test_demo_book_has_search_downloads_launch_buttons_and_static_players():
+    html, m = demo_book()
+    assert 'url=notebooks/00-course-map.html' in (html / "index.html").read_text()
+    assert (html / "search.html").is_file() and "collector" in (html / "searchindex.js").read_text()
+    for e in m.entries:
+        text = page_of(html, e.notebook).read_text(encoding="utf-8")
+        name = Path(e.notebook).name
+        assert re.search(rf'href="(\.\./)+_sources/{re.escape(e.notebook)}"', text), f"no download of {name}"
+        assert (html / "_sources" / e.notebook).is_file()
+        assert f"https://mybinder.org/v2/gh/example/whygo-demo/main?urlpath=lab/tree/{e.notebook}" in text
+        assert "hub.example.org/hub/user-redirect/git-pull" in text
+        assert external_scripts(text) == [], f"{name} loads scripts from the network"
+        assert "widget-view+json" not in text and "THEBE_JS_URL" not in text
+    assert page_of(html, m.get("sched").notebook).read_text().count('class="whygo-player"') == 1
+    assert check_site(html) == []
+
+
+@pytest.mark.slow
+def test_real_book_builds_with_every_page_and_no_broken_link():
+    html, m = built_book()
+    for e in m.entries:
+        page = page_of(html, e.notebook)
+        assert page.is_file(), f"{e.notebook} has no page in the book"
+        text = page.read_text(encoding="utf-8")
+        assert external_scripts(text) == [], f"{page.name} loads scripts from the network"
+        assert "widget-view+json" not in text, f"{page.name} shows a widget view that needs a kernel"
+        assert ("mybinder.org/v2/" in text) == bool(m.launch.get("repository")
+                                                    and m.launch.get("binderhub_url"))
+    assert (html / "search.html").is_file() and (html / "searchindex.js").is_file()
+    assert [str(b) for b in check_site(html)] == []

@@ -1,0 +1,277 @@
+"""The rendered book: an offline Jupyter Book 1.x site generated from book.toml.
+
+book.toml is the single list of the course, so nothing here is written by
+hand: ``book_config()`` and ``book_toc()`` turn the manifest into Jupyter
+Book's ``_config.yml`` and ``_toc.yml``, ``prepare_source()`` writes them into
+``build/book-src/`` next to symlinks to the notebook folders (the symlinks keep
+the repository's layout, so launch buttons point at the right file and a
+forced re-execution runs each notebook in its real folder), and ``build()``
+runs ``jupyter-book build`` into ``build/book/_build/html``.
+
+Choices that keep the site honest and offline:
+
+* notebooks are NOT executed (``execute_notebooks: off``): the stored outputs
+  are the ones nbval checks against a fresh run. ``build(force_execute=True)``
+  re-executes them when asked.
+* ``text/html`` beats the ipywidgets view (``nb_mime_priority_overrides``), so
+  every animation shows as the static player of whygo/anim.py, never as a
+  dead widget; and MyST-NB's require.js/embed-amd.js from CDNs is switched off
+  (``nb_ipywidgets_js = {}``), as are thebe and MathJax-by-CDN where unused.
+* launch buttons (Binder/JupyterHub) appear only when ``[launch].repository``
+  is set; without a repository they would link nowhere.
+
+``main(argv)`` is the command line (``whygo book build`` calls it).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from whygo.book import ROOT, Manifest, ManifestError, load_manifest
+
+BUILD = ROOT / "build"
+SOURCE_DIR = BUILD / "book-src"     # generated _config.yml, _toc.yml and symlinks
+OUTPUT_DIR = BUILD / "book"         # jupyter-book --path-output; html in _build/html
+FAVICON_NAME = "favicon.svg"
+# A blue "Go" tile: the favicon the generated source carries.
+FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+               '<rect width="32" height="32" rx="6" fill="#00add8"/>'
+               '<text x="16" y="22" font-family="sans-serif" font-size="15" font-weight="bold" '
+               'text-anchor="middle" fill="#fff">Go</text></svg>\n')
+BUILD_TIMEOUT_S = 900               # a hung build fails loudly instead of hanging CI
+
+# The ipywidgets view needs a live kernel; the static player in text/html does not.
+# Lower number = preferred (MyST-NB); None drops the type from html pages.
+MIME_PRIORITY_OVERRIDES = [
+    ("html", "application/vnd.jupyter.widget-view+json", None),
+    ("html", "text/html", 10),
+    ("dirhtml", "application/vnd.jupyter.widget-view+json", None),
+    ("dirhtml", "text/html", 10),
+]
+
+
+class SiteError(RuntimeError):
+    """The book cannot be built; the message names the file or step and what to do."""
+
+
+def _docname(notebook: str) -> str:
+    """book.toml path -> toc entry: relative, forward slashes, no suffix."""
+    return Path(notebook).with_suffix("").as_posix()
+
+
+def root_entry(manifest: Manifest):
+    """The page the book opens on: the course map (id 'course-map'), else the first chapter."""
+    if not manifest.entries:
+        raise SiteError("book.toml lists no chapters: add at least one [[chapters]] entry")
+    for e in manifest.entries:
+        if e.id == "course-map":
+            return e
+    return manifest.entries[0]
+
+
+def book_toc(manifest: Manifest) -> dict:
+    """_toc.yml (format jb-book): the course map as root, then Chapters, Labs, Appendix parts."""
+    root = root_entry(manifest)
+    parts = []
+    for caption, entries in (("Chapters", manifest.chapters), ("Labs", manifest.labs),
+                             ("Appendix", manifest.appendix)):
+        files = [{"file": _docname(e.notebook)} for e in entries if e is not root]
+        if files:
+            parts.append({"caption": caption, "chapters": files})
+    toc: dict = {"format": "jb-book", "root": _docname(root.notebook)}
+    if parts:
+        toc["parts"] = parts
+    return toc
+
+
+def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
+    """_config.yml for Jupyter Book 1.x, from the manifest."""
+    launch = manifest.launch
+    repository = launch.get("repository", "")
+    config: dict = {
+        "title": manifest.title,
+        "author": ", ".join(manifest.authors),
+        "copyright": "",
+        "logo": "",
+        "only_build_toc_files": True,
+        "exclude_patterns": ["_build", "**.ipynb_checkpoints", "**/__pycache__"],
+        "execute": {
+            # off: the stored outputs (kept current by nbval) are the book's outputs
+            "execute_notebooks": "force" if force_execute else "off",
+            "timeout": 600,
+            "allow_errors": False,
+            "run_in_temp": False,       # notebooks run in their own folder, like in JupyterLab
+            "stderr_output": "show",
+        },
+        "html": {
+            "favicon": FAVICON_NAME,    # without one the browser's /favicon.ico request 404s
+            "home_page_in_navbar": True,
+            "use_multitoc_numbering": True,
+            "use_repository_button": bool(repository),
+            "use_issues_button": False,
+            "use_edit_page_button": False,
+        },
+        "launch_buttons": {
+            "notebook_interface": launch.get("notebook_interface", "jupyterlab"),
+            # Without a repository a launch button would link nowhere: leave them out.
+            "binderhub_url": launch.get("binderhub_url", "") if repository else "",
+            "jupyterhub_url": launch.get("jupyterhub_url", "") if repository else "",
+            "colab_url": "",
+            "thebe": False,     # thebe loads its code from a CDN
+        },
+        "sphinx": {
+            "recursive_update": True,   # merge into jupyter-book's settings, do not replace them
+            "config": {
+                "extensions": sphinx_extensions(),
+                # pydata-sphinx-theme logs a console error when no mode is set; light
+                # suits the figures (read by its layout.html from html_context)
+                "html_context": {"default_mode": "light"},
+                "nb_mime_priority_overrides": [list(o) for o in MIME_PRIORITY_OVERRIDES],
+                "nb_ipywidgets_js": {},         # no require.js / embed-amd.js from CDNs
+                "html_show_sourcelink": True,   # _sources/*.ipynb: the download button's target
+                "html_copy_source": True,
+                "suppress_warnings": ["mystnb.unknown_mime_type"],
+            },
+        },
+    }
+    if repository:
+        config["repository"] = {"url": repository, "path_to_book": "",
+                                "branch": launch.get("branch", "main")}
+    return config
+
+
+def sphinx_extensions() -> list[str]:
+    """Jupyter Book's extensions without sphinx_thebe.
+
+    Thebe is off (it needs a CDN and a Binder), yet sphinx_thebe still writes its
+    ``const THEBE_JS_URL`` script into every page, twice in a Jupyter Book build:
+    a JavaScript error ("Identifier 'THEBE_JS_URL' has already been declared").
+    """
+    from jupyter_book.config import get_default_sphinx_config
+    return [e for e in get_default_sphinx_config()["extensions"] if e != "sphinx_thebe"]
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    """Rewrite only on change, so Sphinx's incremental build keeps its environment."""
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def _yaml(data: dict) -> str:
+    import yaml  # PyYAML comes with jupyter-book
+    return "# Generated from book.toml by whygo/site.py: edit book.toml, not this file.\n" + \
+        yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
+                   source_dir: Path = SOURCE_DIR, force_execute: bool = False) -> Path:
+    """Write _config.yml and _toc.yml and link the notebook folders into ``source_dir``.
+
+    ``root`` is where the manifest's notebook paths live (the repository, or a test's tmp).
+    """
+    manifest = manifest or load_manifest()
+    root = Path(root).resolve()
+    missing = [e.notebook for e in manifest.entries if not (root / e.notebook).is_file()]
+    if missing:
+        raise SiteError(f"book.toml lists notebooks that do not exist: {', '.join(missing)}; "
+                        "create them or remove their entries")
+    source_dir = Path(source_dir)
+    source_dir.mkdir(parents=True, exist_ok=True)
+    # Link each top-level folder that holds a listed notebook (notebooks/, labs/, ...), plus
+    # gocode/ so that a forced execution finds ../gocode as it does in JupyterLab.
+    folders = {Path(e.notebook).parts[0] for e in manifest.entries if len(Path(e.notebook).parts) > 1}
+    for name in sorted(folders | ({"gocode"} if (root / "gocode").is_dir() else set())):
+        link = source_dir / name
+        target = root / name
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            continue
+        if link.is_symlink() or link.is_file():
+            link.unlink()
+        elif link.is_dir():
+            shutil.rmtree(link)
+        link.symlink_to(target, target_is_directory=True)
+    for e in manifest.entries:  # notebooks at the top level of root are linked one by one
+        if len(Path(e.notebook).parts) == 1:
+            link = source_dir / e.notebook
+            if not link.is_symlink():
+                link.symlink_to(root / e.notebook)
+    _write_if_changed(source_dir / FAVICON_NAME, FAVICON_SVG)
+    _write_if_changed(source_dir / "_config.yml", _yaml(book_config(manifest, force_execute=force_execute)))
+    _write_if_changed(source_dir / "_toc.yml", _yaml(book_toc(manifest)))
+    return source_dir
+
+
+def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifest | None = None,
+          root: Path = ROOT, source_dir: Path = SOURCE_DIR, output_dir: Path = OUTPUT_DIR,
+          quiet: bool = True) -> Path:
+    """Build the book; return the folder holding index.html.
+
+    ``clean`` removes the previous build first (a full build, as the benchmark measures);
+    otherwise Sphinx rebuilds only what changed.
+    """
+    try:
+        manifest = manifest or load_manifest()
+    except ManifestError as exc:
+        raise SiteError(f"cannot build the book: {exc}") from exc
+    output_dir = Path(output_dir)
+    if clean:
+        shutil.rmtree(output_dir, ignore_errors=True)
+        shutil.rmtree(source_dir, ignore_errors=True)
+    src = prepare_source(manifest, root=root, source_dir=source_dir, force_execute=force_execute)
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+           "build", str(src), "--path-output", str(output_dir), "--builder", "html"]
+    if force_execute or clean:
+        cmd.append("--all")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", MPLBACKEND="Agg")
+    try:
+        proc = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True,
+                              timeout=BUILD_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise SiteError(f"jupyter-book build did not finish in {BUILD_TIMEOUT_S} s") from exc
+    html = output_dir / "_build" / "html"
+    if proc.returncode != 0 or not (html / "index.html").is_file():
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+        raise SiteError(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{tail}")
+    if not quiet:
+        print(proc.stdout, end="")
+    return html
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`whygo book build [--force-execute] [--clean]` and `whygo book check`."""
+    parser = argparse.ArgumentParser(prog="whygo book", description="build or check the course book")
+    sub = parser.add_subparsers(dest="action", required=True)
+    b = sub.add_parser("build", help="build the static site into build/book/_build/html")
+    b.add_argument("--force-execute", action="store_true",
+                   help="re-execute every notebook instead of using its stored outputs")
+    b.add_argument("--clean", action="store_true", help="remove the previous build first")
+    sub.add_parser("check", help="check the internal links of the built site")
+    args = parser.parse_args(argv)
+    if args.action == "build":
+        start = time.perf_counter()
+        try:
+            html = build(force_execute=args.force_execute, clean=args.clean)
+        except SiteError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"Built {html / 'index.html'} in {time.perf_counter() - start:.1f} s")
+        return 0
+    from whygo.linkcheck import check_site
+    html = OUTPUT_DIR / "_build" / "html"
+    if not (html / "index.html").is_file():
+        print(f"{html} has no index.html: run `whygo book build` first", file=sys.stderr)
+        return 1
+    broken = check_site(html)
+    for link in broken:
+        print(link)
+    print(f"{len(broken)} broken internal link(s) in {html}")
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
