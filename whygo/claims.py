@@ -1,0 +1,292 @@
+"""Every claim of the source article the course checks, kept in one place.
+
+The course was built from a Chinese article, "Go语言为什么高效". Each claim
+below quotes it exactly (``zh``, a substring of the article; a test checks
+that when the article is available), renders it in English, gives the verdict
+the runtime source supports, and names the chapter whose cell decides it.
+Chapters show a claim with ``show(claim_id)`` next to the evidence cell; the
+final chapter builds its table from ``CLAIMS``. Nothing is retyped elsewhere,
+so a chapter and the summary cannot disagree.
+
+Verdicts: holds, holds roughly, misleading, wrong, cannot be checked here.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+VERDICTS = ("holds", "holds roughly", "misleading", "wrong", "cannot be checked here")
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    section: str        # the article's section, e.g. "2.1"
+    zh: str             # exact quote from the article
+    en: str             # English rendering
+    verdict: str
+    why: str            # one or two sentences: what the evidence shows
+    chapter: str        # book.toml id of the chapter whose cell decides it
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"claim {self.id}: verdict {self.verdict!r} is not one of {VERDICTS}")
+
+
+CLAIMS: tuple[Claim, ...] = (
+    # ---- 1: why Go is efficient -------------------------------------------------------
+    Claim("native-no-vm", "1", "它摒弃了传统虚拟机层,直接编译为静态链接的原生机器码",
+          "Go has no virtual machine: it compiles straight to statically linked native code.",
+          "holds roughly",
+          "Native code with the runtime linked in, yes. Static linking is the default only when cgo "
+          "is off or unused: with a C compiler present, packages such as net and os/user link libc "
+          "dynamically. The ELF inspection in chapter 1 shows both cases.",
+          "why-go"),
+    Claim("compiler-passes", "1", "Go编译器在构建阶段完成类型检查、内联展开、逃逸分析和死代码消除",
+          "The compiler does type checking, inlining, escape analysis and dead-code elimination at build time.",
+          "holds", "All four are visible in the compiler's -m output and in the generated assembly.",
+          "why-go"),
+    Claim("add-inlined", "1", "调用点被替换为 mov $8, %rax 等直接指令",
+          "The call add(3, 5) is replaced by a direct instruction such as mov $8, %rax.",
+          "holds roughly",
+          "add is inlined and 3+5 is folded to the constant 8; the exact instruction and register "
+          "depend on how the result is used (the assembly view shows the one this compiler emits).",
+          "why-go"),
+    Claim("static-by-default", "1", "生成的二进制文件默认静态链接所有依赖(包括运行时),无需动态库加载",
+          "Binaries statically link all dependencies, the runtime included, by default; no dynamic loading.",
+          "misleading",
+          "True for pure-Go programs and with CGO_ENABLED=0. A default build that uses net or os/user "
+          "on a machine with a C compiler gets a dynamic interpreter and libc.",
+          "why-go"),
+    Claim("goroutine-2kb", "1", "初始栈仅2KB",
+          "A goroutine's initial stack is only 2 KB.",
+          "holds", "stackMin = 2048 in runtime/stack.go; the stack grows by copying when needed.",
+          "why-go"),
+    Claim("thread-vs-goroutine-table", "1", "| Goroutine | 2 KB | ~50 ns | 百万+ |",
+          "Table: an OS thread has a ~2 MB stack and costs ~10,000 ns to create; a goroutine 2 KB and ~50 ns.",
+          "holds roughly",
+          "The order of magnitude holds; the figures are re-measured on this machine in chapter 1 "
+          "(and Linux reserves 8 MiB of virtual stack per thread by default, not 2 MB).",
+          "why-go"),
+    Claim("thousand-fold", "1", "内存效率提升千倍以上",
+          "Memory efficiency is more than a thousand times better than threads.",
+          "misleading",
+          "2 MB / 2 KB is a ratio of reservations. Resident memory per idle thread is far below its "
+          "reserved stack, so the measured ratio is much smaller than 1000.",
+          "why-go"),
+    Claim("stw-100us", "1", "STW(Stop-The-World)时间在Go 1.19后稳定控制在百微秒级",
+          "Since Go 1.19, stop-the-world pauses stay in the hundreds of microseconds.",
+          "holds roughly",
+          "Typical pauses are that small, but not guaranteed: they depend on the machine, GOMAXPROCS "
+          "and load. The pause histogram from runtime/metrics is measured in chapter 3.1.",
+          "gc"),
+    Claim("span-pointer-arithmetic", "1", "分配时通过指针算术快速定位空闲区域,避免传统malloc的链表遍历",
+          "Allocation finds free space by pointer arithmetic, avoiding malloc's free-list walks.",
+          "holds roughly",
+          "The fast path (nextFreeFast) finds the next free slot with a count-trailing-zeros on the "
+          "span's allocCache bitmap, then computes the address: a bitmap scan, not a list walk.",
+          "allocator"),
+    Claim("no-escape-no-alloc", "1", "循环中创建的结构体若未逃逸,全程零堆分配",
+          "A struct created in a loop that does not escape causes no heap allocation at all.",
+          "holds", "testing.AllocsPerRun reports 0 allocations; -m prints nothing (it stays on the stack).",
+          "why-go"),
+    Claim("no-vtable", "1", "接口实现不依赖虚函数表",
+          "Interfaces do not use a virtual function table.",
+          "wrong",
+          "An interface value holds an itab whose Fun array is exactly a per-(interface, type) "
+          "method table; calls through it are indirect unless the compiler devirtualizes them.",
+          "why-go"),
+    Claim("no-indirection", "1", "这种设计使抽象层不引入额外间接跳转",
+          "This design adds no extra indirect jumps to the abstraction.",
+          "wrong",
+          "A call through an interface loads the function pointer from the itab and calls it "
+          "indirectly; the benchmark in chapter 1 compares direct, interface and devirtualized calls.",
+          "why-go"),
+    # ---- 2.1: the scheduler -------------------------------------------------------------
+    Claim("m-n", "2.1", "Go 运行时采用 M:N 调度模型",
+          "The Go runtime uses an M:N scheduler (many goroutines on a few OS threads).",
+          "holds", "Gs run on Ms, and an M needs a P to run Go code; GOMAXPROCS sets the number of Ps.",
+          "sched"),
+    Claim("wake-to-local", "2.1", "G被唤醒后优先入P本地队列",
+          "A woken G goes first to the P's local queue.",
+          "holds roughly",
+          "More precisely: ready() puts it in runnext of the waker's P, so it runs next and "
+          "inherits the time slice; the G it displaces moves to the local queue's tail.",
+          "sched"),
+    Claim("new-g-local-then-global", "2.1", "新建G → 入P本地队列(若满则批量迁移至全局队列)",
+          "A new G goes to the P's local queue, and in batches to the global queue when it is full.",
+          "holds",
+          "newproc uses runqput(next=true); a full queue makes runqputslow move half of it "
+          "(128) plus the new G to the global queue.",
+          "sched"),
+    Claim("stealing", "2.1", "P空闲时 → 从全局队列或其它P的队列“偷取”G(work-stealing)",
+          "An idle P takes Gs from the global queue or steals from other Ps.",
+          "holds",
+          "findRunnable checks the global queue, the netpoller, then stealWork: 4 passes over the "
+          "other Ps in random order, taking half of a victim's queue.",
+          "sched"),
+    Claim("gosched-local", "2.1", "将其放回本地队列尾部",
+          "runtime.Gosched() puts the current G back at the tail of the local queue.",
+          "wrong",
+          "goschedImpl calls globrunqput: the G goes to the tail of the GLOBAL queue. The "
+          "simulator and the runtime source both show it.",
+          "sched"),
+    Claim("100k-table", "2.1", "| 默认调度 | 1.2ms | 8.7 | 42MB |",
+          "Table: 100,000 goroutines: GC pause 1.2 ms, creation 8.7 ms, 42 MB (GOMAXPROCS=1: 3.5 ms, 21.4 ms, 38 MB).",
+          "holds roughly",
+          "Re-measured on this machine; the figures depend on the machine and on what each "
+          "goroutine does, and the article does not say.",
+          "sched"),
+    # ---- 2.2: channels ---------------------------------------------------------------------
+    Claim("zero-copy-channel", "2.2", "采用 io_uring + memfd_create() 构建无锁环形缓冲区通道",
+          "Channels use io_uring and memfd_create() to build a lock-free zero-copy ring buffer.",
+          "wrong",
+          "runtime/chan.go has a mutex-guarded ring buffer (hchan) and copies every element, into "
+          "the buffer or straight to a parked receiver's stack. Go uses neither io_uring nor memfd "
+          "for channels, and the article's code is not Go.",
+          "channels"),
+    Claim("zero-copy-table", "2.2", "| Channel零拷贝 | 68 | 9% | 0 |",
+          "Table: a zero-copy channel moves 1 MB messages in 68 µs with 0 copies.",
+          "cannot be checked here",
+          "The mechanism does not exist; chapter 2.2 measures what channels really cost for large "
+          "values and for pointers.",
+          "channels"),
+    # ---- 2.3: scheduler under load ---------------------------------------------------------
+    Claim("pprof-sched", "2.3", "curl \"http://localhost:6060/debug/pprof/sched?debug=1\"",
+          "Scheduler statistics can be read from /debug/pprof/sched.",
+          "wrong",
+          "net/http/pprof has no sched profile. The real tools are GODEBUG=schedtrace, "
+          "runtime/trace with go tool trace, and runtime/metrics.",
+          "sched-load"),
+    Claim("knee-8500", "2.3", "关键拐点特征(QPS=8500时观测)",
+          "The scheduler saturates at about 8,500 QPS on the Kubernetes API server.",
+          "cannot be checked here",
+          "A figure from one unnamed cluster. Chapter 2.3 finds the knee of a scaled-down server "
+          "on this machine instead.",
+          "sched-load"),
+    # ---- 2.4: sync.Pool and atomics ----------------------------------------------------------
+    Claim("pool-gc-40", "2.4", "曾导致 GC 压力飙升 40%",
+          "Creating a TagSet per request raised GC pressure by 40%; sync.Pool fixed it.",
+          "cannot be checked here",
+          "The service is not available; chapter 2.4 measures the same pattern: allocations per "
+          "operation with and without the pool.",
+          "pool-atomic"),
+    Claim("pool-no-guarantee", "2.4", "Pool 不保证对象存活",
+          "A Pool does not guarantee that pooled objects survive.",
+          "holds", "The GC clears pools (poolCleanup, with a victim cache for one more cycle).",
+          "pool-atomic"),
+    Claim("atomic-23", "2.4", "使用 atomic.Int64 替代 mutex 保护请求计数器",
+          "Replacing a mutex-guarded counter by atomic.Int64 raised QPS by 23%.",
+          "holds roughly",
+          "An atomic add is cheaper than lock/unlock, but the gain depends on contention and "
+          "cores; chapter 2.4 measures it here.",
+          "pool-atomic"),
+    # ---- 3.1: the garbage collector ---------------------------------------------------------
+    Claim("hybrid-since-121", "3.1", "Go 1.21+ 默认启用的三色标记 + 混合写屏障",
+          "The tri-colour collector with the hybrid write barrier is on by default since Go 1.21.",
+          "wrong",
+          "The hybrid write barrier arrived in Go 1.8 (proposal 17503, 'eliminate stack "
+          "re-scanning'); concurrent tri-colour marking dates from Go 1.5.",
+          "gc"),
+    Claim("barrier-per-region", "3.1", "栈对象用插入式(保障强一致性),堆对象用删除式",
+          "The hybrid barrier uses an insertion barrier for stack objects and a deletion barrier for heap objects.",
+          "wrong",
+          "Stack writes have no barrier at all. On every heap pointer write the runtime shades both "
+          "the old and the new pointer (the Yuasa and Dijkstra halves together), and stacks are "
+          "scanned once, never re-scanned.",
+          "gc"),
+    Claim("daemon-72h", "3.1", "该实现使Daemon在72小时连续运行下,99% GC STW ≤ 150μs",
+          "Over 72 hours, the Docker daemon's 99th-percentile GC pause stayed at or below 150 µs.",
+          "cannot be checked here",
+          "Chapter 3.1 runs a scaled-down long-running allocation workload and plots its pause "
+          "distribution from runtime/metrics.",
+          "gc"),
+    # ---- 3.2: stacks and escape analysis -------------------------------------------------------
+    Claim("addr-escapes", "3.2", "参数 &ctx 是逃逸判定的直接诱因",
+          "Passing &ctx is by itself what makes ctx escape to the heap.",
+          "misleading",
+          "Taking an address does not make a variable escape. It escapes only if the callee lets "
+          "the pointer outlive the call (stores it, returns it, hands it to an interface that "
+          "leaks); -m reports 'does not escape' otherwise.",
+          "stacks-escape"),
+    # ---- 3.3: the allocator ------------------------------------------------------------------
+    Claim("mcache-numsizeclasses", "3.3", "alloc[NumSizeClasses]*mspan",
+          "mcache holds alloc[NumSizeClasses]*mspan, one span per size class.",
+          "wrong",
+          "mcache.alloc is indexed by span class: [numSpanClasses]*mspan, twice the number of size "
+          "classes (a scan and a noscan span for each).",
+          "allocator"),
+    Claim("mcache-per-p", "3.3", "每个 P 绑定独立 mcache,避免 mcentral 全局锁",
+          "Each P has its own mcache, so the fast path takes no lock.",
+          "holds", "mcache is per P (p.mcache); only a refill goes to mcentral, which has per-span-class locks.",
+          "allocator"),
+    # ---- 4: deployment --------------------------------------------------------------------------
+    Claim("fmt-cgo", "4.2", "避免CGO调用(如fmt.Println)",
+          "fmt.Println is a cgo call to be avoided.",
+          "wrong", "fmt is pure Go; go list -deps shows no runtime/cgo for a program that uses it.",
+          "cgo"),
+    Claim("gcflags-l-reflection", "4.3", "-gcflags=-l 的精准生效路径",
+          "-gcflags=-l trims reflection metadata and shrinks the binary.",
+          "wrong",
+          "-l disables inlining, nothing else. It does not remove type information; chapter 4.3 "
+          "measures what it does to size and speed, next to -ldflags='-s -w' and -trimpath.",
+          "binary-size"),
+    Claim("linkname-example", "4.3", "//go:linkname unsafeJSONUnmarshal encoding/json.unmarshal",
+          "//go:linkname lets a service call encoding/json's internal unmarshal directly.",
+          "wrong",
+          "The example's function has a body that calls itself, so it could only recurse forever; "
+          "and with the pinned toolchain even a correct, bodyless declaration does not link "
+          "(chapter 4.3 shows the linker's message).",
+          "binary-size"),
+    Claim("plugin-vs-nocgo", "4.4", "Go Plugin 机制通过 plugin.Open() 加载预编译的 .so 文件",
+          "Go plugins, loaded with plugin.Open(), replace dynamic linking for hot updates.",
+          "misleading",
+          "The plugin package needs cgo and the identical toolchain and dependency versions for "
+          "host and plugin, which contradicts the CGO-disabled deployment of section 4.2.",
+          "plugins"),
+    # ---- 5: the conclusion ---------------------------------------------------------------------
+    Claim("conclusion-k8s", "5", "基于 Kubernetes 的微服务灰度发布系统全链路搭建",
+          "The article concludes with a Kubernetes canary-release system and its business figures.",
+          "cannot be checked here",
+          "The conclusion describes a system the earlier chapters never built; its figures cannot "
+          "be traced to any measurement.",
+          "claims"),
+)
+
+_BY_ID = {c.id: c for c in CLAIMS}
+if len(_BY_ID) != len(CLAIMS):  # pragma: no cover - guarded by tests
+    raise ValueError("duplicate claim ids in whygo/claims.py")
+
+
+def get(claim_id: str) -> Claim:
+    try:
+        return _BY_ID[claim_id]
+    except KeyError:
+        raise KeyError(f"no claim {claim_id!r}; known ids: {', '.join(sorted(_BY_ID))}") from None
+
+
+class ClaimCheck:
+    """A claim shown in a chapter: quote, English, verdict, reason (HTML and plain text)."""
+
+    def __init__(self, claim: Claim):
+        self.claim = claim
+
+    def __repr__(self) -> str:
+        c = self.claim
+        return (f"Claim check (article §{c.section}): {c.zh}\n  English: {c.en}\n"
+                f"  Verdict: {c.verdict.upper()}. {c.why}")
+
+    def _repr_html_(self) -> str:
+        c = self.claim
+        colour = {"holds": "#166534", "holds roughly": "#3f6212", "misleading": "#9a3412",
+                  "wrong": "#991b1b", "cannot be checked here": "#475569"}[c.verdict]
+        return (f'<div style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
+                f"<div><b>Claim check</b> (article §{html.escape(c.section)})</div>"
+                f'<div lang="zh">{html.escape(c.zh)}</div>'
+                f"<div><i>{html.escape(c.en)}</i></div>"
+                f'<div><b style="color:{colour}">Verdict: {html.escape(c.verdict)}.</b> '
+                f"{html.escape(c.why)}</div></div>")
+
+
+def show(claim_id: str) -> ClaimCheck:
+    return ClaimCheck(get(claim_id))
