@@ -1,0 +1,981 @@
+"""The GMP scheduler simulator: a small discrete-event loop over G, M and P.
+
+How to read it (the same story as the long comment at the top of
+runtime/proc.go): a G is a goroutine, an M an OS thread, a P the right to run
+Go code, with a local run queue. An M needs a P to run a G. When a G becomes
+runnable (``go`` or a channel wake-up) it goes to the ``runnext`` slot of the
+current P and ``wakep`` starts a spinning M on an idle P, which looks for
+work: its own queue, the global queue, then other Ps' queues (stealing).
+sysmon, a thread without a P, wakes up every 20 µs to 10 ms to take Ps away
+from Ms stuck in system calls and to preempt Gs that ran for 10 ms.
+
+The simulation is one loop over a heap of timed events (like SimPy, but
+small): an M starts scheduling, a compute slice ends, a syscall returns, a
+timer fires, sysmon ticks. Everything between two events is instantaneous:
+``go``, channel operations and the scheduler itself take no simulated time.
+Each rule is a method named after the runtime function it mirrors; the run
+queue rules live in ``runq.py``, channels in ``chan.py``, stealing in
+``steal.py``.
+
+Simplifications, each documented where it happens: no network poller, GC,
+locked threads or ``needspinning`` dance (the model never races with itself);
+preemption stops the G at the moment sysmon asks (async preemption is fast);
+a timer fires exactly on time on the P that set it.
+
+``record=False`` is the summary mode: no events, snapshots or timeline are
+kept, only the statistics, which makes 100,000 goroutines fast.
+"""
+from __future__ import annotations
+
+import heapq
+import random
+from dataclasses import dataclass
+from functools import partial
+
+from . import events as ev
+from .chan import Hchan, chanrecv, chansend
+from .runq import (globrunqget, globrunqgetbatch, globrunqput, runqget, runqputbatch,
+                   runqput, runqsteal, runqtake)
+from .snapshot import MSnap, PSnap, Snapshot
+from .state import (FORCE_PREEMPT_US, M, M_IDLE, M_RUNNING, M_SPINNING, M_SYSCALL,
+                    RUNNEXT_STEAL_BACKOFF_US, RUNQ_SIZE, SCHED_FAIRNESS_TICK,
+                    SYSMON_IDLE_CYCLES, SYSMON_MAX_US, SYSMON_MIN_US, G, P, Sched, _Gdead,
+                    _Grunnable, _Grunning, _Gsyscall, _Gwaiting, _Pidle, _Prunning)
+from .stats import Stats, percentile
+from .steal import PView, StealRequest, check_choice, steal_work
+from .timeline import Mark, Span, Timeline
+from .workload import (Compute, DeadlockError, Exit, Gosched, Recv, Send, Sleep, Spawn, Syscall,
+                       WorkloadError, actions_of, check_action)
+
+# Kinds of timed events in the loop's heap.
+EV_SCHEDULE, EV_COMPUTE, EV_SYSCALL, EV_TIMER, EV_STEAL_RETRY, EV_PREEMPT, EV_SYSMON = range(7)
+
+_BACKOFF = object()     # find_runnable: "the M waits 3 µs before stealing a runnext"
+
+
+class ConfigError(ValueError):
+    """The simulator was asked for an impossible configuration."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run produced. events/snapshots/timeline are empty in summary mode."""
+    procs: int
+    stats: Stats
+    events: tuple = ()
+    snapshots: tuple = ()
+    timeline: Timeline | None = None
+
+
+class Scheduler:
+    """One simulated Go program: ``Scheduler(procs=4).run(main_workload)``.
+
+    ``steal_policy`` replaces the runtime's stealing rule (see
+    ``whygo.sched.steal`` for the contract). ``record=False`` is the fast
+    summary mode; ``frames=True`` also keeps one snapshot per event;
+    ``check=True`` verifies the invariants after every event (tests).
+    """
+
+    def __init__(self, procs: int = 4, *, runq_size: int = RUNQ_SIZE,
+                 channels: dict[str, int] | None = None, seed: int = 0,
+                 steal_policy=None, record: bool = True, frames: bool = False,
+                 check: bool = False, limit_us: float = 1e9) -> None:
+        if isinstance(procs, bool) or not isinstance(procs, int) or not 1 <= procs <= 256:
+            raise ConfigError(f"procs={procs!r}: GOMAXPROCS must be an integer from 1 to 256")
+        if isinstance(runq_size, bool) or not isinstance(runq_size, int) or runq_size < 2:
+            raise ConfigError(f"runq_size={runq_size!r}: a local run queue needs room for at least 2 Gs")
+        self.chans: dict[str, Hchan] = {}
+        for name, cap in (channels or {}).items():
+            if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
+                raise ConfigError(f"channel {name!r}: capacity {cap!r} must be an integer >= 0 (0 = unbuffered)")
+            self.chans[name] = Hchan(name, cap)
+        if steal_policy is not None and not callable(steal_policy):
+            raise ConfigError(f"steal_policy={steal_policy!r} must be a function StealRequest -> StealChoice | None")
+        self.sched = Sched(procs, runq_size)
+        self.allp = self.sched.allp
+        self.allm: list[M] = []
+        self.allg: list[G] = []
+        self.rng = random.Random(seed)
+        self.steal_policy = steal_policy or steal_work
+        self.record = record or frames
+        self.frames = frames
+        self.check = check
+        self.limit_us = limit_us
+        self.now = 0.0
+        self.end_us = 0.0
+        self.live = 0
+        self._heap: list = []
+        self._seq = 0
+        self._pending = 0          # timed events other than sysmon ticks
+        self._checked: dict[int, object] = {}   # id -> workload already validated
+        # sysmon's own state (proc.go: sysmon locals idle and delay, sched.sysmonwait)
+        self.sysmon_idle = 0
+        self.sysmon_delay = SYSMON_MIN_US
+        self.sysmonwait = False
+        # counters for Stats
+        self.steals = self.stolen = self.handoffs = self.preemptions = 0
+        self.goscheds = self.overflows = self.global_batches = self.fairness_picks = 0
+        self.latencies: list[float] = []
+        # recordings (full mode only)
+        self.events: list[ev.Event] = []
+        self.snapshots: list[Snapshot] = []
+        self.spans: list[Span] = []
+        self.marks: list[Mark] = []
+        self.sysmon_ticks: list[float] = []   # when sysmon woke (full mode only)
+
+    # ------------------------------------------------------------------ loop
+
+    def _push(self, t: float, kind: int, obj=None, token=0) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (t, self._seq, kind, obj, token))
+        if kind != EV_SYSMON:
+            self._pending += 1
+
+    def run(self, main, name: str = "main") -> Result:
+        """Run ``main`` as goroutine 1 until every goroutine has exited.
+
+        Unlike Go, where the program ends when main returns, the simulation
+        waits for all goroutines (as if main ended with a WaitGroup.Wait).
+        """
+        if self.allg:
+            raise ConfigError("a Scheduler runs once; make a new one for another run")
+        # Start-up as in schedinit/procresize and rt0_go: M0 holds P0, the
+        # other Ps go on the idle stack from the last to P1 (so P1 is on top),
+        # and M0 runs the main goroutine. In Go, runtime.main first runs the
+        # runtime's own helper goroutines (bgsweep, bgscavenge, ...), so P0's
+        # schedtick is past 0 when user code starts: main gets a fresh time
+        # slice here rather than inheriting one from runnext.
+        m0 = self._newm()
+        p0 = self.allp[0]
+        self.acquirep(m0, p0)
+        for pp in reversed(self.allp[1:]):
+            self.pidleput(pp)
+        self._push(SYSMON_MIN_US, EV_SYSMON)
+        gp = self._newg(main, name)
+        if self.record:
+            self._emit(ev.Spawn(0.0, 0, m0.id, gp.id, None, None))
+        self.execute(m0, gp, False, "the program start")
+        if self.check:
+            self.check_invariants()
+        self._loop()
+        return self.result()
+
+    def _loop(self) -> None:
+        heap = self._heap
+        pop = heapq.heappop
+        check = self.check
+        limit = self.limit_us
+        while heap:
+            t, _, kind, obj, token = pop(heap)
+            if t > limit:
+                raise WorkloadError(f"the program still runs after {limit:g} µs of simulated time; "
+                                    f"is a workload endless? (pass limit_us=... to allow more)")
+            self.now = t
+            if kind == EV_SYSMON:
+                if self._pending == 0:
+                    break
+                self._sysmon()
+                continue
+            self._pending -= 1
+            if kind == EV_COMPUTE:
+                if token == obj.token:
+                    obj.left_us = 0.0
+                    self._run(obj.m)
+            elif kind == EV_SCHEDULE:
+                self.schedule(obj)
+            elif kind == EV_SYSCALL:
+                self.exitsyscall(obj)
+            elif kind == EV_TIMER:
+                self._timer_fired(obj)
+            elif kind == EV_PREEMPT:
+                if token == obj.token and obj.status == _Grunning:
+                    self._preempt(obj)
+            elif kind == EV_STEAL_RETRY:
+                self._steal_retry(*obj)
+            if check:
+                self.check_invariants()
+        if self.live:
+            self._deadlock()
+
+    def _deadlock(self) -> None:
+        """Mirrors runtime/proc.go: checkdead: nothing can ever run again."""
+        stuck = [g for g in self.allg if g.status != _Gdead]
+        lost = [g for g in stuck if g.status != _Gwaiting]
+        if lost:  # a runnable G with no M to run it would be a bug in this model
+            raise AssertionError(f"scheduler model bug: {lost} not waiting but nothing will run them")
+        lines = [f"goroutine {g.id}{' (' + g.name + ')' if g.name else ''} [{g.waitreason}]: "
+                 f"waiting on channel {g.waitch!r}" for g in stuck]
+        raise DeadlockError("fatal error: all goroutines are asleep - deadlock!\n\n" + "\n".join(lines))
+
+    # ------------------------------------------------------------ recording
+
+    def _emit(self, e: ev.Event) -> None:
+        self.events.append(e)
+        if self.frames:
+            self.snapshots.append(self.snapshot(e))
+
+    def _mark(self, kind: str, pp: P, label: str) -> None:
+        self.marks.append(Mark(kind, pp.id, self.now, label))
+
+    def _close_span(self, gp: G, pp: P, kind: str = "run") -> None:
+        start = gp.span_start
+        if kind == "run":
+            pp.busy_us += self.now - start
+        if self.record and self.now > start:
+            self.spans.append(Span(pp.id, gp.id, start, self.now, kind))
+        gp.span_start = self.now
+
+    # ------------------------------------------------------- Gs, Ms and Ps
+
+    def _newg(self, workload, name: str) -> G:
+        gid = len(self.allg) + 1
+        actions = actions_of(workload, gid, name)
+        checked = isinstance(actions, (list, tuple))
+        if checked and self._checked.get(id(actions)) is not actions:
+            for i, a in enumerate(actions):
+                check_action(a, gid, name, i, self.chans)
+            self._checked[id(actions)] = actions
+        it = iter(actions) if checked else _guarded(actions, gid, name)
+        gp = G(gid, name, partial(next, it, None), checked)
+        gp.runnable_since = self.now
+        self.allg.append(gp)
+        self.live += 1
+        return gp
+
+    def _newm(self) -> M:
+        m = M(len(self.allm))
+        self.allm.append(m)
+        return m
+
+    def acquirep(self, m: M, pp: P) -> None:
+        """Mirrors runtime/proc.go: acquirep: wire M and P together."""
+        m.p = pp
+        pp.m = m
+        pp.status = _Prunning
+
+    def pidleput(self, pp: P) -> None:
+        """Put pp on the idle list. Mirrors runtime/proc.go: pidleput."""
+        if not pp.runqempty():
+            raise AssertionError(f"pidleput: {pp} has a non-empty run queue")
+        pp.status = _Pidle
+        pp.m = None
+        self.sched.pidle.append(pp)
+        self.sched.npidle += 1
+
+    def pidleget(self) -> P | None:
+        """Take the idle P on top of the stack. Mirrors runtime/proc.go: pidleget."""
+        if not self.sched.pidle:
+            return None
+        self.sched.npidle -= 1
+        return self.sched.pidle.pop()
+
+    def startm(self, pp: P, spinning: bool) -> M:
+        """Give pp to an idle M (or a new one) and let it schedule.
+
+        Mirrors runtime/proc.go: startm (mget, else newm). The caller has
+        already counted a spinning M in ``nmspinning``.
+        """
+        m = self.sched.midle.pop() if self.sched.midle else self._newm()
+        self.acquirep(m, pp)
+        m.spinning = spinning
+        m.state = M_SPINNING if spinning else M_RUNNING
+        self._push(self.now, EV_SCHEDULE, m)
+        return m
+
+    def wakep(self) -> None:
+        """Start one spinning M on an idle P, unless one is already spinning.
+
+        Mirrors runtime/proc.go: wakep, called when a G becomes runnable
+        (newproc, ready, goschedImpl). "Be conservative about spinning
+        threads": at most one is woken this way at a time; when it finds work
+        it calls wakep again (resetspinning), so wake-ups chain.
+        """
+        sched = self.sched
+        if sched.nmspinning != 0 or not sched.pidle:
+            return
+        sched.nmspinning += 1
+        pp = self.pidleget()
+        m = self.startm(pp, True)
+        if self.record:
+            self._emit(ev.Spinning(self.now, pp.id, m.id, None))
+
+    def resetspinning(self, m: M) -> None:
+        """The M found work: it stops spinning and wakes another spinner.
+
+        Mirrors runtime/proc.go: resetspinning.
+        """
+        m.spinning = False
+        m.state = M_RUNNING
+        self.sched.nmspinning -= 1
+        self.wakep()
+
+    # ------------------------------------------------------------ schedule
+
+    def schedule(self, m: M) -> None:
+        """Find a G for M's P and run it. Mirrors runtime/proc.go: schedule."""
+        gp, inherit, source = self.find_runnable(m)
+        if gp is None:
+            return          # M parked, or waiting out the runnext-steal backoff
+        if m.spinning:
+            self.resetspinning(m)
+        self.execute(m, gp, inherit, source)
+
+    def find_runnable(self, m: M):
+        """Where an M with a P looks for work, in the runtime's order.
+
+        Mirrors runtime/proc.go: findRunnable: (1) every 61st schedtick one G
+        from the global queue first, for fairness; (2) the local queue,
+        runnext first (runqget); (3) a batch from the global queue
+        (globrunqgetbatch); (4) the network poller, not modelled; (5) steal
+        from other Ps, if this M is spinning or fewer than half of the busy
+        Ps have a spinning M (``2*nmspinning < gomaxprocs-npidle``);
+        (6) nothing: release the P, stop the M.
+        Returns (G, inheritTime, where it came from) or (None, False, "").
+        """
+        pp = m.p
+        sched = self.sched
+        if pp.schedtick % SCHED_FAIRNESS_TICK == 0 and sched.runq:
+            gp = globrunqget(sched)
+            self.fairness_picks += 1
+            if self.record:
+                self._emit(ev.Fairness(self.now, pp.id, m.id, gp.id, pp.schedtick))
+            return gp, False, "the global queue (fairness check)"
+        gp, inherit = runqget(pp)
+        if gp is not None:
+            return gp, inherit, "runnext" if inherit else "its local queue"
+        if sched.runq:
+            gp, rest = globrunqgetbatch(sched, sched.runq_size // 2)
+            if runqputbatch(sched, pp, rest):
+                raise AssertionError("Couldn't put Gs into empty local runq")
+            self.global_batches += 1
+            if self.record:
+                self._emit(ev.GlobalBatch(self.now, pp.id, m.id, gp.id, 1 + len(rest)))
+            return gp, False, "the global queue"
+        if m.spinning or 2 * sched.nmspinning < sched.gomaxprocs - sched.npidle:
+            if not m.spinning:      # becomeSpinning
+                m.spinning = True
+                m.state = M_SPINNING
+                sched.nmspinning += 1
+            found = self.steal_work(m, pp)
+            if found is _BACKOFF:
+                return None, False, ""
+            if found is not None:
+                return found, False, "another P (stolen)"
+        self.stopm(m, pp)
+        return None, False, ""
+
+    def stopm(self, m: M, pp: P) -> None:
+        """No work anywhere: drop the P and park the M.
+
+        Mirrors the end of runtime/proc.go: findRunnable (releasep, pidleput,
+        drop spinning) and stopm. The runtime re-checks every queue after
+        dropping ``nmspinning`` because other threads may have added work in
+        between; here nothing runs in between, so there is nothing to re-check.
+        """
+        m.p = None
+        self.pidleput(pp)
+        if m.spinning:
+            m.spinning = False
+            self.sched.nmspinning -= 1
+        m.state = M_IDLE
+        self.sched.midle.append(m)
+        if self.record:
+            self._emit(ev.Idle(self.now, pp.id, m.id, None))
+
+    def steal_work(self, m: M, pp: P):
+        """Ask the steal policy whom to rob, then rob them.
+
+        Mirrors runtime/proc.go: stealWork + runqgrab + runqsteal (the choice
+        is made by ``self.steal_policy``, by default the runtime's). Taking a
+        victim's runnext while the victim's M is running Go code first backs
+        off 3 µs (runqgrab's ``usleep(3)``), giving the victim the chance to
+        run that G itself, as a ping-pong pair on one P does.
+        """
+        req = StealRequest(pp.id, tuple(PView(p.id, p.status == _Pidle, len(p.runq), p.runnext is not None)
+                                        for p in self.allp), self.rng)
+        choice = self.steal_policy(req)
+        if choice is None:
+            return None
+        check_choice(choice, req, self.sched.runq_size, self.steal_policy)
+        victim = self.allp[choice.victim]
+        if choice.runnext:
+            vm = victim.m
+            if victim.status == _Prunning and vm is not None and (vm.curg is None or vm.curg.status != _Gsyscall):
+                self._push(self.now + RUNNEXT_STEAL_BACKOFF_US, EV_STEAL_RETRY, (m, victim, victim.runnext))
+                return _BACKOFF
+        return self._take(m, pp, victim, runqtake(victim, choice.count, choice.runnext), choice.runnext)
+
+    def _take(self, m: M, pp: P, victim: P, batch: list[G], runnext: bool) -> G:
+        gp = runqsteal(self.sched, pp, batch)
+        self.steals += 1
+        self.stolen += len(batch)
+        if self.record:
+            self._emit(ev.Steal(self.now, pp.id, m.id, gp.id, victim.id, len(batch), runnext))
+            self._mark("steal", pp, f"P{pp.id} stole {len(batch)} from P{victim.id}")
+        return gp
+
+    def _steal_retry(self, m: M, victim: P, gp: G) -> None:
+        """After the 3 µs backoff: take the runnext if it is still there, else look again."""
+        if victim.runnext is gp:
+            victim.runnext = None
+            got = self._take(m, m.p, victim, [gp], True)
+            self.resetspinning(m)
+            self.execute(m, got, False, "another P's runnext (stolen)")
+        else:
+            self.schedule(m)
+
+    def execute(self, m: M, gp: G, inherit: bool, source: str) -> None:
+        """Run gp on m. Mirrors runtime/proc.go: execute.
+
+        Bumps the P's ``schedtick`` unless gp inherits the time slice (it came
+        from runnext), which is what sysmon watches to preempt after 10 ms.
+        """
+        pp = m.p
+        m.curg = gp
+        gp.m = m
+        gp.status = _Grunning
+        m.state = M_RUNNING
+        if not inherit:
+            pp.schedtick += 1
+        waited = self.now - gp.runnable_since
+        self.latencies.append(waited)
+        gp.wait_us += waited
+        gp.runs += 1
+        gp.span_start = self.now
+        gp.lastp = pp
+        if self.record:
+            self._emit(ev.Run(self.now, pp.id, m.id, gp.id, source, inherit, waited))
+        self._run(m)
+
+    # ------------------------------------------------------------- actions
+
+    def _run(self, m: M) -> None:
+        """Carry out the running G's actions until one takes time or blocks."""
+        gp = m.curg
+        if gp.left_us > 0:          # resume a compute slice cut by preemption
+            self._compute(gp, gp.left_us)
+            return
+        nxt = gp.next_action
+        while True:
+            a = nxt()
+            if a is None:
+                self.goexit(m, gp)
+                return
+            gp.index += 1
+            if not gp.checked:
+                check_action(a, gp.id, gp.name, gp.index - 1, self.chans)
+            t = type(a)
+            if t is Compute:
+                if a.us > 0:
+                    self._compute(gp, a.us)
+                    return
+            elif t is Spawn:
+                self.newproc(m, gp, a)
+            elif t is Send:
+                if self._chan(m, gp, a.ch, True):
+                    return
+            elif t is Recv:
+                if self._chan(m, gp, a.ch, False):
+                    return
+            elif t is Sleep:
+                if a.us > 0:
+                    self._sleep(m, gp, a.us)
+                    return
+            elif t is Syscall:
+                self.entersyscall(m, gp, a.us, a.blocking)
+                return
+            elif t is Gosched:
+                self.gosched(m, gp)
+                return
+            elif t is Exit:
+                self.goexit(m, gp)
+                return
+
+    def _compute(self, gp: G, us: float) -> None:
+        gp.left_us = us
+        gp.until = self.now + us
+        self._push(gp.until, EV_COMPUTE, gp, gp.token)
+
+    def _dropg(self, m: M, gp: G, status: str) -> None:
+        """gp stops running on m (proc.go: dropg), closing its timeline span."""
+        pp = m.p
+        self._close_span(gp, pp)
+        m.curg = None
+        gp.m = None
+        gp.status = status
+        gp.lastp = pp
+
+    def newproc(self, m: M, parent: G, a: Spawn) -> None:
+        """The ``go`` statement. Mirrors runtime/proc.go: newproc.
+
+        The new G takes the creating P's runnext (``runqput(pp, newg, true)``),
+        so it runs next on this P unless stolen; the G it displaces goes to the
+        tail of the local queue. Then ``wakep`` looks for an idle P to help.
+        """
+        pp = m.p
+        gp = self._newg(a.workload, a.name)
+        kicked, overflow = runqput(self.sched, pp, gp, True)
+        if self.record:
+            self._emit(ev.Spawn(self.now, pp.id, m.id, gp.id, parent.id,
+                                kicked.id if kicked is not None else None))
+        if overflow:
+            self._overflow(m, pp, overflow)
+        self.wakep()
+
+    def _overflow(self, m: M | None, pp: P, batch: list[G]) -> None:
+        self.overflows += 1
+        if self.record:
+            self._emit(ev.RunqOverflow(self.now, pp.id, m.id if m else None, batch[-1].id,
+                                       tuple(g.id for g in batch)))
+            self._mark("overflow", pp, f"{len(batch)} Gs to global")
+
+    def ready(self, pp: P, gp: G, by: G | None, reason: str) -> None:
+        """Make a waiting G runnable. Mirrors runtime/proc.go: ready (goready).
+
+        The woken G goes to the runnext of the *waker's* P, so a G woken by a
+        channel send runs right after the sender blocks or yields, on the same
+        P, with warm caches; then ``wakep``.
+        """
+        gp.status = _Grunnable
+        gp.runnable_since = self.now
+        gp.waitreason = gp.waitch = ""
+        kicked, overflow = runqput(self.sched, pp, gp, True)
+        if self.record:
+            m = pp.m
+            self._emit(ev.Wake(self.now, pp.id, m.id if m else None, gp.id,
+                               by.id if by else None, reason, kicked.id if kicked else None))
+        if overflow:
+            self._overflow(pp.m, pp, overflow)
+        self.wakep()
+
+    def gopark(self, m: M, gp: G, reason: str, ch: str = "") -> None:
+        """gp blocks; its M schedules something else. Mirrors runtime/proc.go: gopark/park_m."""
+        self._dropg(m, gp, _Gwaiting)
+        gp.waitreason = reason
+        gp.waitch = ch
+        if self.record:
+            self._emit(ev.Block(self.now, m.p.id, m.id, gp.id, reason, ch))
+        self.schedule(m)
+
+    def _chan(self, m: M, gp: G, name: str, sending: bool) -> bool:
+        """A channel operation; returns True if gp parked (runtime/chan.go)."""
+        c = self.chans[name]
+        other, park = chansend(c, gp) if sending else chanrecv(c, gp)
+        if other is not None:
+            self.ready(m.p, other, gp, f"{'send on' if sending else 'receive from'} {name}")
+        if park:
+            self.gopark(m, gp, "chan send" if sending else "chan receive", name)
+        return park
+
+    def _sleep(self, m: M, gp: G, us: float) -> None:
+        """time.Sleep: a timer on this P, then park (runtime/time.go: timeSleep)."""
+        gp.timer_p = m.p
+        self._push(self.now + us, EV_TIMER, gp)
+        self.gopark(m, gp, "sleep")
+
+    def _timer_fired(self, gp: G) -> None:
+        """A sleep ends: goready the G on the P that owns the timer.
+
+        Simplification: in the runtime the owning P runs its timers when it
+        enters the scheduler (or another P steals them); here the timer fires
+        exactly on time. If the owning P is busy in a syscall or idle, the G
+        goes to an idle P started for it, else to the global queue.
+        """
+        tp = gp.timer_p
+        gp.timer_p = None
+        m = tp.m
+        if tp.status == _Prunning and m is not None and (m.curg is None or m.curg.status != _Gsyscall):
+            self.ready(tp, gp, None, "timer")
+        else:
+            pp = tp if tp in self.sched.pidle else (self.sched.pidle[-1] if self.sched.pidle else None)
+            if pp is not None:
+                self.sched.pidle.remove(pp)
+                self.sched.npidle -= 1
+                gp.status = _Grunnable
+                gp.runnable_since = self.now
+                gp.waitreason = ""
+                runqput(self.sched, pp, gp, True)
+                m = self.startm(pp, False)
+                if self.record:
+                    self._emit(ev.Wake(self.now, pp.id, m.id, gp.id, None, "timer"))
+            else:
+                gp.status = _Grunnable
+                gp.runnable_since = self.now
+                gp.waitreason = ""
+                globrunqput(self.sched, gp)
+        self._wake_sysmon(syscall=False)
+
+    def gosched(self, m: M, gp: G) -> None:
+        """runtime.Gosched(). Mirrors runtime/proc.go: goschedImpl -> globrunqput.
+
+        The G goes to the tail of the GLOBAL queue (the source document says
+        the local queue: that is wrong), then wakep and schedule.
+        """
+        pp = m.p
+        self._dropg(m, gp, _Grunnable)
+        gp.runnable_since = self.now
+        globrunqput(self.sched, gp)
+        self.goscheds += 1
+        if self.record:
+            self._emit(ev.GoschedToGlobal(self.now, pp.id, m.id, gp.id))
+            self._mark("gosched", pp, f"G{gp.id} Gosched")
+        self.wakep()
+        self.schedule(m)
+
+    def goexit(self, m: M, gp: G) -> None:
+        """The G returns. Mirrors runtime/proc.go: goexit0, then schedule."""
+        pp = m.p
+        self._dropg(m, gp, _Gdead)
+        self.live -= 1
+        self.end_us = self.now
+        if self.record:
+            self._emit(ev.Exit(self.now, pp.id, m.id, gp.id))
+        self.schedule(m)
+
+    # ------------------------------------------------------------ syscalls
+
+    def entersyscall(self, m: M, gp: G, us: float, blocking: bool) -> None:
+        """gp enters a system call; its M blocks in the kernel with it.
+
+        Mirrors runtime/proc.go: reentersyscall. The M keeps its P (which stays
+        _Prunning) and records ``oldp``; sysmon may retake the P later. With
+        ``blocking`` it mirrors entersyscallblock: ``handoffp(releasep())``
+        at once, without waiting for sysmon.
+        """
+        pp = m.p
+        self._close_span(gp, pp)
+        gp.status = _Gsyscall
+        m.state = M_SYSCALL
+        m.syscalltick = pp.syscalltick
+        if self.record:
+            self._emit(ev.SyscallEnter(self.now, pp.id, m.id, gp.id, us, blocking))
+        self._push(self.now + us, EV_SYSCALL, gp)
+        if blocking:
+            m.oldp = None               # entersyscallblock does not keep oldp
+            pp.syscalltick += 1
+            m.p = None
+            pp.m = None
+            pp.status = _Pidle          # releasep
+            self.handoffs += 1
+            self._handoff(pp, m, gp, blocking=True)
+        else:
+            m.oldp = pp
+        self._wake_sysmon(syscall=True)   # entersyscallWakeSysmon
+
+    def _handoff(self, pp: P, m: M, gp: G, blocking: bool) -> None:
+        outcome = self.handoffp(pp)
+        if self.record:
+            to = pp.m.id if pp.m is not None else None
+            self._emit(ev.Handoff(self.now, pp.id, m.id, gp.id, to, blocking, outcome))
+            self._mark("handoff", pp, f"P{pp.id} handed off")
+
+    def handoffp(self, pp: P) -> str:
+        """Give a P that lost its M to a new M, or idle it. Mirrors runtime/proc.go: handoffp.
+
+        Start an M at once if the P (or the global queue) has work; else start
+        a spinning M if nobody is spinning and no P is idle; else, if every
+        other P is idle, start an M anyway (the runtime wants someone polling
+        the network); else put the P on the idle list. Returns what happened.
+        """
+        sched = self.sched
+        if not pp.runqempty() or sched.runq:
+            m = self.startm(pp, False)
+            return f"goes to M{m.id}, which runs the waiting Gs"
+        if sched.nmspinning + sched.npidle == 0:
+            sched.nmspinning += 1
+            m = self.startm(pp, True)
+            return f"goes to M{m.id}, spinning to look for work"
+        if sched.npidle == sched.gomaxprocs - 1:
+            m = self.startm(pp, False)
+            return f"goes to M{m.id} (it is the last P that is not idle)"
+        self.pidleput(pp)
+        return "has no work and goes idle"
+
+    def exitsyscall(self, gp: G) -> None:
+        """The syscall returns. Mirrors runtime/proc.go: exitsyscall.
+
+        Fast path: the M still has its P, the G just continues. Else
+        exitsyscallTryGetP: take the old P back if another syscalling thread
+        holds it, else any idle P; else exitsyscallNoP: the G goes to the
+        global queue and the M parks.
+        """
+        m = gp.m
+        oldp, m.oldp = m.oldp, None
+        pp = m.p
+        if pp is not None:
+            self._close_span(gp, pp, "syscall")
+            pp.syscalltick += 1
+            outcome = f"M{m.id} still holds P{pp.id}, so G{gp.id} just continues"
+        else:
+            pp, outcome = self._exitsyscall_try_get_p(m, oldp)
+            if pp is None:
+                self.exitsyscall_no_p(m, gp)
+                return
+            self.acquirep(m, pp)
+            pp.syscalltick += 1
+        gp.status = _Grunning
+        m.state = M_RUNNING
+        gp.span_start = self.now
+        gp.lastp = pp
+        if self.record:
+            self._emit(ev.SyscallExit(self.now, pp.id, m.id, gp.id, outcome))
+        self._run(m)
+
+    def _exitsyscall_try_get_p(self, m: M, oldp: P | None) -> tuple[P | None, str]:
+        """Mirrors runtime/proc.go: exitsyscallTryGetP."""
+        if oldp is not None and oldp.status == _Prunning and oldp.m is not None \
+                and oldp.m.curg is not None and oldp.m.curg.status == _Gsyscall:
+            other = oldp.m          # setBlockOnExitSyscall + takeP on the thread holding it
+            self._close_span(other.curg, oldp, "syscall")
+            other.p = None
+            oldp.m = None
+            oldp.syscalltick += 1
+            return oldp, f"it takes its old P{oldp.id} back from M{other.id}, itself in a syscall"
+        pp = self.pidleget()
+        if pp is not None:
+            self._wake_sysmon(syscall=True)
+            return pp, f"P{oldp.id if oldp else '?'} was handed off; it takes idle P{pp.id}"
+        return None, ""
+
+    def exitsyscall_no_p(self, m: M, gp: G) -> None:
+        """No P free: the G waits in the global queue, the M parks.
+
+        Mirrors runtime/proc.go: exitsyscallNoP (exitsyscall0 in older Go).
+        """
+        gp.status = _Grunnable
+        gp.runnable_since = self.now
+        m.curg = None
+        gp.m = None
+        globrunqput(self.sched, gp)
+        m.state = M_IDLE
+        self.sched.midle.append(m)
+        if self.record:
+            p = gp.lastp.id if gp.lastp else None
+            self._emit(ev.SyscallExit(self.now, p, m.id, gp.id,
+                                      f"no P is free, so G{gp.id} goes to the global queue and M{m.id} parks"))
+
+    # -------------------------------------------------------------- sysmon
+
+    def _sysmon(self) -> None:
+        """One sysmon cycle. Mirrors runtime/proc.go: sysmon.
+
+        Sleeps 20 µs while it keeps finding work (retaking Ps); after 50 idle
+        cycles (1 ms) the sleep doubles, up to 10 ms. When every P is idle it
+        sleeps until a syscall or timer wakes it (sched.sysmonwait).
+        """
+        sched = self.sched
+        if self.record:
+            self.sysmon_ticks.append(self.now)
+        if sched.npidle == sched.gomaxprocs:
+            self.sysmonwait = True
+            return
+        n = self.retake(self.now)
+        self.sysmon_idle = 0 if n else self.sysmon_idle + 1
+        if self.sysmon_idle == 0:
+            self.sysmon_delay = SYSMON_MIN_US
+        elif self.sysmon_idle > SYSMON_IDLE_CYCLES:
+            self.sysmon_delay = min(self.sysmon_delay * 2, SYSMON_MAX_US)
+        self._push(self.now + self.sysmon_delay, EV_SYSMON)
+
+    def _wake_sysmon(self, syscall: bool) -> None:
+        """notewakeup(&sched.sysmonnote); a syscall wake-up resets idle and delay."""
+        if not self.sysmonwait:
+            return
+        self.sysmonwait = False
+        if syscall:
+            self.sysmon_idle = 0
+            self.sysmon_delay = SYSMON_MIN_US
+        self._push(self.now, EV_SYSMON)
+
+    def retake(self, now: float) -> int:
+        """Preempt long-running Gs and take Ps from long syscalls. Mirrors runtime/proc.go: retake.
+
+        Per running P: if its schedtick has not moved for 10 ms
+        (forcePreemptNS), preempt its G. If its G is in a syscall: the first
+        time sysmon sees that syscall it only notes the time; from the next
+        tick on (>= 20 µs later) it takes the P and hands it off, unless the
+        P has no work, someone is spinning or idle, and the syscall is younger
+        than 10 ms. Returns the number of Ps retaken from syscalls.
+        """
+        n = 0
+        sched = self.sched
+        for pp in self.allp:
+            if pp.status != _Prunning:
+                continue
+            sysretake = False
+            if pp.pd_schedtick != pp.schedtick:
+                pp.pd_schedtick = pp.schedtick
+                pp.pd_schedwhen = now
+            elif pp.pd_schedwhen + FORCE_PREEMPT_US <= now:
+                self.preemptone(pp)
+                sysretake = True
+            m = pp.m
+            gp = m.curg if m is not None else None
+            if gp is None or gp.status != _Gsyscall:    # setBlockOnExitSyscall fails
+                continue
+            if not sysretake and pp.pd_syscalltick != pp.syscalltick:
+                pp.pd_syscalltick = pp.syscalltick
+                pp.pd_syscallwhen = now
+                continue
+            if pp.runqempty() and sched.nmspinning + sched.npidle > 0 \
+                    and pp.pd_syscallwhen + FORCE_PREEMPT_US > now:
+                continue
+            # takeP: unwire the P from the syscalling thread.
+            self._close_span(gp, pp, "syscall")
+            m.p = None
+            pp.m = None
+            pp.status = _Pidle
+            pp.syscalltick += 1
+            n += 1
+            self.handoffs += 1
+            self._handoff(pp, m, gp, blocking=False)
+        return n
+
+    def preemptone(self, pp: P) -> bool:
+        """Ask the G running on pp to stop. Mirrors runtime/proc.go: preemptone.
+
+        Go 1.14+ preempts asynchronously with a signal (SIGURG); the model
+        stops the G at once, as a timed event right after this sysmon cycle.
+        """
+        m = pp.m
+        gp = m.curg if m is not None else None
+        if gp is None or gp.status != _Grunning:
+            return False
+        self._push(self.now, EV_PREEMPT, gp, gp.token)
+        return True
+
+    def _preempt(self, gp: G) -> None:
+        """The preempted G yields. Mirrors runtime/proc.go: gopreempt_m -> goschedImpl.
+
+        In Go 1.27 goschedImpl(gp, preempted=true) puts it at the tail of the
+        global queue (only a preemption for a stop-the-world keeps it in runnext).
+        """
+        m = gp.m
+        pp = m.p
+        ran = self.now - gp.span_start
+        gp.token += 1               # the pending end of its compute slice is now stale
+        gp.left_us = max(0.0, gp.until - self.now)
+        self._dropg(m, gp, _Grunnable)
+        gp.runnable_since = self.now
+        globrunqput(self.sched, gp)
+        self.preemptions += 1
+        if self.record:
+            self._emit(ev.Preempt(self.now, pp.id, m.id, gp.id, ran))
+            self._mark("preempt", pp, f"G{gp.id} preempted")
+        self.wakep()
+        self.schedule(m)
+
+    # ------------------------------------------------------------- outputs
+
+    def snapshot(self, event: ev.Event | None = None) -> Snapshot:
+        """A frozen picture of the whole scheduler, for the views."""
+        procs = []
+        for p in self.allp:
+            m = p.m
+            g = m.curg if m is not None else None
+            procs.append(PSnap(p.id, p.status, m.id if m else None, g.id if g else None,
+                               g is not None and g.status == _Gsyscall,
+                               p.runnext.id if p.runnext else None,
+                               tuple(x.id for x in p.runq), p.schedtick))
+        ms = tuple(MSnap(m.id, m.state, m.p.id if m.p else None, m.curg.id if m.curg else None)
+                   for m in self.allm)
+        waiting = tuple((g.id, f"{g.waitreason} on {g.waitch}" if g.waitch else g.waitreason)
+                        for g in self.allg if g.status == _Gwaiting)
+        return Snapshot(self.now, tuple(procs), tuple(g.id for g in self.sched.runq), ms, waiting,
+                        self.sched.runq_size, event, event.describe() if event else "")
+
+    def stats(self) -> Stats:
+        lat = sorted(self.latencies)
+        n = len(lat)
+        return Stats(
+            procs=self.sched.gomaxprocs, total_us=self.end_us, goroutines=len(self.allg),
+            threads=len(self.allm), busy_us=tuple(p.busy_us for p in self.allp),
+            steals=self.steals, stolen=self.stolen, handoffs=self.handoffs,
+            preemptions=self.preemptions, gosched=self.goscheds, overflows=self.overflows,
+            global_batches=self.global_batches, fairness_picks=self.fairness_picks,
+            runq_peak=tuple(p.runq_peak for p in self.allp), global_runq_peak=self.sched.runq_peak,
+            latency_mean_us=sum(lat) / n if n else 0.0, latency_p50_us=percentile(lat, 50),
+            latency_p99_us=percentile(lat, 99), latency_max_us=lat[-1] if n else 0.0,
+            latency_by_g=tuple(g.wait_us for g in self.allg))
+
+    def result(self) -> Result:
+        timeline = Timeline(self.sched.gomaxprocs, list(self.spans), list(self.marks)) if self.record else None
+        return Result(self.sched.gomaxprocs, self.stats(), tuple(self.events), tuple(self.snapshots), timeline)
+
+    def check_invariants(self) -> None:
+        """Raise AssertionError if the state is impossible (used by the property tests).
+
+        Every live G is in exactly one place; a P runs at most one G and has
+        at most one M; queues respect their capacity; counters match.
+        """
+        sched = self.sched
+        seen: dict[int, str] = {}
+
+        def put(g: G, where: str) -> None:
+            assert g.id not in seen, f"G{g.id} both in {seen[g.id]} and {where}"
+            seen[g.id] = where
+
+        for p in self.allp:
+            assert len(p.runq) <= sched.runq_size, f"{p} runq over capacity"
+            for g in p.runq:
+                put(g, f"{p}.runq")
+                assert g.status == _Grunnable, f"{g} in {p}.runq is {g.status}"
+            if p.runnext is not None:
+                put(p.runnext, f"{p}.runnext")
+                assert p.runnext.status == _Grunnable
+            if p.m is not None:
+                assert p.m.p is p, f"{p}.m={p.m} but {p.m}.p={p.m.p}"
+                assert p.status == _Prunning
+            if p.status == _Pidle:
+                assert p in sched.pidle and p.m is None and p.runqempty(), f"{p} idle but not clean"
+        for g in sched.runq:
+            put(g, "sched.runq")
+            assert g.status == _Grunnable
+        for m in self.allm:
+            if m.curg is not None:
+                put(m.curg, f"{m}.curg")
+                assert m.curg.m is m
+                assert m.curg.status in (_Grunning, _Gsyscall)
+                if m.curg.status == _Grunning:
+                    assert m.p is not None, f"{m} runs {m.curg} without a P"
+        for c in self.chans.values():
+            for g in list(c.recvq) + list(c.sendq):
+                put(g, f"chan {c.name}")
+                assert g.status == _Gwaiting
+        for g in self.allg:
+            if g.status == _Gdead:
+                assert g.id not in seen, f"dead {g} still queued in {seen.get(g.id)}"
+            elif g.status == _Gwaiting and g.timer_p is not None:
+                put(g, "timer")
+            else:
+                assert g.id in seen, f"{g} ({g.status}) is lost: in no queue and on no M"
+        assert sched.npidle == len(sched.pidle)
+        assert sched.nmspinning == sum(m.spinning for m in self.allm), "nmspinning out of sync"
+        assert self.live == sum(g.status != _Gdead for g in self.allg)
+
+
+def _guarded(actions, gid: int, name: str):
+    """Iterate a workload function's actions, naming the goroutine if it fails."""
+    try:
+        yield from actions
+    except WorkloadError:
+        raise
+    except Exception as exc:
+        raise WorkloadError(f"goroutine {gid} ({name or 'workload'}): its workload function "
+                            f"raised {exc!r}") from exc
+
+
+def simulate(main, *, procs: int = 4, channels: dict[str, int] | None = None, seed: int = 0,
+             runq_size: int = RUNQ_SIZE, frames: bool = False, summary: bool = False,
+             steal_policy=None, check: bool = False, limit_us: float = 1e9) -> Result:
+    """Run ``main`` on a fresh scheduler and return its Result.
+
+    ``summary=True`` keeps only the statistics (fast, for 100,000 goroutines);
+    ``frames=True`` keeps one snapshot per event for the animation player.
+    """
+    if summary and frames:
+        raise ConfigError("summary=True records nothing, so it cannot keep frames; pick one")
+    s = Scheduler(procs, runq_size=runq_size, channels=channels, seed=seed,
+                  steal_policy=steal_policy, record=not summary, frames=frames,
+                  check=check, limit_us=limit_us)
+    return s.run(main)

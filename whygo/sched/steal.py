@@ -1,0 +1,134 @@
+"""Work stealing: the replaceable policy that decides whom an idle P robs.
+
+The contract (for the lab, where students write their own policy)::
+
+    def my_policy(req: StealRequest) -> StealChoice | None
+
+``req.thief`` is the id of the P looking for work, ``req.procs`` a tuple of
+read-only ``PView`` (one per P, indexed by id), ``req.rng`` the simulation's
+seeded ``random.Random`` (use it, never the global ``random``, so runs stay
+reproducible). Return ``None`` to steal nothing, or
+``StealChoice(victim, count)`` to take ``count`` Gs from the head of the
+victim's local queue (1 <= count <= its length; the last one taken runs
+now, the others go to the thief's queue), or
+``StealChoice(victim, 0, runnext=True)`` to take the victim's ``runnext``.
+The scheduler checks the choice and raises ``StealPolicyError`` for an
+impossible one; it then carries it out exactly like ``runqsteal``.
+
+``steal_work`` is the runtime's own policy and the default.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import gcd
+
+from .runq import runqgrab_count
+from .state import STEAL_TRIES
+
+
+class StealPolicyError(ValueError):
+    """A steal policy returned a choice the scheduler cannot carry out."""
+
+
+@dataclass(frozen=True, slots=True)
+class PView:
+    """What a thief may look at: one P, read-only."""
+    id: int
+    idle: bool          # _Pidle: the runtime does not bother stealing from it
+    runq_len: int
+    has_runnext: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StealRequest:
+    thief: int
+    procs: tuple[PView, ...]
+    rng: random.Random
+
+
+@dataclass(frozen=True, slots=True)
+class StealChoice:
+    victim: int
+    count: int
+    runnext: bool = False
+
+
+StealPolicy = Callable[[StealRequest], "StealChoice | None"]
+
+
+class RandomOrder:
+    """Visit all Ps once in a pseudo-random order.
+
+    Mirrors runtime/proc.go: randomOrder / randomEnum. With ``inc`` coprime
+    to ``count``, ``pos = (pos + inc) % count`` visits every P exactly once;
+    the random number picks both the start and the stride.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.coprimes = [i for i in range(1, count + 1) if gcd(i, count) == 1]
+
+    def start(self, i: int) -> list[int]:
+        count = self.count
+        pos = i % count
+        inc = self.coprimes[i // count % len(self.coprimes)]
+        order = []
+        for _ in range(count):
+            order.append(pos)
+            pos = (pos + inc) % count
+        return order
+
+
+def steal_work(req: StealRequest) -> StealChoice | None:
+    """The runtime's policy. Mirrors runtime/proc.go: stealWork + runqgrab.
+
+    ``stealTries = 4`` passes; each pass walks all Ps in a fresh random order
+    (``stealOrder.start(cheaprand())``), skips itself and idle Ps, and takes
+    half of the first non-empty queue, rounded up. Only the last pass may
+    take a victim's ``runnext`` (a last resort: that G was about to run).
+    In the runtime other Ps run concurrently, so a later pass can find work
+    an earlier one did not; in this one-thing-at-a-time model passes 2 and 3
+    see what pass 1 saw, but they are kept so the random numbers drawn, and
+    the shape of the code, match the runtime.
+    """
+    procs = req.procs
+    order = RandomOrder(len(procs))
+    for i in range(STEAL_TRIES):
+        last_pass = i == STEAL_TRIES - 1
+        for pos in order.start(req.rng.getrandbits(32)):
+            if pos == req.thief:
+                continue
+            v = procs[pos]
+            if v.idle:
+                continue
+            n = runqgrab_count(v.runq_len)
+            if n:
+                return StealChoice(pos, n)
+            if last_pass and v.has_runnext:
+                return StealChoice(pos, 0, runnext=True)
+    return None
+
+
+def check_choice(choice: object, req: StealRequest, capacity: int, policy: object) -> None:
+    """Raise StealPolicyError if ``choice`` cannot be carried out."""
+    name = getattr(policy, "__name__", repr(policy))
+    if not isinstance(choice, StealChoice):
+        raise StealPolicyError(f"steal policy {name} returned {choice!r}; return a StealChoice or None")
+    v = choice.victim
+    if not (isinstance(v, int) and 0 <= v < len(req.procs)) or v == req.thief:
+        raise StealPolicyError(f"steal policy {name}: victim {v!r} is not another P "
+                               f"(thief P{req.thief}, Ps 0..{len(req.procs) - 1})")
+    view = req.procs[v]
+    if choice.runnext:
+        if choice.count != 0 or not view.has_runnext:
+            raise StealPolicyError(f"steal policy {name}: P{v} has no runnext to take, or count "
+                                   f"was not 0 with runnext=True ({choice!r})")
+        return
+    if not (isinstance(choice.count, int) and 1 <= choice.count <= view.runq_len):
+        raise StealPolicyError(f"steal policy {name}: cannot take {choice.count!r} Gs from P{v}, "
+                               f"whose queue holds {view.runq_len}")
+    if choice.count - 1 > capacity:
+        raise StealPolicyError(f"steal policy {name}: {choice.count} Gs do not fit in P{req.thief}'s "
+                               f"local queue (capacity {capacity}, one G runs at once)")
