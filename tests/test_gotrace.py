@@ -1,0 +1,152 @@
+"""`go tool trace -d=parsed` parser: real go1.27.3 traces of the gocode scenarios (fixtures).
+
+Fixtures, all GOMAXPROCS=2: gotrace_imbalance.txt (16 goroutines created by
+main), gotrace_syscall.txt (one G blocked in read(2), 2 workers),
+gotrace_gosched.txt (3 goroutines x 5 runtime.Gosched calls).
+"""
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from whygo.golang import gotrace
+from whygo.golang.gotrace import GoTraceError, parse_events
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def events(name: str) -> list[gotrace.TraceEvent]:
+    return parse_events((FIXTURES / f"gotrace_{name}.txt").read_text())
+
+
+def test_every_event_line_becomes_one_event_and_stack_lines_are_skipped():
+    text = (FIXTURES / "gotrace_syscall.txt").read_text()
+    evs = parse_events(text)
+    assert len(evs) == sum(line.startswith("M=") for line in text.splitlines())
+    assert {"StateTransition", "Metric", "Sync"} <= {e.kind for e in evs}
+
+
+def test_events_are_in_time_order():
+    for name in ("imbalance", "syscall", "gosched"):
+        times = [e.time_ns for e in events(name)]
+        assert times == sorted(times)
+
+
+def test_state_transitions_name_the_resource_and_both_states():
+    line = ('M=12978 P=0 G=20 StateTransition Time=6117316603136 GoID=20 Running->Waiting '
+            'Reason="chan receive"')
+    (e,) = parse_events(line)
+    assert (e.m, e.p, e.g, e.time_ns) == (12978, 0, 20, 6117316603136)
+    assert (e.resource, e.id, e.old, e.new, e.reason) == ("G", 20, "Running", "Waiting",
+                                                          "chan receive")
+    (p,) = parse_events('M=7 P=-1 G=-1 StateTransition Time=5 ProcID=1 Running->Idle Reason=""')
+    assert (p.p, p.g, p.resource, p.id, p.new) == (None, None, "P", 1, "Idle")
+
+
+def test_a_malformed_event_line_is_an_error_naming_it():
+    with pytest.raises(GoTraceError, match="line 2"):
+        parse_events('M=1 P=0 G=1 Sync Time=1 N=1\nM=oops')
+    with pytest.raises(GoTraceError, match="GoID/ProcID"):
+        parse_events('M=1 P=0 G=1 StateTransition Time=1 Something')
+
+
+def test_gomaxprocs_comes_from_the_trace_metric():
+    assert gotrace.gomaxprocs(events("imbalance")) == 2
+
+
+def test_user_goroutines_leave_the_runtimes_own_out():
+    evs = events("syscall")
+    users = gotrace.user_goroutines(evs)
+    starts = {e.id: e.start_func for e in evs if e.old == "NotExist" and e.new == "Runnable"}
+    assert 1 in users
+    assert any(f.startswith("main.") for g, f in starts.items() if g in users)
+    assert all(not starts[g].startswith("runtime") for g in users if g in starts)
+    assert any(f.startswith("runtime") for f in starts.values())  # the trace's own goroutines
+    assert not any(starts[g].startswith("runtime") for g in users if g != 1)
+
+
+def test_imbalance_goroutines_created_on_one_p_run_on_both():
+    # newproc queues every new G on main's P; the other P can only steal them.
+    evs = events("imbalance")
+    users = gotrace.user_goroutines(evs)
+    born = gotrace.created_on(evs)
+    assert len({born[g] for g in users if g in born}) == 1
+    ps = {p for g, seq in gotrace.ran_on(evs).items() if g in users for p in seq}
+    assert ps == {0, 1}
+    stolen = [s for s in gotrace.stolen(evs) if s.g in users]
+    assert stolen and all(s.first_p != s.created_p for s in stolen)
+
+
+def test_syscall_another_g_runs_on_the_p_of_the_blocked_g():
+    evs = events("syscall")
+    handoffs = gotrace.handoffs(evs)
+    assert handoffs, "sysmon should have retaken the P of the G blocked in read(2)"
+    h = handoffs[0]
+    assert h.next_g is not None and h.next_g != h.syscall_g
+    # The retaken P really ran next_g while syscall_g was still in its syscall.
+    t0 = evs[0].time_ns
+    back = next(e.time_ns for e in evs if e.resource == "G" and e.id == h.syscall_g
+                and e.old == "Syscall" and (e.time_ns - t0) / 1e3 > h.t_us)
+    ran = [e for e in evs if e.resource == "G" and e.id == h.next_g and e.new == "Running"
+           and e.p == h.p and h.t_us <= (e.time_ns - t0) / 1e3 and e.time_ns < back]
+    assert ran
+
+
+def test_gosched_every_yield_is_resumed():
+    evs = events("gosched")
+    resumes = gotrace.gosched_resumes(evs)
+    yields = [e for e in evs if e.reason == "runtime.Gosched"]
+    assert len(resumes) == len(yields) == 15   # 3 goroutines x 5 rounds
+    assert all(r.resume_us > r.yield_us for r in resumes)
+    # From the global queue any P may pick the G up: at least one changed P.
+    assert any(r.resume_p != r.yield_p for r in resumes)
+
+
+def _no_overlap(spans):
+    by_p = defaultdict(list)
+    for s in spans:
+        by_p[s[0]].append(s)
+    for p, ss in by_p.items():
+        ss.sort(key=lambda s: s[2])
+        for a, b in zip(ss, ss[1:]):
+            assert a[3] <= b[2], f"P{p}: {a} overlaps {b}"
+
+
+@pytest.mark.parametrize("name", ["imbalance", "syscall", "gosched"])
+def test_timeline_one_g_at_a_time_per_p(name):
+    procs, spans, marks = gotrace.timeline_parts(events(name))
+    assert procs == 2
+    assert all(0 <= s[0] < procs and s[2] <= s[3] for s in spans)
+    _no_overlap(spans)
+    assert all(0 <= m[1] < procs for m in marks)
+
+
+def test_timeline_marks_the_evidence_of_each_scenario():
+    kinds = lambda name: {m[0] for m in gotrace.timeline_parts(events(name))[2]}  # noqa: E731
+    assert "steal" in kinds("imbalance")
+    assert "handoff" in kinds("syscall")
+    assert "gosched" in kinds("gosched")
+
+
+def test_syscall_span_ends_where_the_p_is_handed_off():
+    evs = events("syscall")
+    h = gotrace.handoffs(evs)[0]
+    _, spans, _ = gotrace.timeline_parts(evs)
+    sys_spans = [s for s in spans if s[4] == "syscall" and s[1] == h.syscall_g]
+    assert any(s[0] == h.p and s[3] == pytest.approx(h.t_us) for s in sys_spans)
+
+
+def test_timeline_can_keep_only_some_goroutines():
+    evs = events("imbalance")
+    users = gotrace.user_goroutines(evs)
+    _, spans, _ = gotrace.timeline_parts(evs, goroutines=users)
+    assert spans and {s[1] for s in spans} <= users
+
+
+def test_timeline_has_the_models_structure():
+    timeline_mod = pytest.importorskip("whygo.sched.timeline")
+    tl = gotrace.timeline(events("syscall"))
+    assert isinstance(tl, timeline_mod.Timeline) and tl.procs == 2
+    assert all(isinstance(s, timeline_mod.Span) for s in tl.spans)
+    assert {s.kind for s in tl.spans} == {"run", "syscall"}
+    assert any(m.kind == "handoff" for m in tl.marks)
