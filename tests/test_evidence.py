@@ -117,3 +117,10 @@ def test_missing_gocode_dir_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("WHYGO_GOCODE", str(tmp_path))
     with pytest.raises(EvidenceError, match="WHYGO_GOCODE"):
         evidence.gocode_dir()
+
+
+def test_alloc_benchmarks_report_bytes_rounded_to_the_size_class():
+    table = evidence.alloc_benchmarks("Alloc/noscan/size=(24|100)$", benchtime="1000x")
+    assert table["BenchmarkAlloc/noscan/size=24"].bytes_per_op == 24
+    assert table["BenchmarkAlloc/noscan/size=100"].bytes_per_op == 112  # the 112-byte class
+    assert all(row.allocs_per_op == 1 for row in table)

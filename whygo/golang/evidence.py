@@ -14,7 +14,8 @@ timeout, and returns parsed results:
   ``-trace``, read back with ``go tool trace -d=parsed``: the per-P
   :class:`~whygo.sched.timeline.Timeline` plus the stealing, hand-off and
   Gosched evidence.
-- :func:`memstats_for_sizes` — ``smallalloc``: MemStats per object size.
+- :func:`memstats_for_sizes` — ``smallalloc``: MemStats per object size;
+  :func:`alloc_benchmarks` — its ``go test -bench Alloc -benchmem``.
 - :func:`stack_growth` — ``stackgrow``: every stack move of a deep recursion.
 
 Numbers that come from a clock (times, GC counts) vary from run to run; the
@@ -294,3 +295,19 @@ def stack_growth(depth: int = 10_000, at: Iterable[int] = (0, 10, 100, 1000, 10_
     proc = run("stackgrow", {"depth": depth, "at": ",".join(map(str, at)), "gcs": gcs},
                env=env, timeout=timeout)
     return json.loads(proc.stdout)
+
+
+def alloc_benchmarks(pattern: str = "Alloc", *, benchtime: str = "200000x", count: int = 1,
+                     timeout: float = 300):
+    """``go test -bench PATTERN -benchmem`` in gocode/cmd/smallalloc, as a
+    :class:`whygo.golang.benchfmt.BenchTable` (rows ``BenchmarkAlloc/noscan/size=8``...).
+    ``benchtime`` defaults to a fixed iteration count so runs take the same work."""
+    from whygo.golang import benchfmt
+    proc = go_command("test", "-run", "^$", "-bench", pattern, "-benchmem",
+                      f"-benchtime={benchtime}", f"-count={count}", "./cmd/smallalloc",
+                      cwd=gocode_dir(), timeout=timeout, check=False)
+    table = benchfmt.parse(proc.stdout)
+    if proc.returncode != 0 or not table.rows:
+        raise EvidenceError(f"go test -bench {pattern} in gocode/cmd/smallalloc failed or ran no "
+                            f"benchmark:\n{(proc.stdout + proc.stderr).strip()[-2000:]}")
+    return table
