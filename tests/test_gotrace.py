@@ -150,3 +150,100 @@ def test_timeline_has_the_models_structure():
     assert all(isinstance(s, timeline_mod.Span) for s in tl.spans)
     assert {s.kind for s in tl.spans} == {"run", "syscall"}
     assert any(m.kind == "handoff" for m in tl.marks)
+
+
+# -- property: any valid schedule printed as trace lines comes back as the same timeline ------
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Few Ps and Gs, and "run"/"syscall"/"retake" drawn more often, so that most
+# examples reach the interesting sequences (run -> syscall -> hand-off -> return).
+ACTIONS = st.lists(st.tuples(st.sampled_from(["run", "run", "yield", "block", "wake", "syscall",
+                                              "syscall", "retake", "retake", "sysret"]),
+                             st.integers(0, 1), st.integers(0, 2)), min_size=20, max_size=60)
+
+
+def simulate(actions, procs=2, gs=3):
+    """Apply the valid actions to a tiny scheduler; return (trace text, expected spans, retakes)."""
+    state = {g: ("Runnable", None) for g in range(10, 10 + gs)}  # G -> (state, P held)
+    owner: dict[int, int] = {}                                    # P -> G on it (running/syscall)
+    retaken: set[int] = set()
+    lines = [f'M=1 P=0 G=1 Metric Time=1000 Name="/sched/gomaxprocs:threads" '
+             f'Value=Value{{Uint64({procs})}}']
+    opened: dict[int, tuple] = {}
+    spans, retakes, t = [], 0, 1000
+
+    def emit(m, p, g, gid, old, new, reason=""):
+        nonlocal t
+        t += 1000
+        lines.append(f'M={m} P={p} G={g} StateTransition Time={t} GoID={gid} {old}->{new} '
+                     f'Reason="{reason}"')
+
+    def us():
+        return (t - 1000) / 1e3
+
+    def close(g):
+        p, g_, start, kind = opened.pop(g)
+        spans.append((p, g, start, us(), kind))
+
+    for kind, p, gi in actions:
+        g = 10 + gi
+        st_, held = state[g]
+        if kind == "run" and st_ == "Runnable" and p not in owner:
+            emit(p, p, -1, g, "Runnable", "Running")
+            owner[p], state[g] = g, ("Running", p)
+            opened[g] = (p, g, us(), "run")
+        elif kind in ("yield", "block") and st_ == "Running":
+            new = "Runnable" if kind == "yield" else "Waiting"
+            emit(held, held, g, g, "Running", new, "runtime.Gosched" if kind == "yield" else "")
+            close(g)
+            del owner[held]
+            state[g] = (new, None)
+        elif kind == "wake" and st_ == "Waiting":
+            emit(50, -1, -1, g, "Waiting", "Runnable")
+            state[g] = ("Runnable", None)
+        elif kind == "syscall" and st_ == "Running":
+            emit(held, held, g, g, "Running", "Syscall")
+            close(g)
+            opened[g] = (held, g, us(), "syscall")
+            state[g] = ("Syscall", held)
+        elif kind == "retake" and owner.get(p) is not None and state[owner[p]][0] == "Syscall":
+            sg = owner.pop(p)
+            t += 1000
+            lines.append(f'M=99 P=-1 G=-1 StateTransition Time={t} ProcID={p} Running->Idle Reason=""')
+            close(sg)
+            retaken.add(sg)
+            retakes += 1
+        elif kind == "sysret" and st_ == "Syscall":
+            if g in retaken:
+                emit(60, -1, g, g, "Syscall", "Runnable")
+                retaken.discard(g)
+                state[g] = ("Runnable", None)
+            else:
+                emit(held, held, g, g, "Syscall", "Running")
+                close(g)
+                opened[g] = (held, g, us(), "run")
+                state[g] = ("Running", held)
+    for g in list(opened):
+        close(g)
+    return "\n".join(lines), spans, retakes
+
+
+@settings(derandomize=True, deadline=None, max_examples=150)
+@given(ACTIONS)
+# Hand-off, then another G uses the P, then the syscall returns without its P.
+@example([("run", 0, 0), ("syscall", 0, 0), ("retake", 0, 0), ("run", 0, 1), ("yield", 0, 1),
+          ("sysret", 0, 0), ("run", 1, 0)])
+# A syscall that returns before sysmon notices: the G keeps its P.
+@example([("run", 1, 2), ("syscall", 0, 2), ("sysret", 0, 2), ("block", 0, 2)])
+def test_timeline_spans_follow_every_transition_of_a_valid_schedule(actions):
+    text, expected, retakes = simulate(actions)
+    evs = parse_events(text)
+    procs, spans, marks = gotrace.timeline_parts(evs)
+    assert procs == 2
+    assert sorted(spans) == sorted(expected)
+    assert sum(m[0] == "handoff" for m in marks) == retakes == len(gotrace.handoffs(evs))
+    assert sum(m[0] == "gosched" for m in marks) == sum(
+        e.reason == "runtime.Gosched" for e in evs)
+    _no_overlap(list(spans))

@@ -228,29 +228,27 @@ def handoffs(events: list[TraceEvent]) -> list[Handoff]:
     emitted on that P.
     """
     t0 = events[0].time_ns if events else 0
-    in_syscall: dict[int, int] = {}      # P -> G in a syscall that entered it on that P
-    open_handoffs: dict[int, list] = {}  # syscall G -> [p, t, next_g]
-    done: list[list] = []
+    in_syscall: dict[int, int] = {}   # P -> the G that entered a syscall on it
+    taken: dict[int, dict] = {}       # G still in its syscall -> {p, t, next_g} of its hand-off
+    done: list[dict] = []
     for ev in events:
         if ev.resource == "G":
-            if ev.new == "Syscall" and ev.old == "Running" and ev.p is not None:
+            if ev.old == "Running" and ev.new == "Syscall" and ev.p is not None:
                 in_syscall[ev.p] = ev.id
             elif ev.old == "Syscall":
-                for p, g in list(in_syscall.items()):
-                    if g == ev.id:
-                        del in_syscall[p]
-                if ev.id in open_handoffs:
-                    done.append(open_handoffs.pop(ev.id))
+                in_syscall = {p: g for p, g in in_syscall.items() if g != ev.id}
+                if ev.id in taken:
+                    done.append(taken.pop(ev.id))
             if ev.new == "Running" and ev.old != "Syscall" and ev.p is not None:
-                for h in open_handoffs.values():
-                    if h[0] == ev.p and h[3] is None and h[1] != ev.id:
-                        h[3] = ev.id
+                for h in taken.values():  # the first G to use a handed-off P
+                    if h["p"] == ev.p and h["next_g"] is None:
+                        h["next_g"] = ev.id
         elif (ev.resource == "P" and ev.old == "Running" and ev.new == "Idle"
               and ev.p != ev.id and ev.id in in_syscall):
             g = in_syscall.pop(ev.id)
-            open_handoffs[g] = [ev.id, g, ev.time_ns, None]
-    done.extend(open_handoffs.values())
-    return sorted((Handoff(p, g, (t - t0) / 1e3, nxt) for p, g, t, nxt in done),
+            taken[g] = {"p": ev.id, "g": g, "t": ev.time_ns, "next_g": None}
+    done.extend(taken.values())
+    return sorted((Handoff(h["p"], h["g"], (h["t"] - t0) / 1e3, h["next_g"]) for h in done),
                   key=lambda h: h.t_us)
 
 
