@@ -1,0 +1,24 @@
+"""How long a full, clean build of the course book takes (goal: < 180 s on 2 cores).
+
+``book.build_seconds`` times ``whygo.site.build(clean=True)`` of the real
+course from book.toml into a fresh temporary folder: generated _config.yml and
+_toc.yml, Sphinx reading every notebook's stored outputs, writing HTML and the
+search index. Notebooks are not executed (the book uses the stored outputs).
+``book.pages`` says how much was built, so two figures can be compared.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+
+def measure():
+    from whygo.site import build
+    with tempfile.TemporaryDirectory(prefix="whygo-book-bench-") as tmp:
+        start = time.perf_counter()
+        html = build(clean=True, source_dir=Path(tmp) / "src", output_dir=Path(tmp) / "out")
+        seconds = time.perf_counter() - start
+        pages = sum(1 for p in html.rglob("*.html") if p.relative_to(html).parts[0] != "_static")
+    yield ("book.build_seconds", seconds, "s")
+    yield ("book.pages", pages, "pages")
