@@ -167,16 +167,22 @@ class GCRun:
 
 
 def gc_run(*, gogc: int | str = 100, seconds: float = 2.0, live_mib: int = 32,
-           rate_mib: int = 256, size: int = 1024, gomaxprocs: int | None = None,
-           memlimit: str | None = None, timeout: float = 120) -> GCRun:
-    """Run ``gcload`` for ``seconds`` with GOGC=``gogc`` (``"off"`` allowed) and gctrace on."""
+           rate_mib: int = 256, size: int = 1024, scan: bool = True,
+           gomaxprocs: int | None = None, memlimit: str | None = None,
+           timeout: float = 120) -> GCRun:
+    """Run ``gcload`` for ``seconds`` with GOGC=``gogc`` (``"off"`` allowed) and gctrace on.
+
+    ``scan=True`` makes the objects pointer slots the GC must scan; with
+    ``scan=False`` they are plain bytes it only marks (far less mark work).
+    ``memlimit`` sets GOMEMLIMIT (e.g. ``"64MiB"``).
+    """
     if seconds <= 0:
         raise EvidenceError(f"seconds={seconds}: the run must last more than 0 s.")
     env = {"GODEBUG": "gctrace=1", "GOGC": str(gogc), **_procs_env(gomaxprocs)}
     if memlimit is not None:
         env["GOMEMLIMIT"] = memlimit
     proc = run("gcload", {"duration": f"{seconds}s", "live": live_mib, "rate": rate_mib,
-                          "size": size}, env=env, timeout=timeout)
+                          "size": size, "scan": str(scan).lower()}, env=env, timeout=timeout)
     try:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError as exc:

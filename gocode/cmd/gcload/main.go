@@ -28,6 +28,7 @@ type config struct {
 	liveMiB  int           // live heap kept reachable the whole time
 	rateMiB  int           // garbage allocated per second
 	objSize  int           // bytes per object
+	scan     bool          // objects hold pointers (the GC scans them) or not
 }
 
 // Bucket is one non-empty bucket of a runtime/metrics histogram, in seconds.
@@ -55,6 +56,7 @@ type Report struct {
 	LiveMiB        int        `json:"live_mib"`
 	RateMiB        int        `json:"rate_mib_per_s"`
 	ObjectSize     int        `json:"object_size"`
+	Scan           bool       `json:"scan"`
 	AllocatedBytes uint64     `json:"allocated_bytes"`
 	GCCycles       uint64     `json:"gc_cycles"`
 	GCForced       uint64     `json:"gc_forced"`
@@ -72,14 +74,23 @@ const (
 	heapAllocsMetric = "/gc/heap/allocs:bytes"
 )
 
-// sink keeps the newest garbage object reachable for a moment so that the
-// compiler cannot prove the allocation dead and remove it.
-var sink []byte
-
 func allocate(cfg config) {
-	live := make([][]byte, max(1, cfg.liveMiB<<20/cfg.objSize))
+	n := max(1, cfg.liveMiB<<20/cfg.objSize)
+	if cfg.scan {
+		// Pointer slots: the GC must scan every word of every live object.
+		churn(cfg, n, func() []*byte { return make([]*byte, max(1, cfg.objSize/8)) })
+	} else {
+		// Plain bytes: the GC marks the object but never looks inside.
+		churn(cfg, n, func() []byte { return make([]byte, cfg.objSize) })
+	}
+}
+
+// churn keeps n objects live and, for cfg.duration, replaces them one after
+// another with new ones at cfg.rateMiB MiB/s: every replaced object is garbage.
+func churn[T any](cfg config, n int, newObject func() T) {
+	live := make([]T, n)
 	for i := range live {
-		live[i] = make([]byte, cfg.objSize)
+		live[i] = newObject()
 	}
 	perSecond := float64(cfg.rateMiB << 20)
 	start := time.Now()
@@ -92,10 +103,7 @@ func allocate(cfg config) {
 		}
 		// Catch up with the target rate, then rest a millisecond.
 		for done < perSecond*elapsed.Seconds() {
-			obj := make([]byte, cfg.objSize)
-			obj[0] = byte(i)
-			sink = live[i%len(live)] // the replaced object becomes garbage
-			live[i%len(live)] = obj
+			live[i%n] = newObject()
 			done += float64(cfg.objSize)
 			i++
 		}
@@ -150,7 +158,7 @@ func run(cfg config, w io.Writer) error {
 	r := Report{
 		Program: "gcload", GOGC: os.Getenv("GOGC"), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Seconds: math.Round(seconds*1000) / 1000, LiveMiB: cfg.liveMiB, RateMiB: cfg.rateMiB,
-		ObjectSize: cfg.objSize,
+		ObjectSize: cfg.objSize, Scan: cfg.scan,
 	}
 	for _, s := range samples {
 		switch s.Name {
@@ -183,6 +191,7 @@ func main() {
 	flag.IntVar(&cfg.liveMiB, "live", 32, "live heap in MiB")
 	flag.IntVar(&cfg.rateMiB, "rate", 256, "garbage allocation rate in MiB/s")
 	flag.IntVar(&cfg.objSize, "size", 1024, "object size in bytes")
+	flag.BoolVar(&cfg.scan, "scan", true, "objects hold pointers the GC must scan (false: plain bytes)")
 	flag.Parse()
 	if cfg.duration <= 0 || cfg.liveMiB < 0 || cfg.rateMiB < 0 || cfg.objSize < 1 {
 		log.Fatal("gcload: -duration must be > 0, -live and -rate >= 0, -size >= 1")
