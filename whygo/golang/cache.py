@@ -1,0 +1,146 @@
+"""The binary cache: a built cell is kept, so running it again skips the compiler.
+
+Layout under ``course_cache_dir()`` (``~/.cache/whygo`` or ``WHYGO_CACHE``)::
+
+    bin/<key>        the executable
+    bin/<key>.log    what the compiler printed (-m decisions, -S listing)
+    work/<pid>-XXXX  private work directories, one per build
+
+The key is a sha256 over everything that changes the binary: the generated
+source files, gcflags, ldflags, cgo, the build variables (GOOS, GOARCH, ...),
+the toolchain version and binary path (see :func:`cache_key`). The log is
+kept with the binary because a cache hit must show the same ``-m``
+decisions as the build that made it.
+
+Concurrency: every build has its own work directory, so two processes
+never see each other's files. Entries are published with ``os.replace``
+(atomic on one file system): the log first, the binary last, and a reader
+only trusts a binary whose log is there. Two processes building the same
+program both publish identical bytes; the last rename wins, harmlessly. A
+process that is running a binary keeps its inode even if the entry is
+replaced or evicted.
+
+Bounded size: after each store the least recently used entries (by mtime,
+refreshed on every hit) are deleted beyond ``max_entries`` binaries or
+``max_bytes`` bytes.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+FORMAT = "whygo-binary-cache-1"   # bump when the way binaries are built changes
+MAX_ENTRIES = 200
+MAX_BYTES = 512 * 1024 * 1024
+
+
+def cache_key(parts: Iterable[tuple[str, str | bytes]]) -> str:
+    """sha256 of labelled parts; each part is length-prefixed so no two inputs collide."""
+    h = hashlib.sha256(FORMAT.encode())
+    for label, value in parts:
+        data = value.encode() if isinstance(value, str) else value
+        h.update(f"\0{label}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    binary: Path
+    log: str
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_dead(folder: Path) -> None:
+    """Remove ``<pid>-...`` (or ``<label>-<pid>-...``) directories whose process is gone:
+    leftovers of a kernel that was killed before it could clean up."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        pids = [int(p) for p in child.name.split("-") if p.isdigit()]
+        if pids and not _pid_alive(pids[-1]):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+class BinaryCache:
+    def __init__(self, root: Path, *, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES):
+        self.root = Path(root)
+        self.bin_dir = self.root / "bin"
+        self.work_root = self.root / "work"
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self.bin_dir.mkdir(parents=True, exist_ok=True)
+        self.work_root.mkdir(parents=True, exist_ok=True)
+
+    # -- private work directories ------------------------------------------------
+    @contextlib.contextmanager
+    def workdir(self) -> Iterator[Path]:
+        """A fresh directory only this build uses, removed afterwards."""
+        path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self.work_root))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    # -- entries -----------------------------------------------------------------------
+    def lookup(self, key: str) -> Entry | None:
+        binary = self.bin_dir / key
+        try:
+            log = (self.bin_dir / f"{key}.log").read_text()
+            os.utime(binary)          # most recently used; raises if the binary is gone
+        except OSError:
+            return None
+        return Entry(binary, log)
+
+    def store(self, key: str, built: Path, log: str) -> Entry:
+        """Publish ``built`` (a file in this cache's work area: same file system)."""
+        fd, tmp = tempfile.mkstemp(dir=self.bin_dir, prefix=".log-", suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(log)
+        os.replace(tmp, self.bin_dir / f"{key}.log")
+        binary = self.bin_dir / key
+        os.replace(built, binary)
+        self.evict()
+        return Entry(binary, log)
+
+    def entries(self) -> list[tuple[float, int, str]]:
+        """(mtime, size, key) of every complete entry, least recently used first."""
+        found = []
+        for path in self.bin_dir.iterdir():
+            if path.name.startswith(".") or path.suffix == ".log":
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found.append((st.st_mtime, st.st_size, path.name))
+        return sorted(found)
+
+    def evict(self) -> None:
+        entries = self.entries()
+        total = sum(size for _, size, _ in entries)
+        while entries and (len(entries) > self.max_entries or total > self.max_bytes):
+            _, size, key = entries.pop(0)
+            total -= size
+            for path in (self.bin_dir / key, self.bin_dir / f"{key}.log"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def clear(self) -> None:
+        shutil.rmtree(self.bin_dir, ignore_errors=True)
+        self.bin_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,638 @@
+"""Build and run Go: a notebook cell (:func:`run`) or a program of gocode/ (:func:`run_package`).
+
+What happens to a cell
+----------------------
+1. :mod:`whygo.golang.snippet` turns it into ``main.go`` (adding ``package
+   main``, imports, a ``func main`` wrapper as its form needs, and ``//line``
+   directives so every message speaks in cell lines). Cells saved in the
+   :class:`Session` become more files of the same package.
+2. The binary cache (:mod:`whygo.golang.cache`) is asked for a binary built
+   from exactly these files and flags. On a miss, ``go build -trimpath
+   -buildvcs=false -o BIN .`` runs with the real ``go`` binary and
+   ``go_env()`` in a private work directory holding the files and a ``go.mod``
+   (``module cell``); the binary and the compiler's output are stored.
+   No ``go run``, no ``go vet``.
+3. The binary runs in a new session (its own process group) so that a
+   timeout or an interrupt can kill it with every child it started.
+
+Output: stdout and stderr are read on separate pipes, each kept up to
+``max_output`` bytes (the rest is read and dropped so the program never
+blocks and memory stays bounded), then decoded as UTF-8. The two streams are
+returned separately, so their interleaving in time is lost; the course
+always shows stdout first, then stderr, which makes outputs deterministic.
+
+Stopping: at the timeout the group gets SIGINT (a Go program dies at once,
+or runs its own handler), then SIGKILL after :data:`GRACE_SECONDS`. When the
+program exits, whatever is left of its group (background children) is
+killed too, so nothing outlives a cell. A KeyboardInterrupt in the caller, or
+:func:`interrupt_all` from another thread, stops the group the same way and
+the caller sees KeyboardInterrupt.
+
+Nothing here imports IPython: the magics and the kernel are thin layers on top.
+"""
+from __future__ import annotations
+
+import codecs
+import contextlib
+import dataclasses
+import functools
+import os
+import platform
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from whygo.golang import diagnostics, snippet
+from whygo.golang.cache import BinaryCache, Entry, cache_key, sweep_dead
+from whygo.golang.diagnostics import CompileError, Diagnostic
+from whygo.golang.snippet import SnippetError
+from whygo.golang.toolchain import FIX, ToolchainError, course_cache_dir, go_env, toolchain
+
+__all__ = ["CompileError", "Diagnostic", "GoResult", "PackageError", "Session", "SnippetError",
+           "interrupt_all", "run", "run_package"]
+
+GRACE_SECONDS = 0.5        # between SIGINT and SIGKILL
+BUILD_TIMEOUT = 300.0      # a cold standard library can take a while; `timeout` is for the program
+BUILD_LOG_CAP = 64 << 20   # a -S listing of a large program is a few MB
+READ_CHUNK = 1 << 16
+DRAIN_SECONDS = 2.0        # after a kill, how long to wait for the pipes to close
+
+# Variables that only the running program reads; every other GO*/CGO_* variable
+# in `env` also goes to `go build` (GOARCH, GOAMD64, GOEXPERIMENT...) and into the cache key.
+RUNTIME_ONLY = {"GODEBUG", "GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GOTRACEBACK", "GOCOVERDIR"}
+
+
+class PackageError(ValueError):
+    """``run_package`` was given something that is not a main package of gocode/."""
+
+
+# -- results ------------------------------------------------------------------------
+
+@dataclass
+class GoResult:
+    stdout: str = ""
+    stderr: str = ""
+    returncode: int | None = None      # None when nothing ran (build failed, build_only)
+    timed_out: bool = False
+    compile_errors: list[CompileError] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    build_log: str = ""                # compiler output; work-dir paths removed
+    cached: bool = False               # the binary came from the binary cache
+    wall_seconds: float = 0.0          # build + run
+    truncated: bool = False            # stdout or stderr hit max_output
+    # additions to the agreed API
+    timeout: float | None = None       # the limit the program ran under
+    form: str = ""                     # "program" | "declarations" | "statements" | "package"
+    imports_added: tuple[str, ...] = ()
+    binary: Path | None = None         # the cached executable (valid until evicted)
+
+    @property
+    def built(self) -> bool:
+        return not self.compile_errors
+
+    @property
+    def ok(self) -> bool:
+        """Compiled, not timed out, and exited 0 (or was only built)."""
+        return self.built and not self.timed_out and self.returncode in (0, None)
+
+    def error_message(self) -> str | None:
+        """One sentence saying why the result failed; None when it did not."""
+        if self.compile_errors:
+            e = self.compile_errors[0]
+            first = e.message.split("\n", 1)[0]
+            hint = self._import_hint(first)
+            if e.line == 0:
+                where = f" in {e.file}" if e.file and e.file != snippet.CELL_FILE else ""
+                return f"build failed{where}: {first}{hint}"
+            if e.file and e.file != snippet.CELL_FILE:
+                return f"compile error in {e.file} line {e.line}: {first}{hint}"
+            return f"compile error at cell line {e.line}: {first}{hint}"
+        if self.timed_out:
+            return f"timed out after {self.timeout:g} s"
+        if self.returncode in (0, None):
+            return None
+        for line in self.stderr.splitlines():
+            if line.startswith(("panic: ", "fatal error: ")):
+                return line.strip()
+        if self.returncode < 0:
+            try:
+                return f"killed by signal {signal.Signals(-self.returncode).name}"
+            except ValueError:
+                return f"killed by signal {-self.returncode}"
+        return f"exit status {self.returncode}"
+
+    def _import_hint(self, message: str) -> str:
+        for path in self.imports_added:
+            name = snippet.default_name(path)
+            if f"undefined: {name}." in message:
+                return (f" (the runner imported {path} for `{name}`; write the import "
+                        f"yourself to use another package)")
+        return ""
+
+
+# -- running processes ---------------------------------------------------------------
+
+_lock = threading.Lock()
+_running: dict[int, subprocess.Popen] = {}   # pgid -> process, for interrupt_all
+_interrupted: set[int] = set()
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _stop_groups(procs: Sequence[subprocess.Popen]) -> None:
+    """SIGINT each group, give the programs GRACE_SECONDS, then SIGKILL the groups."""
+    for p in procs:
+        _signal_group(p.pid, signal.SIGINT)
+    end = time.monotonic() + GRACE_SECONDS
+    while time.monotonic() < end and any(p.poll() is None for p in procs):
+        time.sleep(0.01)
+    for p in procs:
+        _signal_group(p.pid, signal.SIGKILL)
+
+
+def interrupt_all() -> None:
+    """Stop every program (and build) this process is running; their callers
+    get KeyboardInterrupt. For a kernel's interrupt or shutdown."""
+    with _lock:
+        procs = list(_running.values())
+        _interrupted.update(p.pid for p in procs)
+    _stop_groups(procs)
+
+
+@dataclass
+class _Captured:
+    stdout: bytes
+    stderr: bytes
+    returncode: int | None
+    timed_out: bool
+    truncated: bool
+
+
+def _spawn(argv: Sequence[str], *, env: Mapping[str, str], cwd: str | os.PathLike | None,
+           with_stdin: bool) -> subprocess.Popen:
+    proc = subprocess.Popen(list(argv), env=dict(env), cwd=cwd, start_new_session=True,
+                            stdin=subprocess.PIPE if with_stdin else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with _lock:
+        _running[proc.pid] = proc
+    return proc
+
+
+def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | None,
+             cap: int) -> _Captured:
+    """Feed stdin, read both pipes (keeping ``cap`` bytes each), enforce the timeout,
+    and make sure no process of the group survives. Raises KeyboardInterrupt if
+    interrupted (here or by :func:`interrupt_all`), after stopping the group."""
+    bufs = {proc.stdout: bytearray(), proc.stderr: bytearray()}
+    truncated = False
+    timed_out = False
+    start = time.monotonic()
+    deadline = None if timeout is None else start + timeout
+    kill_at = give_up = None
+    pending = memoryview(stdin or b"")
+    sel = selectors.DefaultSelector()
+    try:
+        for pipe in bufs:
+            os.set_blocking(pipe.fileno(), False)
+            sel.register(pipe, selectors.EVENT_READ)
+        if proc.stdin is not None:
+            os.set_blocking(proc.stdin.fileno(), False)
+            sel.register(proc.stdin, selectors.EVENT_WRITE)
+        while sel.get_map() or proc.poll() is None:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline and not timed_out:
+                timed_out = True
+                _signal_group(proc.pid, signal.SIGINT)
+                kill_at = now + GRACE_SECONDS
+            if kill_at is not None and (now >= kill_at or proc.poll() is not None):
+                _signal_group(proc.pid, signal.SIGKILL)
+                kill_at = None
+            if give_up is None and proc.poll() is not None:
+                # the program is gone: background children die with its group
+                _signal_group(proc.pid, signal.SIGKILL)
+                give_up = now + DRAIN_SECONDS
+            if give_up is not None and now >= give_up:
+                break   # a process that left the group still holds a pipe
+            waits = [0.1] + [t - now for t in (deadline if not timed_out else None, kill_at, give_up)
+                             if t is not None]
+            for key, _ in sel.select(max(0.0, min(waits))):
+                pipe = key.fileobj
+                if pipe is proc.stdin:
+                    try:
+                        pending = pending[os.write(pipe.fileno(), pending[:READ_CHUNK]):]
+                    except (BrokenPipeError, OSError):
+                        pending = pending[:0]
+                    if not pending:
+                        sel.unregister(pipe)
+                        pipe.close()
+                    continue
+                try:
+                    data = os.read(pipe.fileno(), READ_CHUNK)
+                except BlockingIOError:
+                    continue
+                if not data:
+                    sel.unregister(pipe)
+                    continue
+                buf = bufs[pipe]
+                room = cap - len(buf)
+                if len(data) > room:
+                    truncated = True
+                if room > 0:
+                    buf += data[:room]
+        with _lock:
+            interrupted = proc.pid in _interrupted
+        if interrupted:
+            raise KeyboardInterrupt("interrupted")
+        return _Captured(bytes(bufs[proc.stdout]), bytes(bufs[proc.stderr]),
+                         proc.wait(), timed_out, truncated)
+    except BaseException:
+        _stop_groups([proc])
+        raise
+    finally:
+        sel.close()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=DRAIN_SECONDS)
+        _signal_group(proc.pid, signal.SIGKILL)
+        with _lock:
+            _running.pop(proc.pid, None)
+            _interrupted.discard(proc.pid)
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= factor and n % factor == 0:
+            return f"{n // factor} {unit}"
+    return f"{n} bytes"
+
+
+def _text(data: bytes, truncated_at: int | None) -> str:
+    if truncated_at is None or len(data) < truncated_at:
+        return data.decode("utf-8", "replace")
+    # cut cleanly: an incomplete UTF-8 sequence at the cut is dropped, not turned into U+FFFD
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=False)
+    sep = "" if text.endswith("\n") else "\n"
+    return f"{text}{sep}... [output truncated at {_size(truncated_at)}]\n"
+
+
+# -- building --------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _binary_cache(root: str) -> BinaryCache:
+    cache = BinaryCache(Path(root))
+    sweep_dead(cache.work_root)
+    return cache
+
+
+def binary_cache() -> BinaryCache:
+    """The binary cache of the course cache directory (``WHYGO_CACHE``)."""
+    return _binary_cache(str(course_cache_dir()))
+
+
+def _go_version_line() -> str:
+    m = re.match(r"go(\d+)\.(\d+)", toolchain().version)
+    return f"go {m.group(1)}.{m.group(2)}" if m else "go 1.27"
+
+
+def _build_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    return {k: v for k, v in (env or {}).items()
+            if k.startswith(("GO", "CGO_")) and k not in RUNTIME_ONLY}
+
+
+def _run_go_build(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    try:
+        proc = _spawn(argv, env=env, cwd=cwd, with_stdin=False)
+    except OSError as exc:
+        raise ToolchainError(f"whygo: cannot run {argv[0]}: {exc}. {FIX}") from exc
+    got = _collect(proc, stdin=None, timeout=BUILD_TIMEOUT, cap=BUILD_LOG_CAP)
+    log = (got.stdout + got.stderr).decode("utf-8", "replace")
+    if got.timed_out:
+        return 1, log + f"\ngo build did not finish within {BUILD_TIMEOUT:g} s\n"
+    if re.search(r"requires go >= |go: cannot find GOROOT|unsupported GOOS/GOARCH pair", log):
+        raise ToolchainError(f"whygo: the Go toolchain at {toolchain().go} cannot build the cell:\n"
+                             f"{log.strip()}\n{FIX}")
+    return got.returncode, log
+
+
+@dataclass
+class _Target:
+    """What to build: files written into a fresh work directory (a cell), or a
+    package of an existing module (gocode/)."""
+    files: list[snippet.GoFile]
+    module_dir: Path | None = None      # gocode/ for run_package; None for a cell
+    package: str = "."                  # the `go build` argument
+    reported: set[str] = field(default_factory=set)   # files whose positions are real
+    own: set[str] = field(default_factory=set)        # files whose -m decisions are shown
+    prefixes: tuple[str, ...] = ("cell/",)
+    form: str = ""
+    key_files: list[tuple[str, str]] = field(default_factory=list)   # module files (run_package)
+    table: Mapping[str, str] = field(default_factory=dict)           # for redoing imports
+
+    def imports_added(self) -> tuple[str, ...]:
+        return tuple(sorted({p for f in self.files for p in f.imports_added}))
+
+
+def _build(target: _Target, *, gcflags: str | None, ldflags: str | None, cgo: bool,
+           env: Mapping[str, str] | None) -> tuple[Entry | None, str, bool, _Target]:
+    """(cache entry or None if the build failed, log, came from cache, target as built)."""
+    tc = toolchain()
+    benv = _build_env(env)
+    go_mod = f"module cell\n\n{_go_version_line()}\n"
+    parts = [("go", str(tc.go)), ("version", tc.version), ("host", f"{sys.platform}/{platform.machine()}"),
+             ("gcflags", gcflags or ""), ("ldflags", ldflags or ""), ("cgo", str(bool(cgo))),
+             ("env", "\n".join(f"{k}={v}" for k, v in sorted(benv.items()))),
+             ("package", target.package), ("go.mod", go_mod if target.module_dir is None else "")]
+    parts += [(f"file:{name}", text) for name, text in target.key_files]
+    parts += [(f"file:{f.filename}", f.text) for f in target.files]
+    key = cache_key(parts)
+    cache = binary_cache()
+    entry = cache.lookup(key)
+    if entry is not None:
+        return entry, entry.log, True, target
+    flags = ["-trimpath", "-buildvcs=false"]
+    if gcflags:
+        flags.append(f"-gcflags={gcflags}")
+    if ldflags:
+        flags.append(f"-ldflags={ldflags}")
+    with cache.workdir() as wd:
+        out = wd / "prog"
+        for attempt in range(3):
+            if target.module_dir is None:
+                (wd / "go.mod").write_text(go_mod)
+                for f in target.files:
+                    (wd / f.filename).write_text(f.text)
+            cwd = target.module_dir or wd
+            rc, log = _run_go_build([str(tc.go), "build", *flags, "-o", str(out), target.package],
+                                    cwd, go_env(benv, cgo=cgo))
+            log = log.replace(f"{wd}{os.sep}", "").replace(str(wd), ".")
+            if target.module_dir is not None:
+                log = log.replace(f"{target.module_dir}{os.sep}", "")
+            if rc == 0 and out.is_file():
+                return cache.store(key, out, log), log, False, target
+            retry = _without_wrong_imports(target, log) if attempt < 2 else None
+            if retry is None:
+                return None, log, False, target
+            target = retry
+    return None, log, False, target
+
+
+def _without_wrong_imports(target: _Target, log: str) -> _Target | None:
+    """The target again without the automatic imports the compiler rejected
+    (a variable that happens to be called ``list``), or None if there were none."""
+    bad = diagnostics.unused_imports(log, target.prefixes)
+    files, changed = [], False
+    for f in target.files:
+        drop = (bad.get(f.filename, set()) | bad.get(f.reported_as, set())) & set(f.imports_added)
+        if drop:
+            f, changed = snippet.without_imports(f, drop, target.table), True
+        files.append(f)
+    if not changed:
+        return None
+    return dataclasses.replace(target, files=files)
+
+
+def _execute(binary: Path, *, args: Sequence[str], env: Mapping[str, str] | None, cgo: bool,
+             stdin: str | bytes | None, timeout: float, max_output: int,
+             cwd: str | os.PathLike | None) -> _Captured:
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    proc = _spawn([str(binary), *args], env=go_env(dict(env or {}), cgo=cgo), cwd=cwd,
+                  with_stdin=data is not None)
+    return _collect(proc, stdin=data, timeout=timeout, cap=max_output)
+
+
+def _check_options(*, timeout, max_output, args, env, stdin) -> None:
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
+        raise ValueError(f"timeout={timeout!r}: give the program's time limit in seconds, > 0")
+    if not isinstance(max_output, int) or max_output <= 0:
+        raise ValueError(f"max_output={max_output!r}: give a number of bytes per stream, > 0")
+    if isinstance(args, (str, bytes)) or not all(isinstance(a, str) for a in args):
+        raise ValueError(f"args={args!r}: give a list of strings, e.g. ['-n', '10']")
+    bad = [k for k, v in (env or {}).items() if not (isinstance(k, str) and isinstance(v, str)) or not k]
+    if bad:
+        raise ValueError(f"env: {bad[0]!r} must map a name to a string value, e.g. {{'GOGC': '50'}}")
+    if stdin is not None and not isinstance(stdin, (str, bytes)):
+        raise ValueError(f"stdin must be text or bytes, not {type(stdin).__name__}")
+
+
+def _build_and_run(target: _Target, *, gcflags, ldflags, env, args, stdin, timeout, cgo,
+                   build_only, max_output, cwd) -> GoResult:
+    _check_options(timeout=timeout, max_output=max_output, args=args, env=env, stdin=stdin)
+    started = time.perf_counter()
+    for _ in range(2):   # a second time only if the cached binary was evicted under us
+        entry, log, cached, target = _build(target, gcflags=gcflags, ldflags=ldflags, cgo=cgo, env=env)
+        result = GoResult(build_log=log, cached=cached, timeout=timeout, form=target.form,
+                          imports_added=target.imports_added())
+        if entry is None:
+            result.compile_errors = diagnostics.compile_errors(log, target.reported, target.prefixes)
+            break
+        result.binary = entry.binary
+        result.diagnostics = diagnostics.compiler_decisions(log, target.own, target.prefixes)
+        if build_only:
+            break
+        try:
+            got = _execute(entry.binary, args=args, env=env, cgo=cgo, stdin=stdin, timeout=timeout,
+                           max_output=max_output, cwd=cwd)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:   # e.g. built for another GOOS/GOARCH
+            result.stderr, result.returncode = f"cannot execute the program: {exc}\n", 126
+            break
+        result.stdout = _text(got.stdout, max_output if got.truncated else None)
+        result.stderr = _text(got.stderr, max_output if got.truncated else None)
+        result.returncode, result.timed_out, result.truncated = got.returncode, got.timed_out, got.truncated
+        break
+    result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+# -- the public API -----------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def _import_table(version: str, go: str) -> dict[str, str]:
+    return snippet.import_table(snippet.std_packages())
+
+
+def import_table() -> dict[str, str]:
+    """package name -> import path used for automatic imports (see snippet)."""
+    tc = toolchain()
+    return _import_table(tc.version, str(tc.go))
+
+
+def run(source: str, *, gcflags: str | None = None, ldflags: str | None = None,
+        env: dict | None = None, args: Sequence[str] = (), stdin: str | None = None,
+        timeout: float = 30, cgo: bool = False, session: "Session | None" = None,
+        build_only: bool = False, max_output: int = 1_000_000,
+        cwd: str | os.PathLike | None = None) -> GoResult:
+    """Build the cell (any snippet form) with the session's saved cells and run it.
+
+    ``env`` is added to the program's environment (build variables such as
+    GOARCH also reach ``go build``); ``timeout`` limits the program, not the
+    build; ``cwd`` is the program's working directory (default: ours).
+    Never raises for a bad program; raises ToolchainError if Go is unusable
+    and ValueError for bad options.
+    """
+    if not isinstance(source, str):
+        raise ValueError(f"run() takes the cell's Go source as a string, not {type(source).__name__}")
+    table = import_table()
+    clause = snippet.package_clause(source)
+    if clause is not None and clause[0] != "main":
+        name, line = clause
+        return GoResult(compile_errors=[CompileError(line, 1, f"package {name}: a cell that runs must be "
+                                                     f"package main (or leave the package line out)")],
+                        form="program", timeout=timeout)
+    cell = snippet.make_file(source, table)
+    files = [cell] + (session.files(table) if session is not None else [])
+    target = _Target(files, reported={f.reported_as for f in files}, own={snippet.CELL_FILE},
+                     form=cell.form, table=table)
+    return _build_and_run(target, gcflags=gcflags, ldflags=ldflags, env=env, args=args, stdin=stdin,
+                          timeout=timeout, cgo=cgo, build_only=build_only, max_output=max_output, cwd=cwd)
+
+
+def gocode_dir() -> Path:
+    """The course's Go module: ``WHYGO_GOCODE``, else ``gocode/`` next to the package."""
+    override = os.environ.get("WHYGO_GOCODE")
+    path = Path(override) if override else Path(__file__).resolve().parents[2] / "gocode"
+    if not (path / "go.mod").is_file():
+        raise PackageError(f"no Go module at {path} (no go.mod). Run from the course checkout "
+                           f"or set WHYGO_GOCODE to the gocode/ folder.")
+    return path.resolve()
+
+
+def _is_main_package(folder: Path) -> bool:
+    for f in sorted(folder.glob("*.go")):
+        if not f.name.endswith("_test.go"):
+            clause = snippet.package_clause(f.read_text(errors="replace"))
+            if clause is not None and clause[0] == "main":
+                return True
+    return False
+
+
+def main_packages(root: Path | None = None) -> list[str]:
+    """Every main package of gocode/, as paths relative to it ("cmd/gcload")."""
+    root = root or gocode_dir()
+    folders = {p.parent for p in root.rglob("*.go")}
+    return sorted(f.relative_to(root).as_posix() for f in folders if _is_main_package(f))
+
+
+def run_package(path: str | Path, **options) -> GoResult:
+    """Build and run a main package of gocode/ (``"gocode/cmd/hello"`` or ``"cmd/hello"``).
+
+    Same options, cache and limits as :func:`run` (``session`` is not used).
+    """
+    options.pop("session", None)
+    root = gocode_dir()
+    rel = Path(path)
+    if rel.is_absolute():
+        try:
+            rel = rel.resolve().relative_to(root)
+        except ValueError:
+            raise PackageError(f"{path} is not inside {root}; give a path like 'cmd/gcload'") from None
+    text = rel.as_posix().removeprefix("./").removeprefix("gocode/").strip("/")
+    folder = (root / text).resolve()
+    if not text or not folder.is_relative_to(root) or not folder.is_dir() or not _is_main_package(folder):
+        listed = ", ".join(main_packages(root)) or "none"
+        raise PackageError(f"{path!s} is not a main package of gocode/. Main packages: {listed}")
+    module = _module_path(root)
+    key_files = sorted((p.relative_to(root).as_posix(), p.read_text(errors="replace"))
+                       for p in root.rglob("*") if p.is_file() and (p.suffix == ".go" or p.name in
+                                                                   ("go.mod", "go.sum"))
+                       and not p.name.endswith("_test.go"))
+    own = {p.relative_to(root).as_posix() for p in folder.glob("*.go") if not p.name.endswith("_test.go")}
+    target = _Target([], module_dir=root, package=f"./{text}", reported={name for name, _ in key_files},
+                     own=own, prefixes=(f"{module}/",), form="package", key_files=key_files)
+    defaults = dict(gcflags=None, ldflags=None, env=None, args=(), stdin=None, timeout=30, cgo=False,
+                    build_only=False, max_output=1_000_000, cwd=None)
+    unknown = set(options) - set(defaults)
+    if unknown:
+        raise TypeError(f"run_package() got unknown options: {', '.join(sorted(unknown))}")
+    return _build_and_run(target, **{**defaults, **options})
+
+
+def _module_path(root: Path) -> str:
+    m = re.search(r"(?m)^module\s+(\S+)", (root / "go.mod").read_text())
+    return m.group(1) if m else ""
+
+
+class Session:
+    """A notebook's saved cells: declarations that every later cell compiles with.
+
+    Like GoNB: ``save("helpers", src)`` keeps ``src`` as the file
+    ``helpers.go`` of the cell's package (imports added the same way as for
+    a cell), so later cells can call what it declares. Saving a name again
+    replaces that file. The files live in a private directory under the
+    course cache (``sessions/<label>-<pid>-XXXX``), unique per process, removed
+    by :meth:`close` (or, if the process died, by the next process that starts).
+    """
+
+    def __init__(self, name: str | None = None):
+        root = course_cache_dir() / "sessions"
+        root.mkdir(parents=True, exist_ok=True)
+        sweep_dead(root)
+        label = re.sub(r"[^A-Za-z0-9]", "", name or "") or "session"
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{label}-{os.getpid()}-", dir=root))
+
+    def _path(self, name: str) -> Path:
+        return self.dir / f"{name}.go"
+
+    def save(self, name: str, source: str) -> None:
+        """Keep ``source`` (declarations, no ``func main``) as ``<name>.go``."""
+        snippet.check_save_name(name)
+        if not isinstance(source, str):
+            raise SnippetError(f"save({name!r}, ...) takes Go source text")
+        if snippet.has_func_main(source):
+            raise SnippetError(f"cannot save {name!r}: it declares func main. A saved cell holds "
+                               f"declarations for later cells; run a cell with func main normally.")
+        clause = snippet.package_clause(source)
+        if clause is not None and clause[0] != "main":
+            raise SnippetError(f"cannot save {name!r}: it is package {clause[0]}; saved cells "
+                               f"belong to package main (leave the package line out)")
+        if not self.dir.is_dir():
+            raise SnippetError("this session is closed; start a new Session")
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".save-", suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(source)
+        os.replace(tmp, self._path(name))
+
+    def remove(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._path(name).unlink()
+
+    def names(self) -> list[str]:
+        if not self.dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.dir.glob("*.go"))
+
+    def source(self, name: str) -> str:
+        return self._path(name).read_text()
+
+    def files(self, table: Mapping[str, str]) -> list[snippet.GoFile]:
+        """The saved cells as Go files of the cell's package, sorted by name."""
+        form = "declarations"
+        return [snippet.make_file(self.source(n), table, filename=n + snippet.SAVED_SUFFIX,
+                                  reported_as=f"{n}.go",
+                                  form="program" if snippet.package_clause(self.source(n)) else form)
+                for n in self.names()]
+
+    def close(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
