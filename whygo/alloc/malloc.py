@@ -187,6 +187,7 @@ class MCache:
         self.alloc: list[MSpan] = [self.empty] * n   # mcache.alloc [numSpanClasses]*mspan
         self.tiny = 0
         self.tinyoffset = 0
+        self.tiny_span: MSpan | None = None   # the span holding c.tiny (for snapshots)
         self.tiny_allocs = 0
 
     def next_free(self, spc: int) -> tuple[int, MSpan]:
@@ -224,6 +225,7 @@ class MCache:
                 self.alloc[spc] = self.empty
         self.tiny = 0
         self.tinyoffset = 0
+        self.tiny_span = None
 
 
 class Heap:
@@ -243,6 +245,16 @@ class Heap:
         self.tiny_size = t.TinySize
         self.tiny_span_class = make_span_class(t.TinySizeClass, True)  # tinySpanClass
         self.small_max = t.MaxSmallSize - self.layout.malloc_header_size
+        self.nprocs = nprocs
+        # the lookup constants of mallocgc, bound once (the hot path reads them a million times)
+        self.min_size_for_header = self.layout.min_size_for_malloc_header
+        self.malloc_header_size = self.layout.malloc_header_size
+        self.small_size_max = t.SmallSizeMax
+        self.small_size_max_8 = t.SmallSizeMax - 8
+        self.small_size_div = t.SmallSizeDiv
+        self.large_size_div = t.LargeSizeDiv
+        self.size_to_class8 = t.size_to_class8
+        self.size_to_class128 = t.size_to_class128
         self.mheap = MHeap(t, self.layout)
         self.central = [MCentral(spc, self.mheap) for spc in range(self.num_span_classes)]
         self.mcaches = [MCache(p, self) for p in range(nprocs)]
@@ -270,45 +282,39 @@ class Heap:
         ``noscan`` means the object holds no pointers (``typ == nil ||
         !typ.Pointers()``): only those may use the tiny allocator.
         """
-        if size.__class__ is not int or size <= 0 or size > self.small_max or p != 0:
+        if size.__class__ is not int or not 0 < size <= self.small_max \
+                or p.__class__ is not int or not 0 <= p < self.nprocs:
             return self._mallocgc_other(size, noscan, p)
-        return self._small(self.mcaches[0], size, noscan)
-
-    def _mallocgc_other(self, size, noscan, p) -> int:
-        if not isinstance(size, int) or isinstance(size, bool):
-            raise AllocError(f"size {size!r} is not an int: pass the object size in bytes")
-        if size < 0:
-            raise AllocError(f"size {size} is negative: an allocation size is a byte count >= 0")
-        if not isinstance(p, int) or not 0 <= p < len(self.mcaches):
-            raise AllocError(f"p={p!r}: this heap has Ps 0..{len(self.mcaches) - 1}")
-        if size == 0:
-            # mallocgc: "Short-circuit zero-sized allocation requests."
-            self.allocs += 1
-            self.zero_allocs += 1
-            self.last = ("zero", ZEROBASE, 0, -1, "zerobase", -1, 0)
-            return ZEROBASE
-        if size > self.small_max:
-            return self._large(self.mcaches[p], size, noscan)
-        return self._small(self.mcaches[p], size, noscan)
-
-    def _small(self, c: MCache, size: int, noscan: bool) -> int:
-        """mallocgcTiny / mallocgcSmallNoscan / mallocgcSmallScan{No,}Header."""
+        c = self.mcaches[p]
         self.allocs += 1
-        if noscan and size < 16 and self.tiny_size == 16:
+        if noscan and size < self.tiny_size:
             return self._tiny(c, size)
+        # mallocgcSmallNoscan / mallocgcSmallScanNoHeader / mallocgcSmallScanHeader
         req = size
         header = 0
-        if not noscan and size > 512:  # !heapBitsInSpan(size): room for a malloc header
-            header = self.layout.malloc_header_size
+        if not noscan and size > self.min_size_for_header:  # !heapBitsInSpan(size)
+            header = self.malloc_header_size
             size += header
-        t = self.table
-        if size <= 1016:  # gc.SmallSizeMax-8
-            sc = t.size_to_class8[(size + 7) >> 3]
+        if size <= self.small_size_max_8:
+            sc = self.size_to_class8[(size + self.small_size_div - 1) // self.small_size_div]
         else:
-            sc = t.size_to_class128[(size - 1024 + 127) >> 7]
+            sc = self.size_to_class128[(size - self.small_size_max + self.large_size_div - 1)
+                                       // self.large_size_div]
         spc = (sc << 1) | noscan
         s = c.alloc[spc]
-        v = next_free_fast(s)
+        # nextFreeFast, inlined as the generated mallocgc of malloc_generated.go
+        # does (see mspan.next_free_fast for the commented version).
+        cache = s.alloc_cache
+        v = 0
+        if cache:
+            bit = (cache & -cache).bit_length() - 1
+            result = s.freeindex + bit
+            freeidx = result + 1
+            if result < s.nelems and (freeidx & 63 or freeidx == s.nelems):
+                s.alloc_cache = cache >> freeidx - s.freeindex
+                s.freeindex = freeidx
+                s.alloc_count += 1
+                v = result * s.elemsize + s.base
         if v:
             path = "nextFreeFast"
         else:
@@ -317,10 +323,28 @@ class Heap:
         self.slots[spc] += 1
         self.requested[spc] += req
         v += header
-        self.last = ("small", v, req, spc, path, (v - s.base) // s.elemsize, s.span_id)
+        self.last = ("small", v, req, spc, path, s)
         if self.track:
             self.objects[v] = (req, spc)
         return v
+
+    def _mallocgc_other(self, size, noscan, p) -> int:
+        """The rare cases of mallocgc: bad input, zero size, large objects."""
+        if not isinstance(size, int) or isinstance(size, bool):
+            raise AllocError(f"size {size!r} is not an int: pass the object size in bytes")
+        if size < 0:
+            raise AllocError(f"size {size} is negative: an allocation size is a byte count >= 0")
+        if not isinstance(p, int) or not 0 <= p < self.nprocs:
+            raise AllocError(f"p={p!r}: this heap has Ps 0..{self.nprocs - 1}")
+        if size == 0:
+            # mallocgc: "Short-circuit zero-sized allocation requests."
+            self.allocs += 1
+            self.zero_allocs += 1
+            self.last = ("zero", ZEROBASE, 0, -1, "zerobase", None)
+            return ZEROBASE
+        if size > self.small_max:
+            return self._large(self.mcaches[p], size, noscan)
+        raise AllocError(f"size {size!r} with p={p!r}: not an allocation the model understands")
 
     def _tiny(self, c: MCache, size: int) -> int:
         """runtime/malloc.go: mallocgcTiny (and its size-specialized twin mallocgcTinySC2)."""
@@ -339,8 +363,7 @@ class Heap:
             x = c.tiny + off
             c.tinyoffset = off + size
             c.tiny_allocs += 1
-            s = self.mheap.span_of(x)
-            self.last = ("tiny", x, size, spc, "tiny block", (c.tiny - s.base) // 16, s.span_id)
+            self.last = ("tiny", x, size, spc, "tiny block", c.tiny_span)
             if self.track:
                 self.objects[x] = (size, spc)
             return x
@@ -359,7 +382,8 @@ class Heap:
         if size < c.tinyoffset or c.tiny == 0:
             c.tiny = v
             c.tinyoffset = size
-        self.last = ("small", v, size, spc, path, (v - s.base) // 16, s.span_id)
+            c.tiny_span = s
+        self.last = ("small", v, size, spc, path, s)
         if self.track:
             self.objects[v] = (size, spc)
         return v
@@ -379,7 +403,7 @@ class Heap:
         self.large_requested += size
         self.large_used += npages * page
         self.events.append(LargeAlloc(c.p, size, npages, s.base))
-        self.last = ("large", s.base, size, spc, "mheap", 0, s.span_id)
+        self.last = ("large", s.base, size, spc, "mheap", s)
         if self.track:
             self.objects[s.base] = (size, spc)
         return s.base
@@ -465,7 +489,13 @@ class Heap:
             large_allocs=self.large_allocs, per_class=tuple(per))
 
     def last_alloc(self) -> LastAlloc | None:
-        return LastAlloc(*self.last) if self.last else None
+        if not self.last:
+            return None
+        kind, addr, size, spc, path, s = self.last
+        if s is None:
+            return LastAlloc(kind, addr, size, spc, path)
+        # the slot holding addr (for a tiny object: its 16-byte block)
+        return LastAlloc(kind, addr, size, spc, path, (addr - s.base) // s.elemsize, s.span_id)
 
     def snapshot(self, p: int = 0, caption: str | None = None) -> MCacheSnapshot:
         """An immutable picture of P ``p``'s mcache, with a plain-words caption."""
@@ -486,7 +516,8 @@ def describe(last: LastAlloc | None, table: SizeClassTable) -> str:
     if last.kind == "zero":
         return "A zero-size allocation: no memory at all, Go returns the address of runtime.zerobase."
     if last.kind == "large":
-        return (f"A large object ({last.size} B > {table.MaxSmallSize - 8} B): it skips the mcache "
+        return (f"A large object ({last.size} B, above the {table.MaxSmallSize - 8} B small-object "
+                f"limit): it skips the mcache "
                 f"and gets its own span of whole 8 KiB pages from mheap.")
     if last.kind == "tiny":
         return (f"A tiny noscan object of {last.size} B: packed into the current 16 B tiny block "
@@ -497,8 +528,8 @@ def describe(last: LastAlloc | None, table: SizeClassTable) -> str:
            "nextFree": "found by nextFree after the 64-slot allocCache window ran out",
            "refill": "after a refill: the span was full, mcache gave it back to mcentral "
                      "and took one with free slots",
-           "first span": "in the first span of this class the mcache took from mcentral "
-                         "(its slot was still the empty placeholder)"}.get(last.path, last.path)
+           "first span": "in a span the mcache just took from mcentral (its slot for this "
+                         "class held the empty placeholder)"}.get(last.path, last.path)
     what = "a new 16 B tiny block" if last.size < 16 and last.spanclass & 1 and sc == table.TinySizeClass \
         else f"{last.size} B rounded up to size class {sc} ({size} B)"
     return f"malloc({last.size}): {what}, span class {span_class_name(last.spanclass)}, slot {last.slot} {how}."

@@ -1,0 +1,149 @@
+"""Views of the allocator model: an mcache's spans filling up, and size-class waste.
+
+* ``render_mcache(snapshot)``: one block per span the P's mcache holds, a row
+  of 64 cells per 64 slots -- exactly one ``allocCache`` word per row. Cells
+  are allocated (blue) or free (grey); the free slots the current
+  ``allocCache`` window still describes are shaded yellow and outlined; the
+  newest allocation is red; the current tiny block is green.
+* ``render_waste(table)``: per size class, the tail waste and the worst-case
+  waste (%) of the toolchain's size-class table, optionally with the span
+  bytes the pinned runtime really leaves unused (inline mark bits included).
+* ``frames`` / ``workload_frames``: snapshot lists for ``whygo.anim.Player``.
+
+Pure functions: they build a new ``Figure`` (no pyplot state) and never touch
+the model.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from whygo.alloc.frames import tour as frames  # noqa: F401  (re-exported for notebooks)
+from whygo.alloc.frames import workload_frames  # noqa: F401
+from whygo.alloc.layout import SpanLayout
+from whygo.alloc.malloc import MCacheSnapshot
+from whygo.alloc.sizeclasses import SizeClassTable, load_table
+
+DPI = 80
+ROW = 64            # slots per row: one allocCache word
+MAX_ROWS = 40       # rows drawn in total; long spans show the rows around freeindex
+
+FREE, USED, WINDOW, LAST, TINY, NONE = range(6)
+_COLOURS = ["#e6e6e6", "#4c72b0", "#fff0a8", "#d62728", "#2ca02c", "#ffffff"]
+_CMAP = ListedColormap(_COLOURS)
+
+
+def _rows_shown(snapshot: MCacheSnapshot) -> list[tuple[int, int]]:
+    """(first row, number of rows) per span, keeping the allocCache row in view."""
+    n = max(len(snapshot.spans), 1)
+    budget = 1 if n > 8 else max(2, min(16, MAX_ROWS // n))
+    out = []
+    for s in snapshot.spans:
+        total = -(-s.nelems // ROW)
+        shown = min(total, budget)
+        focus = min(s.window[0], s.nelems - 1) // ROW
+        first = min(max(focus - shown + 1, 0), total - shown)
+        out.append((first, shown))
+    return out
+
+
+def render_mcache(snapshot: MCacheSnapshot) -> Figure:
+    """The spans of one P's mcache as bitmaps, with the allocCache window and the newest object."""
+    fig = Figure(figsize=(8, 4.5), dpi=DPI)
+    ax = fig.add_axes((0.27, 0.17, 0.71, 0.72))
+    ax.set_axis_off()
+    st = snapshot.stats
+    waste = 100 * st.waste / st.bytes_used if st.bytes_used else 0.0
+    fig.text(0.02, 0.95, f"mcache of P{snapshot.p} · {len(snapshot.spans)} spans",
+             fontsize=11, weight="bold")
+    fig.text(0.98, 0.95, f"{st.allocs:,} allocs · {st.bytes_requested:,} B asked · "
+                         f"{st.bytes_used:,} B used · waste {waste:.1f}% · {st.refills} refills",
+             fontsize=8, ha="right")
+    caption = "\n".join(textwrap.wrap(snapshot.caption, 115)[:3])
+    fig.text(0.02, 0.03, caption, fontsize=8.5, va="bottom")
+    legend = [(USED, "allocated"), (FREE, "free"), (WINDOW, "free, in allocCache"),
+              (LAST, "newest object"), (TINY, "tiny block")]
+    for i, (k, label) in enumerate(legend):
+        fig.patches.append(Rectangle((0.27 + i * 0.14, 0.905), 0.012, 0.02, color=_COLOURS[k],
+                                     transform=fig.transFigure, figure=fig))
+        fig.text(0.285 + i * 0.14, 0.905, label, fontsize=7.5)
+    if not snapshot.spans:
+        ax.text(0.5, 0.5, "no spans cached (every slot holds the empty placeholder span)",
+                ha="center", va="center", fontsize=10, color="#555555", transform=ax.transAxes)
+        return fig
+
+    shown = _rows_shown(snapshot)
+    height = sum(n for _, n in shown) + (len(shown) - 1)  # one blank row between spans
+    grid = np.full((height, ROW), NONE, dtype=np.int8)
+    outlines = []
+    y = 0
+    last = snapshot.last
+    for s, (first, nrows) in zip(snapshot.spans, shown):
+        w0, w1 = s.window
+        tiny_slot = (snapshot.tiny - s.base) // s.elemsize \
+            if snapshot.tiny and s.base <= snapshot.tiny < s.base + s.elemsize * s.nelems else -1
+        for r in range(nrows):
+            for col in range(ROW):
+                i = (first + r) * ROW + col
+                if i >= s.nelems:
+                    continue
+                k = USED if s.occupied[i] else (WINDOW if w0 <= i < w1 else FREE)
+                if i == tiny_slot:
+                    k = TINY
+                if last and last.span_id == s.span_id and last.slot == i and last.kind != "large":
+                    k = LAST
+                grid[y + r, col] = k
+        # the allocCache window lies inside one row (rows are 64 slots wide)
+        wrow = w0 // ROW - first
+        if w0 < w1 and 0 <= wrow < nrows:
+            outlines.append((w0 % ROW - 0.5, y + wrow - 0.5, w1 - w0))
+        more = f" (rows {first + 1}-{first + nrows} of {-(-s.nelems // ROW)})" \
+            if nrows < -(-s.nelems // ROW) else ""
+        if len(shown) <= 8:
+            label = (f"class {s.name} · {s.elemsize:,} B\n"
+                     f"{s.used}/{s.nelems} used · freeindex {s.freeindex}{more}")
+        else:  # crowded mcache: one short line per span
+            label = f"{s.name} · {s.elemsize:,} B · {s.used}/{s.nelems} used"
+        ax.text(-1.5, y + (nrows - 1) / 2, label, ha="right", va="center", fontsize=7)
+        y += nrows + 1
+    # one quad per slot with a thin white edge, so single slots stay visible
+    cells = np.ma.masked_equal(grid, NONE)
+    ax.pcolormesh(np.arange(ROW + 1) - 0.5, np.arange(height + 1) - 0.5, cells, cmap=_CMAP,
+                  vmin=0, vmax=len(_COLOURS) - 1, edgecolors="white", linewidth=0.3)
+    for x0, y0, w in outlines:
+        ax.add_patch(Rectangle((x0, y0), w, 1, fill=False, edgecolor="#b8860b", linewidth=1.5))
+    ax.set_xlim(-0.5, ROW - 0.5)
+    ax.set_ylim(height - 0.5, -0.5)
+    return fig
+
+
+def render_waste(table: SizeClassTable | None = None, layout: SpanLayout | None = None) -> Figure:
+    """Waste per size class: tail waste (bars) and worst-case waste (steps), in % of the span."""
+    t = table or load_table()
+    classes = [c.sizeclass for c in t.classes]
+    tail = [100 * c.tail_waste / c.span_bytes for c in t.classes]
+    worst = [c.max_waste for c in t.classes]
+    fig = Figure(figsize=(8, 4), dpi=DPI)
+    ax = fig.add_axes((0.08, 0.2, 0.9, 0.68))
+    ax.bar(classes, tail, color="#4c72b0", label="tail waste (span bytes no object fits in)")
+    ax.step(classes, worst, where="mid", color="#d62728",
+            label="max waste (objects 1 B above the previous class)")
+    if layout is not None:
+        unused = [100 * (c.span_bytes - layout.nelems(c.size, c.span_bytes, True) * c.size)
+                  / c.span_bytes for c in t.classes]
+        ax.plot(classes, unused, ":", color="#2ca02c", marker=".",
+                label="unused span bytes in the pinned runtime (noscan, inline mark bits)")
+    ax.set_xlim(0.4, classes[-1] + 0.6)
+    ax.set_ylabel("% of the span")
+    ax.set_xlabel("size class (object size below)")
+    ticks = classes[::6]
+    ax.set_xticks(ticks, [f"{c}\n{t.size_to_size[c]:,} B" for c in ticks], fontsize=7)
+    ax.legend(fontsize=7.5, loc="upper right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.02, 0.94, f"Internal fragmentation of the {len(classes)} size classes "
+                         f"(from {t.path.rsplit('/src/', 1)[-1]})", fontsize=10, weight="bold")
+    return fig
