@@ -137,3 +137,17 @@ def test_pointer_free_objects_need_less_mark_work_than_pointer_slots():
                            for c in run.cycles) / max(len(run.cycles), 1)
     assert scan.report["scan"] is True and noscan.report["scan"] is False
     assert mark(scan) > 3 * mark(noscan)
+
+
+def test_goroutines_longer_than_a_time_slice_are_preempted():
+    # One P, three goroutines each needing tens of ms of CPU and never
+    # blocking: sysmon preempts the running one after forcePreemptNS (10 ms)
+    # so that the others get their turn (runtime/proc.go: retake -> preemptone).
+    run = evidence.real_scheduler("imbalance", 1, args={"goroutines": 3, "work": 40_000_000})
+    tl = run.timeline()
+    preempted = [m for m in tl.marks if m.kind == "preempt"]
+    assert preempted
+    workers = {g for g in run.goroutines if g != 1}
+    # Every worker ran in more than one span: it was stopped and resumed.
+    spans_per_g = {g: sum(s.g == g for s in tl.spans) for g in workers}
+    assert sum(n > 1 for n in spans_per_g.values()) >= 2
