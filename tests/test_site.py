@@ -189,3 +189,24 @@ def test_real_book_builds_with_every_page_and_no_broken_link():
                                                     and m.launch.get("binderhub_url"))
     assert (html / "search.html").is_file() and (html / "searchindex.js").is_file()
     assert [str(b) for b in check_site(html)] == []
+
+
+@pytest.mark.slow
+def test_force_execute_replaces_stored_outputs(tmp_path):
+    """build(force_execute=True) runs the notebook: the page shows the fresh output."""
+    import nbformat
+    from whygo.site import build
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell("print('fresh', 6 * 7)", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="stale output\n")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Only page"), cell]
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(nb, tmp_path / "notebooks/00-course-map.ipynb")
+    m = parse_manifest('[course]\ntitle = "T"\nauthors = ["A"]\ndescription = "D"\n[[chapters]]\n'
+                       'id = "course-map"\ntitle = "Map"\nnotebook = "notebooks/00-course-map.ipynb"\n')
+    kwargs = dict(manifest=m, root=tmp_path, source_dir=tmp_path / "src", output_dir=tmp_path / "out")
+    stored = build(**kwargs).joinpath("notebooks/00-course-map.html").read_text()
+    assert "stale output" in stored and "fresh 42" not in stored
+    fresh = build(force_execute=True, **kwargs).joinpath("notebooks/00-course-map.html").read_text()
+    assert "fresh 42" in fresh and "stale output" not in fresh
