@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def _g(g: int | None) -> str:
-    return "nothing" if g is None else f"G{g}"
+def _n(count: int, what: str = "G") -> str:
+    """'1 G', '3 Gs'."""
+    return f"{count} {what}" + ("" if count == 1 else "s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +33,21 @@ class Event:
 class Spawn(Event):
     parent: int | None = None
     displaced: int | None = None
+    overflow: bool = False
 
     def describe(self) -> str:
         if self.parent is None:
             return f"The program starts: M{self.m} on P{self.p} is about to run the main goroutine G{self.g}."
         text = f"G{self.parent} runs `go`: new G{self.g} takes P{self.p}'s runnext"
-        if self.displaced is not None:
-            text += f"; G{self.displaced}, displaced, goes to the tail of P{self.p}'s local queue"
-        return text + "."
+        return text + _kicked(self.displaced, self.p, self.overflow)
+
+
+def _kicked(displaced: int | None, p: int | None, overflow: bool) -> str:
+    if displaced is None:
+        return "."
+    if overflow:
+        return f"; G{displaced}, displaced, finds P{p}'s local queue full."
+    return f"; G{displaced}, displaced, goes to the tail of P{p}'s local queue."
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +78,11 @@ class Wake(Event):
     by: int | None = None
     reason: str = ""
     displaced: int | None = None
+    overflow: bool = False
 
     def describe(self) -> str:
-        who = f"G{self.by}'s {self.reason}" if self.by is not None else self.reason
-        text = f"{who} wakes G{self.g} into P{self.p}'s runnext"
-        if self.displaced is not None:
-            text += f"; G{self.displaced} moves to the tail of the local queue"
-        return text + "."
+        who = f"G{self.by}'s {self.reason}" if self.by is not None else f"A {self.reason}"
+        return f"{who} wakes G{self.g} into P{self.p}'s runnext" + _kicked(self.displaced, self.p, self.overflow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +94,8 @@ class Steal(Event):
     def describe(self) -> str:
         if self.runnext:
             return f"P{self.p} (M{self.m}, spinning) finds no work anywhere and steals G{self.g} from P{self.victim}'s runnext."
-        rest = f"; {self.count - 1} go to its queue" if self.count > 1 else ""
-        return (f"P{self.p} (M{self.m}, spinning) steals {self.count} G(s), half of P{self.victim}'s "
+        rest = f"; {_n(self.count - 1)} go to its queue" if self.count > 1 else ""
+        return (f"P{self.p} (M{self.m}, spinning) steals {_n(self.count)}, half of P{self.victim}'s "
                 f"queue rounded up: runs G{self.g}{rest}.")
 
 
@@ -102,7 +108,7 @@ class Handoff(Event):
     def describe(self) -> str:
         why = ("the syscall is known to block, so the P is given away at once"
                if self.blocking else "sysmon retakes it: the syscall outlasted a sysmon tick")
-        return f"M{self.m} is stuck in a syscall with G{self.g}; {why}: P{self.p} {self.outcome}."
+        return f"M{self.m} is stuck in a syscall with G{self.g}; {why}. P{self.p} {self.outcome}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +125,9 @@ class GlobalBatch(Event):
     count: int = 0
 
     def describe(self) -> str:
-        rest = f" and {self.count - 1} go to its local queue" if self.count > 1 else ""
-        return f"P{self.p}'s local queue is empty: it takes {self.count} G(s) from the global queue: runs G{self.g}{rest}."
+        rest = f"; {_n(self.count - 1)} go to its local queue" if self.count > 1 else ""
+        return (f"P{self.p}'s local queue is empty: it takes {_n(self.count)} from the global queue "
+                f"and runs G{self.g}{rest}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +150,8 @@ class RunqOverflow(Event):
     moved: tuple[int, ...] = ()
 
     def describe(self) -> str:
-        return (f"P{self.p}'s local queue is full: half of it plus G{self.g} ({len(self.moved)} Gs) "
-                f"move to the global queue in one batch.")
+        return (f"P{self.p}'s local queue is full: its older half plus G{self.g}, {_n(len(self.moved))}, "
+                f"move to the global queue in one batch (runqputslow).")
 
 
 @dataclass(frozen=True, slots=True)

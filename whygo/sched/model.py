@@ -103,6 +103,7 @@ class Scheduler:
         self.limit_us = limit_us
         self.now = 0.0
         self.end_us = 0.0
+        self.main_exit_us = 0.0
         self.live = 0
         self._heap: list = []
         self._seq = 0
@@ -517,7 +518,7 @@ class Scheduler:
         kicked, overflow = runqput(self.sched, pp, gp, True)
         if self.record:
             self._emit(ev.Spawn(self.now, pp.id, m.id, gp.id, parent.id,
-                                kicked.id if kicked is not None else None))
+                                kicked.id if kicked is not None else None, overflow is not None))
         if overflow:
             self._overflow(m, pp, overflow)
         self.wakep()
@@ -543,7 +544,8 @@ class Scheduler:
         if self.record:
             m = pp.m
             self._emit(ev.Wake(self.now, pp.id, m.id if m else None, gp.id,
-                               by.id if by else None, reason, kicked.id if kicked else None))
+                               by.id if by else None, reason, kicked.id if kicked else None,
+                               overflow is not None))
         if overflow:
             self._overflow(pp.m, pp, overflow)
         self.wakep()
@@ -628,6 +630,8 @@ class Scheduler:
         self._dropg(m, gp, _Gdead)
         self.live -= 1
         self.end_us = self.now
+        if gp.id == 1:
+            self.main_exit_us = self.now
         if self.record:
             self._emit(ev.Exit(self.now, pp.id, m.id, gp.id))
         self.schedule(m)
@@ -888,7 +892,8 @@ class Scheduler:
         lat = sorted(self.latencies)
         n = len(lat)
         return Stats(
-            procs=self.sched.gomaxprocs, total_us=self.end_us, goroutines=len(self.allg),
+            procs=self.sched.gomaxprocs, total_us=self.end_us, main_exit_us=self.main_exit_us,
+            goroutines=len(self.allg),
             threads=len(self.allm), busy_us=tuple(p.busy_us for p in self.allp),
             steals=self.steals, stolen=self.stolen, handoffs=self.handoffs,
             preemptions=self.preemptions, gosched=self.goscheds, overflows=self.overflows,

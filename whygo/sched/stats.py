@@ -20,6 +20,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 class Stats:
     procs: int
     total_us: float                 # simulated time when the last goroutine exited
+    main_exit_us: float             # when goroutine 1 returned (where a Go program would end)
     goroutines: int                 # created, main included
     threads: int                    # Ms the run needed
     busy_us: tuple[float, ...]      # per P: time spent running Go code

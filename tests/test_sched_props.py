@@ -1,0 +1,111 @@
+"""Property tests over random workloads: invariants of the scheduler model.
+
+Random programs are built so that they cannot deadlock (each channel has one
+sender and one receiver doing the same number of operations), then run with
+``check=True``, which verifies after every event that no G is lost or
+duplicated, queue capacities hold and each P runs at most one G.
+"""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from whygo.sched import compute, gosched, recv, send, simulate, sleep, spawn, syscall
+from whygo.sched import events as ev
+
+SETTINGS = settings(derandomize=True, deadline=None, max_examples=60)
+
+solo = st.one_of(
+    st.integers(0, 300).map(compute),
+    st.integers(1, 200).map(sleep),
+    st.tuples(st.integers(0, 300), st.booleans()).map(lambda t: syscall(*t)),
+    st.just(gosched()),
+)
+solo_workload = st.lists(solo, max_size=6)
+
+
+@st.composite
+def programs(draw):
+    """(main workload, channels, procs, runq_size)."""
+    channels: dict[str, int] = {}
+    main = []
+    for i in range(draw(st.integers(0, 3))):             # channel pairs
+        name = f"c{i}"
+        channels[name] = draw(st.integers(0, 2))
+        n = draw(st.integers(1, 4))
+        filler = draw(st.lists(solo, max_size=2))
+        main.append(spawn([x for _ in range(n) for x in [send(name), *filler]], f"tx{i}"))
+        main.append(spawn([x for _ in range(n) for x in [recv(name), compute(draw(st.integers(0, 50)))]], f"rx{i}"))
+    for _ in range(draw(st.integers(0, 12))):            # independent goroutines, some nested
+        w = draw(solo_workload)
+        if draw(st.booleans()):
+            w = w + [spawn(draw(solo_workload))]
+        main.append(spawn(w))
+    main += draw(solo_workload)
+    order = draw(st.permutations(main))
+    return list(order), channels, draw(st.integers(1, 4)), draw(st.sampled_from([2, 4, 8, 256]))
+
+
+@SETTINGS
+@given(programs(), st.integers(0, 3))
+def test_no_goroutine_lost_or_duplicated_and_every_program_finishes(prog, seed):
+    main, channels, procs, runq_size = prog
+    r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size, check=True)
+    spawned = {e.g for e in r.events if isinstance(e, ev.Spawn)}
+    exited = [e.g for e in r.events if isinstance(e, ev.Exit)]
+    assert sorted(exited) == sorted(spawned)             # each G exits exactly once
+    assert r.stats.goroutines == len(spawned)
+
+
+@SETTINGS
+@given(programs())
+def test_each_p_runs_at_most_one_g_at_a_time(prog):
+    main, channels, procs, runq_size = prog
+    r = simulate(main, procs=procs, channels=channels, runq_size=runq_size)
+    for p in range(procs):
+        spans = sorted((s.start_us, s.end_us) for s in r.timeline.spans if s.p == p)
+        for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+            assert a1 <= b0, f"P{p} ran two Gs at once: {a0}-{a1} and {b0}-{b1}"
+
+
+@SETTINGS
+@given(programs())
+def test_queue_capacities_are_respected(prog):
+    main, channels, procs, runq_size = prog
+    r = simulate(main, procs=procs, channels=channels, runq_size=runq_size)
+    assert max(r.stats.runq_peak) <= runq_size
+
+
+@settings(derandomize=True, deadline=None, max_examples=25)
+@given(programs(), st.integers(0, 5))
+def test_same_seed_gives_the_same_events(prog, seed):
+    main, channels, procs, runq_size = prog
+    a = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size)
+    b = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size)
+    assert a.events == b.events and a.stats == b.stats
+
+
+@settings(derandomize=True, deadline=None, max_examples=25)
+@given(programs())
+def test_summary_mode_counts_the_same_as_full_mode(prog):
+    main, channels, procs, runq_size = prog
+    full = simulate(main, procs=procs, channels=channels, runq_size=runq_size)
+    fast = simulate(main, procs=procs, channels=channels, runq_size=runq_size, summary=True)
+    assert fast.stats == full.stats and fast.events == () and fast.timeline is None
+
+
+@settings(derandomize=True, deadline=None, max_examples=30)
+@given(programs())
+def test_busy_time_equals_the_compute_time_asked_for(prog):
+    main, channels, procs, runq_size = prog
+    r = simulate(main, procs=procs, channels=channels, runq_size=runq_size)
+
+    def work(w):
+        total = 0.0
+        for a in w:
+            if type(a).__name__ == "Compute":
+                total += a.us
+            elif type(a).__name__ == "Spawn":
+                total += work(a.workload)
+        return total
+    assert abs(sum(r.stats.busy_us) - work(main)) < 1e-6

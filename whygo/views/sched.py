@@ -1,0 +1,268 @@
+"""Views of the GMP scheduler: a snapshot as a picture, a run as a Gantt chart.
+
+* ``render_sched(snapshot)``: each P as a box with its M, the G it runs, its
+  runnext slot and local queue (16 slots shown, "+N" beyond); the global
+  queue; the Ms and their states; parked goroutines; the caption.
+* ``render_timeline(timeline)``: which G ran on which P when, with steals,
+  handoffs, preemptions and Gosched marked. It takes a
+  ``whygo.sched.timeline.Timeline``, the structure the real-runtime side
+  builds from ``go tool trace``, so both can be drawn side by side
+  (``render_timelines([model, real], ["model", "go1.27.3"])``).
+* ``frames(result)``: the snapshots to give ``whygo.anim.Player``.
+
+Pure functions: they build a new matplotlib ``Figure`` (no pyplot state) and
+never touch the model. Each G keeps the same colour in every picture.
+"""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Affine2D
+
+from whygo.sched.snapshot import Snapshot
+from whygo.sched.timeline import Timeline
+
+SLOTS_SHOWN = 16         # local queue slots drawn per P
+GLOBAL_SHOWN = 24        # global queue slots drawn
+DPI = 80
+
+# Light colours (tab20's pale half and ColorBrewer Set3), written out so they
+# never depend on matplotlib's colormap registry; black text reads on all.
+_PALETTE = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2",
+            "#dbdb8d", "#9edae5", "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3",
+            "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#c7c7c7"]
+_EMPTY = "#f4f4f4"
+_EDGE = "#555555"
+_MARK_STYLE = {"steal": ("v", "#2ca02c"), "handoff": ("D", "#d62728"), "preempt": ("X", "#000000"),
+               "gosched": ("^", "#9467bd"), "overflow": ("s", "#ff7f0e")}
+
+
+def g_colour(g: int) -> str:
+    """The colour of goroutine ``g``, the same in every figure."""
+    return _PALETTE[(g - 1) % len(_PALETTE)]
+
+
+# Text is what costs time when a frame is drawn (about 1 ms per text artist,
+# whatever its length), so each row of G ids is ONE text in a monospace font
+# whose character cells line up with the coloured slots drawn behind it.
+MONO = "DejaVu Sans Mono"         # ships with matplotlib
+MONO_PT = 6.5
+CELL_CHARS = 4                    # one slot = 4 characters: " 12 " (ids only: glyphs cost time)
+FIG_W_IN = 8
+# Agg hints glyph advances to whole pixels: 0.602 em (DejaVu Sans Mono) at
+# 6.5 pt and 80 dpi is 4 px; tests/test_sched_views.py checks this.
+CHAR_PX = round(0.60205 * MONO_PT * DPI / 72)
+UNITS_PER_PX = 100 / (FIG_W_IN * DPI)
+SLOT_W = CELL_CHARS * CHAR_PX * UNITS_PER_PX
+
+
+def _cells(items: Sequence[str]) -> str:
+    return "".join(str(i).center(CELL_CHARS) for i in items)
+
+
+class _Canvas:
+    """Draws straight on the Figure (no Axes: creating one costs as much as a
+    dozen labels) in layout units: x from 0 to 100, y from 0 to ``height``.
+    Rectangles are collected and drawn as one PatchCollection at the end."""
+
+    def __init__(self, fig: Figure, height: float) -> None:
+        self.fig = fig
+        self.height = height
+        self.rects: list[Rectangle] = []
+        self.faces: list[str] = []
+
+    def rect(self, x, y, w, h, face) -> None:
+        self.rects.append(Rectangle((x, y), w, h))
+        self.faces.append(face)
+
+    def text(self, x, y, text, size=7.5, va="center", **kw) -> None:
+        self.fig.text(x / 100, y / self.height, text, fontsize=size, va=va, **kw)
+
+    def slots(self, x, y, gs: Sequence[int | None], h=2.4, prefix="") -> None:
+        """A row of slots, one per entry (None = empty), and one text with their ids."""
+        for k, g in enumerate(gs):
+            self.rect(x + k * SLOT_W, y - h / 2, SLOT_W, h, _EMPTY if g is None else g_colour(g))
+        text = _cells("" if g is None else f"{prefix}{g}" for g in gs).rstrip()
+        if text:
+            self.text(x, y, text, MONO_PT, family=MONO, ha="left")
+
+    def flush(self) -> None:
+        if self.rects:
+            tr = Affine2D().scale(1 / 100, 1 / self.height) + self.fig.transFigure
+            self.fig.add_artist(PatchCollection(self.rects, facecolors=self.faces, edgecolors=_EDGE,
+                                                linewidths=0.5, transform=tr))
+
+
+def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
+    """Draw one scheduler snapshot: Ps, queues, Ms and the caption.
+
+    Queue slots show goroutine numbers (12 = G12) in the G's colour.
+    """
+    if not isinstance(snapshot, Snapshot):
+        raise TypeError(f"render_sched needs a whygo.sched Snapshot (got {type(snapshot).__name__}); "
+                        f"use frames(result) to get them")
+    procs = snapshot.procs
+    rows = 1 if len(procs) <= 4 else 2
+    per_row = -(-len(procs) // rows)
+    height = 54 if rows == 1 else 80
+    fig = Figure(figsize=(FIG_W_IN, FIG_W_IN * height / 100 * 0.84), dpi=DPI)
+    cv = _Canvas(fig, height)
+
+    head = f"t = {snapshot.t:g} µs"
+    cv.text(1, height - 2.5, f"{title}   ·   {head}" if title else head, 9, fontweight="bold")
+    box_w = 100 / per_row - 2
+    box_h = 24
+    for i, p in enumerate(procs):
+        col, row = i % per_row, i // per_row
+        _draw_p(cv, p, 1 + col * (box_w + 2), height - 5.5 - (row + 1) * (box_h + 2), box_w, box_h,
+                snapshot.runq_size)
+
+    y = height - 5.5 - rows * (box_h + 2) - 3
+    gq = snapshot.global_runq
+    cv.text(1, y, f"global runq ({len(gq)})", 7.5, fontweight="bold")
+    shown = min(GLOBAL_SHOWN, int((99 - 17) / SLOT_W))
+    more = f"+{len(gq) - shown}" if len(gq) > shown else ""
+    cv.slots(17, y, [gq[k] if k < len(gq) else None for k in range(shown)])
+    if more:
+        cv.text(17 + shown * SLOT_W + 0.5, y, more, 7.5, fontweight="bold")
+
+    ms = "   ".join(_m_text(m) for m in snapshot.ms)
+    lines = ["Ms:  " + (ms or "none")]
+    if snapshot.waiting:
+        parked = ", ".join(f"G{g} ({why})" for g, why in snapshot.waiting[:8])
+        more = f" +{len(snapshot.waiting) - 8}" if len(snapshot.waiting) > 8 else ""
+        lines.append("parked:  " + parked + more)
+    cv.text(1, y - 4.5, "\n".join(lines), 7, va="top")
+    cv.text(1, 3.5, textwrap.fill(snapshot.caption or "", 118), 8, style="italic")
+    cv.flush()
+    return fig
+
+
+def _m_text(m) -> str:
+    where = f" on P{m.p}" if m.p is not None else ""
+    what = f" G{m.g}" if m.g is not None else ""
+    return f"M{m.id} {m.state}{what}{where}"
+
+
+def _draw_p(cv: _Canvas, p, x, y, w, h, runq_size: int) -> None:
+    cv.rect(x, y, w, h, "#ffffff" if p.status == "_Prunning" else "#e9e9e9")
+    m = f"M{p.m}" if p.m is not None else "no M"
+    per_row = max(1, min(8, int((w - 2) / SLOT_W)))
+    shown = min(SLOTS_SHOWN, runq_size, 2 * per_row)
+    more = f"  +{len(p.runq) - shown}" if len(p.runq) > shown else ""
+    doing = "syscall" if p.in_syscall else "running"
+    cv.text(x + 1, y + h - 2.6, f"P{p.id} {p.status}   {m}   tick {p.schedtick}", 7.5, fontweight="bold")
+    for k, (label, g) in enumerate(((doing, p.curg), ("runnext", p.runnext))):
+        row_y = y + h - 7 - k * 3.8
+        cv.text(x + 1, row_y, label, 7)
+        cv.slots(x + 11, row_y, [g], h=3, prefix="G")
+    cv.text(x + 1, y + 10.4, f"runq {len(p.runq)}/{runq_size}{more}", 7)
+    q = [p.runq[k] if k < len(p.runq) else None for k in range(shown)]
+    cv.slots(x + 1, y + 6.4, q[:per_row])
+    if len(q) > per_row:
+        cv.slots(x + 1, y + 3.4, q[per_row:])
+
+
+def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> Figure:
+    """A Gantt chart of a Timeline (or of a Result, using its ``.timeline``).
+
+    One row per P; a bar per span coloured by G (syscall spans grey and
+    hatched); markers for steals, handoffs, preemptions, Gosched and queue
+    overflows. At most ``labels`` of the widest bars get a "G12" label.
+    Pass ``ax`` to draw into an existing axes (side-by-side comparisons).
+    """
+    tl = getattr(timeline, "timeline", timeline)
+    if not isinstance(tl, Timeline):
+        raise TypeError(f"render_timeline needs a Timeline or a Result with one (got "
+                        f"{type(timeline).__name__}); summary-mode runs keep no timeline")
+    fig = None
+    if ax is None:
+        fig = Figure(figsize=(8, 1.2 + 0.5 * tl.procs), dpi=DPI)
+        ax = fig.add_subplot(1, 1, 1)
+    by_g: dict[tuple[int, str], list[tuple[float, float, int]]] = {}
+    for s in tl.spans:
+        by_g.setdefault((s.g, s.kind), []).append((s.start_us, s.duration_us, s.p))
+    for (g, kind), spans in by_g.items():
+        for p in {sp[2] for sp in spans}:
+            bars = [(a, d) for a, d, q in spans if q == p]
+            if kind == "syscall":
+                ax.broken_barh(bars, (p - 0.3, 0.6), facecolors="#dddddd", edgecolors="#777777",
+                               hatch="///", linewidth=0.5)
+            else:
+                ax.broken_barh(bars, (p - 0.35, 0.7), facecolors=g_colour(g), edgecolors="white",
+                               linewidth=0.5)
+    end = tl.end_us or 1.0
+    widest = sorted((s for s in tl.spans if s.kind == "run"), key=lambda s: -s.duration_us)[:labels]
+    for s in widest:
+        if s.duration_us > end / 40:
+            ax.text(s.start_us + s.duration_us / 2, s.p, f"G{s.g}", ha="center", va="center",
+                    fontsize=6.5)
+    seen = set()
+    for mk in tl.marks:
+        marker, colour = _MARK_STYLE.get(mk.kind, ("o", "#444444"))
+        ax.plot([mk.t_us], [mk.p + 0.42], marker=marker, color=colour, markersize=5, linestyle="none",
+                label=None if mk.kind in seen else mk.kind)
+        seen.add(mk.kind)
+    ax.set_yticks(range(tl.procs))
+    ax.set_yticklabels([f"P{p}" for p in range(tl.procs)], fontsize=8)
+    ax.set_ylim(tl.procs - 0.4, -0.6)
+    ax.set_xlim(0, end * 1.02)
+    ax.set_xlabel("time (µs)", fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    if title:
+        ax.set_title(title, fontsize=9, loc="left")
+    if seen:
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5, ncols=len(seen),
+                  frameon=False, borderaxespad=0.1, handletextpad=0.2)
+    if fig is not None:
+        fig.tight_layout()
+    return fig if fig is not None else ax.figure
+
+
+def render_timelines(timelines: Sequence, titles: Sequence[str] = ()) -> Figure:
+    """Several timelines stacked on a shared time axis (e.g. model above, real runtime below)."""
+    tls = [getattr(t, "timeline", t) for t in timelines]
+    fig = Figure(figsize=(8, sum(1.0 + 0.5 * t.procs for t in tls)), dpi=DPI)
+    axes = fig.subplots(len(tls), 1, sharex=True, squeeze=False)[:, 0]
+    for i, (tl, ax) in enumerate(zip(tls, axes)):
+        render_timeline(tl, title=titles[i] if i < len(titles) else "", ax=ax)
+        if i < len(tls) - 1:
+            ax.set_xlabel("")
+    end = max(t.end_us for t in tls) or 1.0
+    axes[0].set_xlim(0, end * 1.02)
+    fig.tight_layout()
+    return fig
+
+
+_DROP_FIRST = ("Spinning", "Idle")   # least telling frames, dropped first when there are too many
+
+
+def frames(result, limit: int = 40) -> tuple[Snapshot, ...]:
+    """The snapshots to animate: all of them, or at most ``limit`` chosen ones.
+
+    Over the limit, frames of M bookkeeping (a spinner starting, an M
+    parking) are dropped first, then frames are sampled evenly, always
+    keeping the first and the last.
+    """
+    snaps = tuple(getattr(result, "snapshots", result))
+    if not snaps:
+        raise ValueError("this result has no frames: run it with frames=True "
+                         "(summary-mode runs keep only statistics)")
+    if len(snaps) <= limit:
+        return snaps
+    kept = tuple(s for i, s in enumerate(snaps)
+                 if i in (0, len(snaps) - 1) or s.event is None or s.event.kind not in _DROP_FIRST)
+    if len(kept) <= limit:
+        return kept
+    step = (len(kept) - 1) / (limit - 1)
+    return tuple(kept[round(i * step)] for i in range(limit))
+
+
+def player(result, title: str = ""):
+    """An animation player for a full-mode run (whygo.anim.Player)."""
+    from whygo.anim import Player
+    return Player(frames(result), lambda s: render_sched(s, title=title), title=title)
