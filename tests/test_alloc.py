@@ -311,3 +311,15 @@ def test_bytes_used_is_at_least_bytes_requested(reqs):
     s = h.stats()
     assert s.bytes_used >= s.bytes_requested == sum(n for n, _ in reqs)
     assert all(c.used >= c.requested for c in s.per_class)
+
+
+def test_each_p_has_its_own_mcache_and_mcentral_is_shared():
+    h = Heap(nprocs=2)
+    a = h.mallocgc(48, p=0)
+    b = h.mallocgc(48, p=1)
+    assert h.mheap.span_of(a) is not h.mheap.span_of(b)        # no sharing, no lock needed
+    assert h.mcaches[0].alloc[make_span_class(5, True)] is h.mheap.span_of(a)
+    h.sweep([a, b])                                              # both spans back in mcentral
+    c = h.mallocgc(48, p=1)
+    assert h.mheap.span_of(c) in (h.mheap.span_of(a), h.mheap.span_of(b))
+    assert h.central[make_span_class(5, True)].grows == 2       # reused, no new pages

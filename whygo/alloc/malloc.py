@@ -38,7 +38,7 @@ from whygo.alloc.layout import SpanLayout, load_layout
 from whygo.alloc.mheap import MCentral, MHeap
 from whygo.alloc.mspan import (MSpan, empty_mspan, make_span_class, next_free_fast,
                                span_class_name)
-from whygo.alloc.sizeclasses import SizeClassError, SizeClassTable, load_table
+from whygo.alloc.sizeclasses import SizeClassError, SizeClassTable, class_of, load_table
 
 # &zerobase: a variable in the binary's data segment, outside the heap. The
 # number is illustrative; what matters is that every zero-size allocation gets it.
@@ -533,3 +533,27 @@ def describe(last: LastAlloc | None, table: SizeClassTable) -> str:
     what = "a new 16 B tiny block" if last.size < 16 and last.spanclass & 1 and sc == table.TinySizeClass \
         else f"{last.size} B rounded up to size class {sc} ({size} B)"
     return f"malloc({last.size}): {what}, span class {span_class_name(last.spanclass)}, slot {last.slot} {how}."
+
+
+def roundupsize(size: int, noscan: bool, table: SizeClassTable | None = None,
+                layout: SpanLayout | None = None) -> int:
+    """runtime/msize.go: roundupsize: the bytes mallocgc really gives a ``size``-byte request.
+
+    ``append`` uses it (``growslice``) to turn spare slot bytes into capacity,
+    which is how a Go program can see the size classes:
+    ``cap(append([]byte(nil), make([]byte, 100)...)) == 112``.
+    Pointerful objects above 512 B lose the 8-byte malloc header; large
+    objects round up to whole pages.
+    """
+    t = table or load_table()
+    lay = layout or load_layout()
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise AllocError(f"size {size!r}: pass a byte count, an int >= 0")
+    if size <= t.MaxSmallSize - lay.malloc_header_size:
+        req = size
+        if not noscan and req > lay.min_size_for_malloc_header:
+            req += lay.malloc_header_size
+        return t.size_to_size[class_of(req, t)] - (req - size)
+    page = 1 << t.PageShift
+    return -(-size // page) * page
+

@@ -196,6 +196,11 @@ def size_to_class(size: int, table: SizeClassTable | None = None) -> int:
     if size > t.MaxSmallSize:
         raise SizeClassError(f"size {size} is above MaxSmallSize = {t.MaxSmallSize}: a large "
                              f"object has no size class (it gets its own span, class 0)")
+    return class_of(size, t)
+
+
+def class_of(size: int, t: SizeClassTable) -> int:
+    """The lookup itself, without argument checks (0 <= size <= MaxSmallSize)."""
     if size <= t.SmallSizeMax - 8:
         return t.size_to_class8[div_round_up(size, t.SmallSizeDiv)]
     return t.size_to_class128[div_round_up(size - t.SmallSizeMax, t.LargeSizeDiv)]
