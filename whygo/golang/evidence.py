@@ -1,9 +1,10 @@
 """Real evidence for the scheduler and memory chapters, one call per notebook cell.
 
-Each function builds a program of ``gocode/cmd/`` (once: the binary is cached
-under the course cache, keyed by a hash of the Go sources and the toolchain
-version), runs it with the right ``GODEBUG``/``GOGC``/``GOMAXPROCS`` and a
-timeout, and returns parsed results:
+Each function builds a program of ``gocode/cmd/`` through the course runner
+(:func:`whygo.golang.runner.run_package`: built once, kept in the binary
+cache keyed by the sources and the toolchain), runs it with the right
+``GODEBUG``/``GOGC``/``GOMAXPROCS`` and a timeout (the runner kills the whole
+process group at the limit), and returns parsed results:
 
 - :func:`gc_run` / :func:`gc_cycles` / :func:`gc_pauses` — ``gcload`` under
   ``GODEBUG=gctrace=1``: one :class:`~whygo.golang.gctrace.GCCycle` per GC
@@ -23,21 +24,19 @@ scenario summaries (counts) do not. Nothing here imports IPython.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from whygo.golang import gotrace
+from whygo.golang import gotrace, runner
 from whygo.golang.gctrace import GCCycle, parse_gctrace
 from whygo.golang.schedtrace import SchedSample, parse_schedtrace
-from whygo.golang.toolchain import course_cache_dir, go_command, go_env, toolchain
+from whygo.golang.toolchain import go_command
 
 SCENARIOS = ("fanout", "imbalance", "syscall", "gosched")
+MAX_OUTPUT = 16 << 20  # bytes per stream; gctrace/schedtrace of long runs stay far below
 PROGRAMS = SCENARIOS + ("gcload", "stackgrow", "smallalloc")
 
 # Sizes that keep a scenario's trace small (a few hundred events) yet show the effect.
@@ -55,51 +54,27 @@ class EvidenceError(RuntimeError):
 
 def gocode_dir() -> Path:
     """The gocode/ module: ``$WHYGO_GOCODE``, else next to the ``whygo`` package."""
-    import whygo
-    override = os.environ.get("WHYGO_GOCODE")
-    path = Path(override) if override else Path(whygo.__file__).resolve().parent.parent / "gocode"
-    if not (path / "go.mod").is_file():
-        raise EvidenceError(f"no gocode/ module at {path} (no go.mod). Run from the course "
-                            "checkout, or set WHYGO_GOCODE=/path/to/gocode.")
-    return path
+    try:
+        return runner.gocode_dir()
+    except runner.PackageError as exc:
+        raise EvidenceError(str(exc)) from None
 
 
-def _source_hash(root: Path, program: str) -> str:
-    """Hash of what the binary depends on: go.mod, the program, internal/, the toolchain."""
-    h = hashlib.sha256(toolchain().version.encode())
-    files = [root / "go.mod", *sorted((root / "cmd" / program).rglob("*.go")),
-             *sorted((root / "internal").rglob("*.go"))]
-    for f in files:
-        if f.name.endswith("_test.go"):
-            continue
-        h.update(str(f.relative_to(root)).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def build(program: str) -> Path:
-    """Build ``gocode/cmd/PROGRAM`` once and return the binary's path."""
+def _check_program(program: str) -> None:
     if program not in PROGRAMS:
         raise EvidenceError(f"unknown gocode program {program!r}; choose one of "
                             f"{', '.join(PROGRAMS)}.")
-    root = gocode_dir()
-    out_dir = course_cache_dir() / "gocode-bin"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    binary = out_dir / f"{program}-{_source_hash(root, program)}"
-    if binary.is_file():
-        return binary
-    fd, tmp = tempfile.mkstemp(prefix=f".{program}-", dir=out_dir)
-    os.close(fd)
-    try:
-        proc = go_command("build", "-trimpath", "-o", tmp, f"./cmd/{program}", cwd=root,
-                          check=False, timeout=600)
-        if proc.returncode != 0:
-            raise EvidenceError(f"building gocode/cmd/{program} failed:\n{proc.stderr.strip()}")
-        os.replace(tmp, binary)  # atomic: a parallel build of the same source is harmless
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return binary
+    gocode_dir()
+
+
+def build(program: str) -> Path:
+    """Build ``gocode/cmd/PROGRAM`` (once: the runner's binary cache) and return the binary."""
+    _check_program(program)
+    result = runner.run_package(f"cmd/{program}", build_only=True)
+    if not result.built or result.binary is None:
+        raise EvidenceError(f"building gocode/cmd/{program} failed: {result.error_message()}\n"
+                            f"{result.build_log.strip()}")
+    return result.binary
 
 
 def _flags(args: dict[str, Any] | None) -> list[str]:
@@ -107,24 +82,27 @@ def _flags(args: dict[str, Any] | None) -> list[str]:
 
 
 def run(program: str, args: dict[str, Any] | None = None, *, env: dict[str, str] | None = None,
-        timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run a gocode program with ``-name=value`` flags and the course environment.
+        timeout: float = 120) -> runner.GoResult:
+    """Run a gocode program with ``-name=value`` flags through the course runner.
 
-    ``env`` adds variables (GODEBUG, GOGC, GOMAXPROCS...). A non-zero exit or
-    a timeout raises :class:`EvidenceError` with the program's stderr.
+    ``env`` adds variables (GODEBUG, GOGC, GOMAXPROCS...). A failed build, a
+    non-zero exit, a timeout or truncated output raises :class:`EvidenceError`
+    with the reason and the end of the program's stderr.
     """
-    binary = build(program)
-    cmd = [str(binary), *_flags(args)]
-    try:
-        proc = subprocess.run(cmd, env=go_env(env), capture_output=True, text=True,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        raise EvidenceError(f"{program} did not finish in {timeout:g} s; run it with smaller "
-                            f"sizes (flags {_flags(args)}) or a larger timeout.") from exc
-    if proc.returncode != 0:
-        raise EvidenceError(f"{program} {' '.join(_flags(args))} exited with status "
-                            f"{proc.returncode}:\n{proc.stderr.strip()[-2000:]}")
-    return proc
+    _check_program(program)
+    result = runner.run_package(f"cmd/{program}", args=_flags(args), env=dict(env or {}),
+                                timeout=timeout, max_output=MAX_OUTPUT)
+    flags = " ".join(_flags(args))
+    if result.timed_out:
+        raise EvidenceError(f"{program} {flags} did not finish in {timeout:g} s; run it with "
+                            "smaller sizes or a larger timeout.")
+    if not result.ok:
+        raise EvidenceError(f"{program} {flags} failed: {result.error_message()}\n"
+                            f"{result.stderr.strip()[-2000:]}")
+    if result.truncated:
+        raise EvidenceError(f"{program} {flags} printed more than {MAX_OUTPUT} bytes: the parsed "
+                            "results would be incomplete. Use a shorter run or a longer period.")
+    return result
 
 
 def _procs_env(gomaxprocs: int | None) -> dict[str, str]:
