@@ -537,16 +537,15 @@ def run_package(path: str | Path, **options) -> GoResult:
     options.pop("session", None)
     root = gocode_dir()
     rel = Path(path)
-    if rel.is_absolute():
-        try:
-            rel = rel.resolve().relative_to(root)
-        except ValueError:
-            raise PackageError(f"{path} is not inside {root}; give a path like 'cmd/gcload'") from None
+    if rel.is_absolute() and rel.resolve().is_relative_to(root):
+        rel = rel.resolve().relative_to(root)
     text = rel.as_posix().removeprefix("./").removeprefix("gocode/").strip("/")
     folder = (root / text).resolve()
-    if not text or not folder.is_relative_to(root) or not folder.is_dir() or not _is_main_package(folder):
+    if (rel.is_absolute() or not text or not folder.is_relative_to(root) or not folder.is_dir()
+            or not _is_main_package(folder)):
         listed = ", ".join(main_packages(root)) or "none"
-        raise PackageError(f"{path!s} is not a main package of gocode/. Main packages: {listed}")
+        raise PackageError(f"{path!s} is not a main package of {root}. "
+                           f"Give one of: {listed} (relative to gocode/)")
     module = _module_path(root)
     key_files = sorted((p.relative_to(root).as_posix(), p.read_text(errors="replace"))
                        for p in root.rglob("*") if p.is_file() and (p.suffix == ".go" or p.name in
