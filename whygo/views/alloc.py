@@ -51,6 +51,21 @@ def _rows_shown(snapshot: MCacheSnapshot) -> list[tuple[int, int]]:
     return out
 
 
+def _draw_tiny_block(fig: Figure, snapshot: MCacheSnapshot) -> None:
+    """The 16 bytes of the current tiny block: used up to tinyoffset, the newest object red."""
+    last = snapshot.last
+    newest = range(0)
+    if last and last.spanclass & 1 and last.size < 16 and last.addr - snapshot.tiny in range(16):
+        start = last.addr - snapshot.tiny
+        newest = range(start, start + last.size)
+    fig.text(0.02, 0.865, f"tiny block, tinyoffset {snapshot.tinyoffset}:", fontsize=7.5)
+    for b in range(16):
+        colour = _COLOURS[LAST] if b in newest else \
+            (_COLOURS[TINY] if b < snapshot.tinyoffset else _COLOURS[FREE])
+        fig.patches.append(Rectangle((0.02 + b * 0.0125, 0.83), 0.009, 0.028, color=colour,
+                                     transform=fig.transFigure, figure=fig))
+
+
 def render_mcache(snapshot: MCacheSnapshot) -> Figure:
     """The spans of one P's mcache as bitmaps, with the allocCache window and the newest object."""
     fig = Figure(figsize=(8, 4.5), dpi=DPI)
@@ -58,7 +73,8 @@ def render_mcache(snapshot: MCacheSnapshot) -> Figure:
     ax.set_axis_off()
     st = snapshot.stats
     waste = 100 * st.waste / st.bytes_used if st.bytes_used else 0.0
-    fig.text(0.02, 0.95, f"mcache of P{snapshot.p} · {len(snapshot.spans)} spans",
+    fig.text(0.02, 0.95, f"mcache of P{snapshot.p} · {len(snapshot.spans)} span"
+             f"{'' if len(snapshot.spans) == 1 else 's'}",
              fontsize=11, weight="bold")
     fig.text(0.98, 0.95, f"{st.allocs:,} allocs · {st.bytes_requested:,} B asked · "
                          f"{st.bytes_used:,} B used · waste {waste:.1f}% · {st.refills} refills",
@@ -71,6 +87,8 @@ def render_mcache(snapshot: MCacheSnapshot) -> Figure:
         fig.patches.append(Rectangle((0.27 + i * 0.14, 0.905), 0.012, 0.02, color=_COLOURS[k],
                                      transform=fig.transFigure, figure=fig))
         fig.text(0.285 + i * 0.14, 0.905, label, fontsize=7.5)
+    if snapshot.tiny:
+        _draw_tiny_block(fig, snapshot)
     if not snapshot.spans:
         ax.text(0.5, 0.5, "no spans cached (every slot holds the empty placeholder span)",
                 ha="center", va="center", fontsize=10, color="#555555", transform=ax.transAxes)
