@@ -1,0 +1,135 @@
+"""Write barriers: small pluggable functions, one per textbook design plus Go's.
+
+The contract (a lab asks students to write one)::
+
+    barrier(heap, slot_owner, old, new, ctx) -> list of object names to shade
+
+* ``heap``: the :class:`~whygo.gc.heap.Heap`, read only (``heap.colour(name)``,
+  ``heap.fields_of(owner)``);
+* ``slot_owner``: the object whose field is written, or ``GLOBALS`` for a
+  write into a global variable;
+* ``old``: the object the slot pointed to before the write (None for nil);
+* ``new``: the object being written (None for nil: a delete);
+* ``ctx``: :class:`BarrierContext`: the writing goroutine, whether its stack
+  is still grey (not scanned yet this cycle) and the GC phase.
+
+The collector calls the barrier only while the write barrier is enabled
+(``writeBarrier.enabled``: from the end of sweep termination to the end of
+mark termination), only for heap and global writes — never for stack writes,
+exactly where the Go compiler emits ``gcWriteBarrier``. It drops ``None``
+entries and shades the rest (through the per-P ``wbBuf`` when one is
+configured). A barrier must not change the heap itself.
+
+Besides the function, a design decides how stacks are treated
+(:class:`BarrierSpec`): Dijkstra's barrier leaves stacks grey, so mark
+termination must re-scan them; Yuasa's needs a snapshot of all stacks at the
+start of marking; Go's hybrid barrier needs neither.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .heap import GCModelError, Heap
+
+
+@dataclass(frozen=True)
+class BarrierContext:
+    g: str               # the goroutine doing the write
+    stack_grey: bool     # its stack has not been scanned yet in this cycle
+    phase: str
+
+
+Barrier = Callable[[Heap, str, "str | None", "str | None", BarrierContext], Sequence["str | None"]]
+
+
+def no_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None,
+               ctx: BarrierContext) -> list[str | None]:
+    """No write barrier: the mutator can hide an object from a concurrent marker."""
+    return []
+
+
+def dijkstra_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None,
+                     ctx: BarrierContext) -> list[str | None]:
+    """Dijkstra insertion barrier: shade the pointer being written (``shade(ptr)``).
+
+    Keeps the strong invariant for heap objects (a black object never gets a
+    white pointer). Stack writes are not barriered, so stacks stay grey and
+    mark termination must re-scan every stack with the world stopped — what
+    Go 1.5-1.7 did (runtime/mbarrier.go history; proposal 17503 explains
+    the cost of that re-scan).
+    """
+    return [new]
+
+
+def yuasa_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None,
+                  ctx: BarrierContext) -> list[str | None]:
+    """Yuasa deletion barrier: shade the pointer being overwritten (``shade(*slot)``).
+
+    Snapshot-at-the-beginning: everything reachable when marking started gets
+    marked, because no path can be cut without shading. Stack writes have no
+    barrier, so the snapshot must include all stacks at once: they are
+    scanned while the world is stopped at the start of marking.
+    """
+    return [old]
+
+
+def hybrid_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None,
+                   ctx: BarrierContext) -> list[str | None]:
+    """Go's hybrid barrier as the pinned runtime implements it: shade old AND new.
+
+    Mirrors runtime/mbarrier.go (the comment at the top)::
+
+        writePointer(slot, ptr):
+            shade(*slot)
+            if current stack is grey:
+                shade(ptr)
+            *slot = ptr
+
+    and its implementation: ``gcWriteBarrier`` (assembly) puts both the old
+    value ``*slot`` and ``ptr`` into the per-P ``wbBuf`` (mwbbuf.go: ``get2``),
+    and ``wbBufFlush1`` marks them, without looking at the stack colour — the
+    "if current stack is grey" test is not done (mwbbuf.go TODO: "We could
+    avoid shading any of the 'new' pointers in the buffer if the stack has
+    been shaded"). ``ctx.stack_grey`` is there for a student who wants to
+    write the conditional version. Stacks are scanned once, never re-scanned;
+    objects allocated during marking are black (malloc.go: gcmarknewobject).
+    """
+    return [old, new]
+
+
+@dataclass(frozen=True)
+class BarrierSpec:
+    """A barrier function and the stack treatment it needs to be correct."""
+    name: str
+    fn: Barrier
+    stacks_at_start: bool = False   # scan every stack in the STW at mark start (Yuasa)
+    rescan_stacks: bool = False     # re-scan every stack at mark termination (Dijkstra)
+
+
+BARRIERS: dict[str, BarrierSpec] = {
+    "none": BarrierSpec("none", no_barrier),
+    "dijkstra": BarrierSpec("dijkstra", dijkstra_barrier, rescan_stacks=True),
+    "yuasa": BarrierSpec("yuasa", yuasa_barrier, stacks_at_start=True),
+    "hybrid": BarrierSpec("hybrid", hybrid_barrier),
+}
+
+
+def barrier_spec(barrier: "str | Barrier | BarrierSpec", *, stacks_at_start: bool | None = None,
+                 rescan_stacks: bool | None = None) -> BarrierSpec:
+    """Resolve a barrier name, a plain function or a spec; explicit options override."""
+    if isinstance(barrier, BarrierSpec):
+        spec = barrier
+    elif isinstance(barrier, str):
+        if barrier not in BARRIERS:
+            raise GCModelError(f"unknown barrier {barrier!r}: use one of {', '.join(BARRIERS)} "
+                               "or pass your own function barrier(heap, slot_owner, old, new, ctx)")
+        spec = BARRIERS[barrier]
+    elif callable(barrier):
+        spec = BarrierSpec(getattr(barrier, "__name__", "custom"), barrier)
+    else:
+        raise GCModelError(f"barrier must be a name ({', '.join(BARRIERS)}) or a function "
+                           f"barrier(heap, slot_owner, old, new, ctx); got {barrier!r}")
+    return BarrierSpec(spec.name, spec.fn,
+                       spec.stacks_at_start if stacks_at_start is None else stacks_at_start,
+                       spec.rescan_stacks if rescan_stacks is None else rescan_stacks)

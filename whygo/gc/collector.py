@@ -1,0 +1,463 @@
+"""The collector: Go's concurrent tri-colour mark-sweep, one small step at a time.
+
+Mirrors the phases of runtime/mgc.go (the long comment at the top, gcStart,
+gcMarkDone, gcMarkTermination, gcSweep). Each ``gc`` step of a schedule does
+one unit of work:
+
+=================  ==========================================================
+phase              what one ``gc`` step does
+=================  ==========================================================
+off                (``_GCoff``) start a cycle: stop the world -> sweep termination
+sweeptermination   (STW, gcStart) enable the write barrier, queue the root jobs
+                   (gcMarkRootPrepare), restart the world -> mark. A Yuasa
+                   barrier scans every stack here, as a snapshot.
+mark               (``_GCmark``, concurrent) scan one root (markroot: the
+                   globals, or one goroutine stack, each once), else blacken
+                   one grey object (scanobject); with no work left, gcMarkDone
+                   flushes every P's wbBuf and, if that found nothing new,
+                   stops the world -> mark termination
+marktermination    (``_GCmarktermination``, STW) Dijkstra re-scans every stack
+                   and drains the work queue; the lost-object check runs;
+                   write barrier off. The next step sweeps.
+sweep              (``_GCoff``) free every white object (its mark bit is
+                   clear); survivors turn white for the next cycle
+=================  ==========================================================
+
+Mutator steps (see steps.py) run only while the world is not stopped. Heap
+and global writes call the barrier while it is enabled; stack writes never
+do. Objects allocated during marking are black (malloc.go -> mgcmark.go:
+gcmarknewobject). The barrier's pointers go to the per-P write-barrier
+buffer when ``wbbuf_entries > 0`` (mwbbuf.go: wbBuf, 512 entries in the
+runtime; a small number here so flushes are visible), else they are shaded
+at once. Goroutine ``gN`` runs on its own P, ``P<index>``.
+
+The model keeps running after a lost object: the sweeper frees it and any
+later use of a pointer to it is reported as a use after free.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from .barriers import Barrier, BarrierContext, BarrierSpec, barrier_spec
+from .heap import BLACK, GLOBALS, GREY, WHITE, GCModelError, Heap, Obj
+from .invariants import Violation, check_invariants, lost_objects
+from .snapshot import (Alloc, Event, Flush, Free, GCSnapshot, GCStats, Lost, ObjectView,
+                       PhaseChange, RootView, Scan, Shade, Write)
+from .steps import Assign, Collect, Step, WriteField, parse_step
+
+PHASES = ("off", "sweeptermination", "mark", "marktermination", "sweep")
+RUNTIME_NAME = {"off": "_GCoff", "sweeptermination": "sweep termination (STW)",
+                "mark": "_GCmark", "marktermination": "_GCmarktermination (STW)",
+                "sweep": "_GCoff, sweeping"}
+STOPPED = ("sweeptermination", "marktermination")   # the world is stopped
+RESCAN = "rescan"   # a scanned stack that must be scanned again (Dijkstra)
+
+
+class BarrierError(GCModelError):
+    """A barrier function broke its contract; the message says how."""
+
+
+class GC:
+    """A heap plus a concurrent collector with a chosen write barrier.
+
+    ``heap`` is a :class:`Heap` or a spec dict. ``barrier`` is a name
+    (none, dijkstra, yuasa, hybrid), a :class:`BarrierSpec` or a function
+    following the contract in barriers.py. ``check=False`` skips the
+    per-step invariant check (for big heaps).
+    """
+
+    def __init__(self, heap: Heap | dict, barrier: "str | Barrier | BarrierSpec" = "hybrid", *,
+                 stacks_at_start: bool | None = None, rescan_stacks: bool | None = None,
+                 wbbuf_entries: int = 0, check: bool = True):
+        self.heap = heap if isinstance(heap, Heap) else Heap.from_spec(heap)
+        self.barrier = barrier_spec(barrier, stacks_at_start=stacks_at_start,
+                                    rescan_stacks=rescan_stacks)
+        if wbbuf_entries < 0 or wbbuf_entries == 1:
+            raise GCModelError(f"wbbuf_entries={wbbuf_entries}: use 0 (shade at once) or at least "
+                               "2 (room for the old and the new pointer of one write)")
+        self.wbbuf_entries = wbbuf_entries
+        self.check = check
+        self.phase = "off"
+        self.cycle = 0
+        self.work: list[str] = []                  # grey objects to scan (gcWork)
+        self.root_jobs: list[str] = []             # roots not scanned yet (markroot jobs)
+        self.root_state: dict[str, str] = {}       # root -> grey | black | rescan, while marking
+        self.wbbuf: dict[str, list[str]] = {self.p_of(g): [] for g in self.heap.stacks}
+        self.freed: set[str] = set()
+        self.lost: list[str] = []
+        self.history: list[str] = []               # schedule lines run so far
+        self.violations: list[Violation] = []
+        self._stats = dict.fromkeys(GCStats.__dataclass_fields__, 0)
+        self._begin_step("")
+
+    # -- small helpers ----------------------------------------------------
+    def p_of(self, g: str) -> str:
+        return f"P{list(self.heap.stacks).index(g)}"
+
+    @property
+    def write_barrier_enabled(self) -> bool:
+        """writeBarrier.enabled: set at the end of sweep termination, cleared at mark termination."""
+        return self.phase in ("mark", "marktermination")
+
+    @property
+    def stats(self) -> GCStats:
+        return GCStats(**self._stats)
+
+    def _begin_step(self, text: str) -> None:
+        self._text = text
+        self._events: list[Event] = []
+        self._shaded: tuple[str, ...] = ()
+        self._scanned: str | None = None
+        self._freed_now: list[str] = []
+        self._last_write: Write | None = None
+        self._lines: list[str] = []
+
+    def _say(self, line: str) -> None:
+        self._lines.append(line)
+
+    def shade(self, name: str | None, by: str) -> bool:
+        """Mirrors runtime/mgcmark.go: shade / greyobject: a white object turns grey and is queued."""
+        if name is None or name not in self.heap.objects:
+            return False
+        obj = self.heap.objects[name]
+        if obj.colour != WHITE:
+            return False
+        obj.colour = GREY
+        self.work.append(name)
+        self._events.append(Shade(name, by))
+        return True
+
+    # -- the public stepping API ---------------------------------------------
+    def step(self, line: "str | Step") -> list[Event]:
+        """Run one schedule line (see steps.py); return its events."""
+        step = parse_step(line)
+        self._begin_step(str(step))
+        if isinstance(step, Collect):
+            self._collect()
+        else:
+            if self.phase in STOPPED:
+                raise GCModelError(f"step {str(step)!r}: the world is stopped during "
+                                   f"{RUNTIME_NAME[self.phase]}; only 'gc' can run now")
+            if isinstance(step, WriteField):
+                self._write_field(step)
+            else:
+                self._assign(step)
+        self.history.append(str(step))
+        self._stats_from_events()
+        if self.check and self.write_barrier_enabled:
+            black = [r for r, s in self.root_state.items() if s == BLACK]
+            grey = [r for r, s in self.root_state.items() if s != BLACK]
+            queued = [p for buf in self.wbbuf.values() for p in buf]
+            self.violations = check_invariants(self.heap, black, grey, queued)
+        else:
+            self.violations = []
+        return list(self._events)
+
+    def run(self, schedule: Iterable["str | Step"]) -> list[GCSnapshot]:
+        """Run a schedule; return the snapshot before the first step and after each step."""
+        frames = [self.snapshot()]
+        for line in schedule:
+            self.step(line)
+            frames.append(self.snapshot())
+        return frames
+
+    def _stats_from_events(self) -> None:
+        s = self._stats
+        for ev in self._events:
+            if isinstance(ev, Shade) and ev.by == "barrier":
+                s["barrier_shades"] += 1
+            elif isinstance(ev, Scan):
+                if ev.node in self.heap.stacks:
+                    s["stack_rescans" if ev.rescan else "stack_scans"] += 1
+                elif ev.node != GLOBALS:
+                    s["objects_scanned"] += 1
+            elif isinstance(ev, Flush):
+                s["wbbuf_flushes"] += 1
+            elif isinstance(ev, Alloc) and ev.colour == BLACK:
+                s["allocated_black"] += 1
+            elif isinstance(ev, Free):
+                s["freed"] += 1
+            elif isinstance(ev, Lost):
+                s["lost"] += 1
+
+    # -- mutator ------------------------------------------------------------
+    def _local(self, g: str, var: str) -> str | None:
+        if g not in self.heap.stacks:
+            raise GCModelError(f"unknown goroutine {g!r}: the heap has {', '.join(self.heap.stacks)}")
+        if var in self.heap.globals:
+            return self.heap.globals[var]
+        if var not in self.heap.stacks[g]:
+            raise GCModelError(f"{g} has no local {var!r} (locals: "
+                               f"{', '.join(self.heap.stacks[g]) or 'none'}); assign it first")
+        return self.heap.stacks[g][var]
+
+    def _deref(self, g: str, var: str) -> Obj:
+        name = self._local(g, var)
+        if name is None:
+            raise GCModelError(f"{g}: nil pointer dereference: {var} is nil")
+        if name in self.freed:
+            raise GCModelError(f"{g}: use after free: {var} points to {name}, which the sweeper "
+                               "freed while it was still reachable (a lost object)")
+        return self.heap.objects[name]
+
+    def _field(self, obj: Obj, field: str) -> None:
+        if field not in obj.fields:
+            raise GCModelError(f"object {obj.name} has no field {field!r} "
+                               f"(fields: {', '.join(obj.fields)})")
+
+    def _alloc(self, g: str) -> str:
+        name = self.heap.fresh_name()
+        # gcmarknewobject: allocate black while marking, so the new object survives this cycle.
+        colour = BLACK if self.phase == "mark" else WHITE
+        self.heap.objects[name] = Obj(name, dict.fromkeys(self.heap.new_fields), colour)
+        self._events.append(Alloc(name, colour))
+        self._say(f"{g} allocates {name}" + (": allocated black, marking is on."
+                                             if colour == BLACK else "."))
+        return name
+
+    def _value(self, g: str, src: str | None, src_field: str | None) -> str | None:
+        if src is None:
+            return None
+        if src == "new":
+            return self._alloc(g)
+        if src_field is None:
+            return self._local(g, src)
+        obj = self._deref(g, src)
+        self._field(obj, src_field)
+        return obj.fields[src_field]
+
+    def _assign(self, step: Assign) -> None:
+        g = step.g
+        if g not in self.heap.stacks:
+            raise GCModelError(f"unknown goroutine {g!r}: the heap has {', '.join(self.heap.stacks)}")
+        holder = self.heap.stacks[g].get(step.src) if step.src_field else None
+        value = self._value(g, step.src, step.src_field)
+        if step.dst in self.heap.globals:
+            self._pointer_write(g, GLOBALS, step.dst, value)
+            return
+        self.heap.stacks[g][step.dst] = value   # a stack write: never a barrier
+        if step.src is None:
+            self._say(f"{g} drops local {step.dst} (a stack write: no barrier).")
+        elif step.src_field is not None:
+            self._say(f"{g} loads {holder or step.src}.{step.src_field} "
+                      f"({value or 'nil'}) into local {step.dst}: a stack write, no barrier.")
+        elif step.src != "new":
+            self._say(f"{g} copies {step.src} ({value or 'nil'}) into local {step.dst}: no barrier.")
+
+    def _write_field(self, step: WriteField) -> None:
+        obj = self._deref(step.g, step.obj)
+        self._field(obj, step.field)
+        value = None if step.src is None else self._local(step.g, step.src)
+        self._pointer_write(step.g, obj.name, step.field, value)
+
+    def _pointer_write(self, g: str, owner: str, slot: str, new: str | None) -> None:
+        """A barriered write (heap object or global): barrier first, then ``*slot = ptr``."""
+        slots = self.heap.fields_of(owner)
+        old = slots[slot]
+        shaded = self._call_barrier(g, owner, slot, old, new)
+        slots[slot] = new
+        self._last_write = Write(owner, slot, old, new, shaded)
+        self._events.append(self._last_write)
+        where = f"global {slot}" if owner == GLOBALS else f"{owner}.{slot}"
+        what = f"writes {new}" if new else "deletes the pointer"
+        line = f"{g} {what} into {where} (was {old or 'nil'})"
+        if not self.write_barrier_enabled:
+            line += "; the write barrier is off."
+        elif shaded:
+            line += f"; the {self.barrier.name} barrier shades {', '.join(shaded)}."
+        else:
+            line += f"; the {self.barrier.name} barrier shades nothing."
+        self._say(line)
+
+    def _call_barrier(self, g: str, owner: str, slot: str, old: str | None,
+                      new: str | None) -> tuple[str, ...]:
+        if not self.write_barrier_enabled:
+            return ()
+        self._stats["barrier_calls"] += 1
+        ctx = BarrierContext(g, self.root_state.get(g, GREY) != BLACK, self.phase)
+        try:
+            out = self.barrier.fn(self.heap, owner, old, new, ctx)
+            out = list(out)
+        except Exception as exc:
+            raise BarrierError(f"barrier {self.barrier.name!r} failed on the write "
+                               f"{owner}.{slot} = {new or 'nil'}: {exc!r}") from exc
+        for item in out:
+            if item is not None and item not in self.heap.objects:
+                raise BarrierError(f"barrier {self.barrier.name!r} returned {item!r} for the write "
+                                   f"{owner}.{slot} = {new or 'nil'}: return a list of object "
+                                   "names (or None) to shade, e.g. [old, new]")
+        shaded = tuple(dict.fromkeys(x for x in out if x is not None))
+        if self.wbbuf_entries:
+            self._enqueue(self.p_of(g), shaded)
+        else:
+            for name in shaded:
+                self.shade(name, "barrier")
+        self._shaded = shaded
+        return shaded
+
+    def _enqueue(self, p: str, ptrs: Sequence[str]) -> None:
+        """mwbbuf.go: wbBuf.get2 — flush first if the pointers do not fit, then buffer them."""
+        if len(self.wbbuf[p]) + len(ptrs) > self.wbbuf_entries:
+            self._flush(p)
+            self._say(f"{p}'s wbBuf was full and was flushed.")
+        self.wbbuf[p].extend(ptrs)
+
+    def _flush(self, p: str) -> int:
+        """mwbbuf.go: wbBufFlush1 — mark every buffered pointer that is still white."""
+        ptrs, self.wbbuf[p] = self.wbbuf[p], []
+        greyed = [x for x in ptrs if self.shade(x, "flush")]
+        self._events.append(Flush(p, tuple(ptrs)))
+        return len(greyed)
+
+    # -- collector ------------------------------------------------------------
+    def _set_phase(self, new: str) -> None:
+        self._events.append(PhaseChange(self.phase, new))
+        self.phase = new
+
+    def _scan_root(self, root: str, rescan: bool = False) -> list[str]:
+        """markroot: shade everything a root points to (globals: markrootBlock; stacks: scanstack)."""
+        slots = self.heap.globals if root == GLOBALS else self.heap.stacks[root]
+        greyed = [t for t in slots.values() if self.shade(t, "root")]
+        keep_grey = root != GLOBALS and self.barrier.rescan_stacks and not rescan
+        self.root_state[root] = RESCAN if keep_grey else BLACK
+        self._events.append(Scan(root, rescan))
+        self._scanned = root
+        return greyed
+
+    def _scan_object(self, name: str) -> list[str]:
+        """mgcmark.go: scanobject — shade every pointer field, then the object is black."""
+        obj = self.heap.objects[name]
+        greyed = [t for t in obj.fields.values() if self.shade(t, "scan")]
+        obj.colour = BLACK
+        self._events.append(Scan(name))
+        self._scanned = name
+        return greyed
+
+    def _collect(self) -> None:
+        if self.phase in ("off", "sweep"):
+            self._sweep_termination_or_off()
+        elif self.phase == "sweeptermination":
+            self._mark_start()
+        elif self.phase == "mark":
+            self._mark_step()
+        else:
+            self._sweep()
+
+    def _sweep_termination_or_off(self) -> None:
+        if self.phase == "sweep":
+            self._set_phase("off")
+            self._say("Sweeping is done. GC off: the program runs alone until the heap "
+                      "reaches its goal (see the pacer).")
+            return
+        self.cycle += 1
+        self._stats["cycles"] += 1
+        self._set_phase("sweeptermination")
+        self._say(f"GC cycle {self.cycle} starts: stop the world for sweep termination "
+                  "(the last cycle's sweeping is finished). Every object is white.")
+
+    def _mark_start(self) -> None:
+        """gcStart after the STW: setGCPhase(_GCmark) turns the write barrier on; gcMarkRootPrepare."""
+        self._set_phase("mark")
+        self.root_jobs = ([GLOBALS] if self.heap.globals else []) + list(self.heap.stacks)
+        self.root_state = dict.fromkeys(self.root_jobs, GREY)
+        line = "Mark phase: the write barrier is on and the roots are queued"
+        if self.barrier.stacks_at_start:
+            for g in self.heap.stacks:
+                self._scan_root(g)
+                self.root_jobs.remove(g)
+            line += "; every stack is scanned now, with the world still stopped (a snapshot)"
+        self._say(line + ". The world restarts: the program and the marker run together.")
+
+    def _mark_step(self) -> None:
+        if self.root_jobs:
+            root = self.root_jobs.pop(0)
+            greyed = self._scan_root(root)
+            what = "the globals" if root == GLOBALS else f"{root}'s stack"
+            line = f"Scan {what}: shade {', '.join(greyed) or 'nothing new'}."
+            if root != GLOBALS:
+                line += (" The stack stays grey: it must be re-scanned at mark termination."
+                         if self.root_state[root] == RESCAN else
+                         " The stack is black now and will not be scanned again.")
+            self._say(line)
+            return
+        if self.work:
+            name = self.work.pop()   # LIFO, like a workbuf
+            greyed = self._scan_object(name)
+            self._say(f"Scan {name}: shade {', '.join(greyed) or 'nothing new'}; {name} is black.")
+            return
+        # gcMarkDone: flush every P's write-barrier buffer; more work means keep marking.
+        buffered = [p for p, buf in self.wbbuf.items() if buf]
+        greyed = sum(self._flush(p) for p in buffered)
+        if greyed:
+            self._say(f"No grey objects left, but gcMarkDone flushed the wbBufs and found "
+                      f"{greyed} new grey object(s): marking goes on.")
+            return
+        self._mark_termination()
+
+    def _mark_termination(self) -> None:
+        self._set_phase("marktermination")
+        line = "Mark termination: stop the world."
+        rescanned = [g for g, s in self.root_state.items() if s == RESCAN]
+        if rescanned:
+            greyed = [t for g in rescanned for t in self._scan_root(g, rescan=True)]
+            line += (f" Re-scan {len(rescanned)} stack(s) ({', '.join(rescanned)}), shading "
+                     f"{', '.join(greyed) or 'nothing new'}.")
+        drained = 0
+        while self.work:   # finish marking with the world stopped (gcMarkTermination -> gcDrain)
+            self._scan_object(self.work.pop())
+            drained += 1
+        if drained:
+            line += f" Drain {drained} grey object(s)."
+        lost = lost_objects(self.heap)
+        for name in lost:
+            self._events.append(Lost(name))
+        self.lost.extend(lost)
+        if lost:
+            line += (f" LOST: {', '.join(lost)} {'is' if len(lost) == 1 else 'are'} reachable "
+                     "but white: the sweeper will free live memory.")
+        else:
+            line += " Every reachable object is black. The write barrier goes off."
+        self._say(line)
+
+    def _sweep(self) -> None:
+        """gcSweep/sweepone: free what is unmarked (white); the mark bits are reset for the next cycle."""
+        self._set_phase("sweep")
+        self.root_jobs, self.root_state = [], {}
+        for name in [n for n, o in self.heap.objects.items() if o.colour == WHITE]:
+            del self.heap.objects[name]
+            self.freed.add(name)
+            self._freed_now.append(name)
+            self._events.append(Free(name))
+        for obj in self.heap.objects.values():
+            obj.colour = WHITE
+        self._say(f"Sweep: free the white objects ({', '.join(self._freed_now) or 'none'}); "
+                  "the survivors are white again for the next cycle.")
+
+    # -- snapshots -----------------------------------------------------------
+    def snapshot(self) -> GCSnapshot:
+        queued = {p for buf in self.wbbuf.values() for p in buf}
+        objects = tuple(ObjectView(o.name, o.colour, tuple(o.fields.items()), o.name in queued)
+                        for o in self.heap.objects.values())
+        roots: list[RootView] = []
+        if self.heap.globals:
+            roots.append(RootView(GLOBALS, "globals", tuple(self.heap.globals.items()),
+                                  self.root_state.get(GLOBALS, "-")))
+        for g, slots in self.heap.stacks.items():
+            roots.append(RootView(g, "stack", tuple(slots.items()), self.root_state.get(g, "-")))
+        pointed = {t for o in self.heap.objects.values() for t in o.fields.values()}
+        pointed |= set(self.heap.root_pointers())
+        caption = " ".join(self._lines) or ("The heap before the program starts: GC off, "
+                                            "nothing is marked.")
+        weak = [v for v in self.violations if v.rule == "weak"]
+        if weak:
+            caption += f" Warning: {weak[0]}."
+        elif self.violations:
+            caption += f" Note: {self.violations[0]}."
+        return GCSnapshot(
+            step=len(self.history), text=self._text, phase=self.phase, cycle=self.cycle,
+            barrier=self.barrier.name, objects=objects, roots=tuple(roots),
+            last_write=self._last_write, shaded=self._shaded, scanned=self._scanned,
+            freed=tuple(self._freed_now), dangling=tuple(sorted(self.freed & pointed)),
+            lost=tuple(self.lost), violations=tuple(self.violations),
+            wbbuf=tuple((p, tuple(buf)) for p, buf in self.wbbuf.items()),
+            stats=self.stats, events=tuple(self._events), caption=caption)
