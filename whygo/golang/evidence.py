@@ -36,8 +36,8 @@ from whygo.golang.schedtrace import SchedSample, parse_schedtrace
 from whygo.golang.toolchain import go_command
 
 SCENARIOS = ("fanout", "imbalance", "syscall", "gosched")
-MAX_OUTPUT = 16 << 20  # bytes per stream; gctrace/schedtrace of long runs stay far below
 PROGRAMS = SCENARIOS + ("gcload", "stackgrow", "smallalloc")
+MAX_OUTPUT = 16 << 20  # bytes per stream; gctrace/schedtrace of long runs stay far below
 
 # Sizes that keep a scenario's trace small (a few hundred events) yet show the effect.
 SCENARIO_DEFAULTS: dict[str, dict[str, int]] = {
@@ -159,15 +159,15 @@ def gc_run(*, gogc: int | str = 100, seconds: float = 2.0, live_mib: int = 32,
     env = {"GODEBUG": "gctrace=1", "GOGC": str(gogc), **_procs_env(gomaxprocs)}
     if memlimit is not None:
         env["GOMEMLIMIT"] = memlimit
-    proc = run("gcload", {"duration": f"{seconds}s", "live": live_mib, "rate": rate_mib,
+    result = run("gcload", {"duration": f"{seconds}s", "live": live_mib, "rate": rate_mib,
                           "size": size, "scan": str(scan).lower()}, env=env, timeout=timeout)
     try:
-        report = json.loads(proc.stdout)
+        report = json.loads(result.stdout)
     except json.JSONDecodeError as exc:
-        raise EvidenceError(f"gcload printed no JSON report: {proc.stdout[:300]!r}") from exc
+        raise EvidenceError(f"gcload printed no JSON report: {result.stdout[:300]!r}") from exc
     pauses = report["pauses"]
     hist = PauseHistogram(pauses["metric"], [tuple(b) for b in pauses["buckets"]])
-    return GCRun(parse_gctrace(proc.stderr).cycles, hist, report)
+    return GCRun(parse_gctrace(result.stderr).cycles, hist, report)
 
 
 def gc_cycles(**kwargs) -> list[GCCycle]:
@@ -198,13 +198,14 @@ def _scenario_args(scenario: str, args: dict[str, Any] | None) -> dict[str, Any]
 def sched_series(program: str = "imbalance", gomaxprocs: int = 2, schedtrace_ms: int = 10, *,
                  detail: bool = False, args: dict[str, Any] | None = None,
                  timeout: float = 120) -> list[SchedSample]:
-    """Run a scenario with ``GODEBUG=schedtrace=MS`` and return the samples, in time order."""
+    """Run scenario ``program`` with ``GODEBUG=schedtrace=MS`` (``detail``: plus
+    ``scheddetail=1``) and return the samples, in time order."""
     if schedtrace_ms < 1:
         raise EvidenceError(f"schedtrace_ms={schedtrace_ms}: the period must be >= 1 ms.")
     godebug = f"schedtrace={schedtrace_ms}" + (",scheddetail=1" if detail else "")
-    proc = run(program, _scenario_args(program, args),
+    result = run(program, _scenario_args(program, args),
                env={"GODEBUG": godebug, **_procs_env(gomaxprocs)}, timeout=timeout)
-    return parse_schedtrace(proc.stderr).samples
+    return parse_schedtrace(result.stderr).samples
 
 
 @dataclass(frozen=True)
@@ -233,12 +234,12 @@ def real_scheduler(scenario: str, gomaxprocs: int = 2, *, args: dict[str, Any] |
     flags = _scenario_args(scenario, args)
     with tempfile.TemporaryDirectory(prefix="whygo-trace-") as tmp:
         trace_file = Path(tmp) / f"{scenario}.trace"
-        proc = run(scenario, flags | {"trace": trace_file}, env=_procs_env(gomaxprocs),
+        result = run(scenario, flags | {"trace": trace_file}, env=_procs_env(gomaxprocs),
                    timeout=timeout)
         events = gotrace.read_trace(trace_file)
     users = gotrace.user_goroutines(events)
     return SchedRun(
-        scenario=scenario, summary=proc.stdout.strip(), events=events, goroutines=users,
+        scenario=scenario, summary=result.stdout.strip(), events=events, goroutines=users,
         stolen=[s for s in gotrace.stolen(events) if s.g in users],
         handoffs=[h for h in gotrace.handoffs(events) if h.syscall_g in users],
         resumes=[r for r in gotrace.gosched_resumes(events) if r.g in users])
@@ -265,9 +266,9 @@ def memstats_for_sizes(sizes: Iterable[int], n: int = 10_000, *,
         raise EvidenceError(f"sizes must be positive integers, got {bad or sizes}.")
     if n < 1:
         raise EvidenceError(f"n={n}: allocate at least one object per size.")
-    proc = run("smallalloc", {"sizes": ",".join(map(str, sizes)), "kinds": ",".join(kinds),
+    result = run("smallalloc", {"sizes": ",".join(map(str, sizes)), "kinds": ",".join(kinds),
                               "n": n}, timeout=timeout)
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def stack_growth(depth: int = 10_000, at: Iterable[int] = (0, 10, 100, 1000, 10_000), *,
@@ -276,9 +277,9 @@ def stack_growth(depth: int = 10_000, at: Iterable[int] = (0, 10, 100, 1000, 10_
     checkpoints, shrinks after GC). ``adaptive=False`` sets
     ``GODEBUG=adaptivestackstart=0`` so the goroutine starts at 2 KiB."""
     env = {} if adaptive else {"GODEBUG": "adaptivestackstart=0"}
-    proc = run("stackgrow", {"depth": depth, "at": ",".join(map(str, at)), "gcs": gcs},
+    result = run("stackgrow", {"depth": depth, "at": ",".join(map(str, at)), "gcs": gcs},
                env=env, timeout=timeout)
-    return json.loads(proc.stdout)
+    return json.loads(result.stdout)
 
 
 def alloc_benchmarks(pattern: str = "Alloc", *, benchtime: str = "200000x", count: int = 1,
