@@ -8,6 +8,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from whygo.golang import gotrace
 from whygo.golang.gotrace import GoTraceError, parse_events
@@ -154,8 +156,6 @@ def test_timeline_has_the_models_structure():
 
 # -- property: any valid schedule printed as trace lines comes back as the same timeline ------
 
-from hypothesis import example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 # Few Ps and Gs, and "run"/"syscall"/"retake" drawn more often, so that most
 # examples reach the interesting sequences (run -> syscall -> hand-off -> return).

@@ -263,7 +263,12 @@ class Resume:
 
 
 def gosched_resumes(events: list[TraceEvent]) -> list[Resume]:
-    """Every Gosched yield (Running->Runnable, reason "runtime.Gosched") and its next run."""
+    """Every Gosched yield (Running->Runnable, reason "runtime.Gosched") and its next run.
+
+    ``goschedImpl`` puts the G on the global run queue (``globrunqput``), so
+    each resume is a G taken from the global queue, by whichever P got there
+    first: ``resume_p != yield_p`` shows it need not be the P it left.
+    """
     t0 = events[0].time_ns if events else 0
     waiting: dict[int, tuple[int, int]] = {}
     out = []
