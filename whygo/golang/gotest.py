@@ -1,0 +1,206 @@
+"""Run a cell's benchmarks with ``go test`` (the engine of ``%%gobench``).
+
+The cell is the content of a ``_test.go`` file. Like ``%%go`` it may leave out
+the ``package`` clause and the imports: then it becomes ``package main`` and
+the imports it uses are added (``testing`` always, the others resolved by the
+runner's snippet rules), with a ``//line cell_test.go:1:1`` directive so that
+compile errors and panics name the cell's own lines. A cell that starts with
+``package`` is compiled exactly as written.
+
+Each run happens in a private temporary module (``module cell``) under the
+course cache: ``go test -c`` compiles the test binary (Go's build cache makes
+an unchanged cell cheap), and the binary runs as
+``cell.test -test.run=^$ -test.bench=. -test.benchmem`` in its own process
+group, killed as a group on timeout or interrupt, like every program the
+runner starts.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from whygo.golang import diagnostics, snippet
+from whygo.golang.benchfmt import BenchTable, parse
+from whygo.golang.diagnostics import CompileError
+from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
+
+CELL_FILE = "cell_test.go"
+_GRACE_SECONDS = 2.0
+BUILD_TIMEOUT = 300.0  # a cold standard library can take a while; --timeout is for the benchmarks
+
+
+class BenchFlagsError(ValueError):
+    """A bad ``%%gobench`` flag line; the message names the flag and shows the usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise BenchFlagsError(f"{message}\n{self.format_usage().strip()}")
+
+    def exit(self, status: int = 0, message: str | None = None):
+        raise BenchFlagsError((message or "").strip() or self.format_usage().strip())
+
+
+def _build_parser() -> _Parser:
+    p = _Parser(prog="%%gobench", add_help=False,
+                description="Run the cell's Benchmark functions with go test -bench . -benchmem.")
+    p.add_argument("--bench", metavar="REGEXP", default=".", help="which benchmarks (default: all)")
+    p.add_argument("--benchtime", metavar="T", default="1s",
+                   help="time per benchmark (1s) or iterations (1000x)")
+    p.add_argument("--count", metavar="N", type=int, default=1, help="run each benchmark N times")
+    p.add_argument("--cpu", metavar="LIST", default=None, help="GOMAXPROCS values, e.g. 1,2,4")
+    p.add_argument("--timeout", metavar="N", type=float, default=120.0,
+                   help="kill the run after N seconds (default 120)")
+    p.add_argument("--help", action="store_true", help="show this help")
+    return p
+
+
+_PARSER = _build_parser()
+
+
+@dataclass(frozen=True)
+class BenchFlags:
+    bench: str = "."
+    benchtime: str = "1s"
+    count: int = 1
+    cpu: str | None = None
+    timeout: float = 120.0
+
+
+def parse_bench_flags(line: str) -> BenchFlags | None:
+    """Parse the ``%%gobench`` line; None for ``--help`` (after printing the help)."""
+    try:
+        ns = _PARSER.parse_args(shlex.split(line))
+    except ValueError as exc:
+        if isinstance(exc, BenchFlagsError):
+            raise
+        raise BenchFlagsError(f"cannot split the flag line ({exc}): {line!r}") from None
+    if ns.help:
+        print(_PARSER.format_help())
+        return None
+    if ns.count < 1:
+        raise BenchFlagsError(f"--count expects a number >= 1, got {ns.count}")
+    if not ns.timeout > 0:
+        raise BenchFlagsError(f"--timeout expects seconds > 0, got {ns.timeout}")
+    if not re.fullmatch(r"\d+(\.\d+)?(ns|us|µs|ms|s|m|h|x)", ns.benchtime):
+        raise BenchFlagsError(f"--benchtime expects a duration like 1s, 500ms or a count like 1000x, "
+                              f"got {ns.benchtime!r}")
+    if ns.cpu is not None and not re.fullmatch(r"\d+(,\d+)*", ns.cpu):
+        raise BenchFlagsError(f"--cpu expects a list like 1,2,4, got {ns.cpu!r}")
+    return BenchFlags(bench=ns.bench, benchtime=ns.benchtime, count=ns.count, cpu=ns.cpu,
+                      timeout=ns.timeout)
+
+
+@dataclass
+class BenchOutcome:
+    table: BenchTable | None        # None when nothing ran (compile error, timeout before output)
+    log: str                        # the benchmark's own prints and --- BENCH: logs
+    stderr: str                     # compile errors as "cell line N: ...", panics, test failures
+    error: str | None               # one sentence when the run failed
+    compile_errors: list[CompileError]
+    timed_out: bool = False
+
+
+def bench_file(cell: str, drop: frozenset[str] = frozenset()) -> str:
+    """The ``_test.go`` file for a cell: as written if it has a package clause, else
+    completed by the runner's snippet rules (``package main``, the imports it uses,
+    except the ``drop`` paths the compiler called unused)."""
+    if snippet.classify(cell) == "program":
+        return cell
+    table = snippet.import_table(snippet.std_packages())
+    return snippet.make_file(cell, table, filename=CELL_FILE, reported_as=CELL_FILE,
+                             form="declarations", drop=drop).text
+
+
+def _run_group(argv: list[str], cwd: Path, env: dict, timeout: float) -> tuple[str, str, int | None, bool]:
+    """Run argv in its own process group; on timeout or interrupt kill the whole group."""
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return out, err, proc.returncode, False
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, err = proc.communicate()
+        return out, err, None, True
+    except BaseException:  # KeyboardInterrupt from a kernel interrupt: nothing may survive
+        _kill_group(proc)
+        proc.communicate()
+        raise
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """SIGINT first (Go prints where it was), SIGKILL after a short grace."""
+    for sig, wait in ((signal.SIGINT, _GRACE_SECONDS), (signal.SIGKILL, None)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            if sig == signal.SIGINT:
+                os.killpg(proc.pid, signal.SIGKILL)  # children of the test binary, if any
+            return
+        except subprocess.TimeoutExpired:
+            continue
+        except ProcessLookupError:
+            return
+
+
+def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
+    """Compile the cell as a test binary and run its benchmarks."""
+    workroot = course_cache_dir() / "gobench"
+    workroot.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=workroot))
+    try:
+        (work / "go.mod").write_text("module cell\n\ngo 1.27\n")
+        env = go_env()
+        drop: frozenset[str] = frozenset()
+        for _attempt in range(3):  # like the runner: undo automatic imports Go calls unused
+            (work / CELL_FILE).write_text(bench_file(cell, drop))
+            out, err, code, timed_out = _run_group(
+                [str(toolchain().go), "test", "-c", "-trimpath", "-o", "cell.test", "."],
+                work, env, BUILD_TIMEOUT)
+            unused = diagnostics.unused_imports(out + err).get(CELL_FILE, set()) - drop
+            if code == 0 or timed_out or snippet.classify(cell) == "program" or not unused:
+                break
+            drop |= unused
+        if code != 0 or timed_out:
+            errors = diagnostics.compile_errors(out + err, {CELL_FILE})
+            listed = "".join(f"cell line {e.line}: {e.message}\n" if e.line else f"{e.message}\n"
+                             for e in errors)
+            first = errors[0]
+            where = f"at cell line {first.line}" if first.line else "in the generated wrapper"
+            sentence = f"compile error {where}: {first.message.splitlines()[0]}"
+            return BenchOutcome(None, "", listed, sentence, errors, timed_out)
+        argv = [str(work / "cell.test"), "-test.run=^$", f"-test.bench={flags.bench}",
+                "-test.benchmem", f"-test.benchtime={flags.benchtime}", f"-test.count={flags.count}",
+                "-test.timeout=0"]
+        if flags.cpu:
+            argv.append(f"-test.cpu={flags.cpu}")
+        out, err, code, timed_out = _run_group(argv, work, env, flags.timeout)
+        table = parse(out)
+        error = None
+        if timed_out:
+            error = f"timed out after {flags.timeout:g} s"
+        elif code != 0:
+            failed = [f for f in table.failures if f.kind == "FAIL"]
+            panic = next((l for l in err.splitlines() if l.startswith("panic: ")), None)
+            if panic:
+                error = panic
+            elif failed:
+                msg = failed[0].message.splitlines()[0] if failed[0].message else ""
+                error = f"benchmark {failed[0].name} failed" + (f": {msg}" if msg else "")
+            else:
+                error = f"exit status {code}"
+        return BenchOutcome(table, table.log, err, error, [], timed_out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
