@@ -1,0 +1,189 @@
+"""The Go kernel over the real Jupyter protocol (jupyter_client), building real Go.
+
+The kernel spec lives in a temporary directory made from whygo.kernelspec's
+kernel.json, so the tests never depend on what is installed.
+"""
+import json
+import sys
+import time
+
+import psutil
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
+
+from whygo.kernel import is_complete, split_flag_line
+from whygo.kernelspec import kernel_json
+
+pytestmark = pytest.mark.slow
+
+
+def start_kernel(tmp_path):
+    spec_dir = tmp_path / "kernels" / "whygo-test"
+    spec_dir.mkdir(parents=True)
+    spec = kernel_json()
+    spec["argv"][0] = sys.executable  # this test's venv
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    km = KernelManager(kernel_name="whygo-test",
+                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec_dir.parent)]))
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    km, kc = start_kernel(tmp_path_factory.mktemp("k"))
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def execute(kc, code, timeout=60):
+    """Run a cell; return (reply content, [(msg_type, content), ...] of its iopub output)."""
+    outputs = []
+
+    def hook(msg):
+        if msg["msg_type"] in ("stream", "error", "execute_result", "display_data"):
+            outputs.append((msg["msg_type"], msg["content"]))
+    reply = kc.execute_interactive(code, output_hook=hook, timeout=timeout)
+    return reply["content"], outputs
+
+
+def streams(outputs, name):
+    return "".join(c["text"] for t, c in outputs if t == "stream" and c["name"] == name)
+
+
+def go_children(km):
+    """Processes under the kernel that are not the kernel itself (Go builds, Go programs)."""
+    return psutil.Process(km.provisioner.process.pid).children(recursive=True)
+
+
+# -- pure helpers -----------------------------------------------------------------
+
+def test_flag_line_is_parsed_and_blanked_so_line_numbers_stay():
+    flags, source = split_flag_line("//whygo: --timeout 5 --env A=1\nx := 1\n")
+    assert flags.timeout == 5 and flags.env == {"A": "1"}
+    assert source.splitlines() == ["", "x := 1"]
+    flags, source = split_flag_line("x := 1")
+    assert flags.timeout == 30 and source == "x := 1"
+
+
+@pytest.mark.parametrize("code, status", [
+    ("func main() {", "incomplete"), ('fmt.Println("{")', "complete"), ("x := []int{1,\n2,", "incomplete"),
+    ("/* open comment", "incomplete"), ("s := `raw {", "incomplete"), ("}", "invalid"),
+    ("// a { comment\nx := 1", "complete"), ("r := '{'", "complete")])
+def test_is_complete_counts_brackets_outside_strings_and_comments(code, status):
+    assert is_complete(code) == status
+
+
+# -- the protocol -----------------------------------------------------------------
+
+def test_kernel_info_says_go(kernel):
+    km, kc = kernel
+    info = kc.kernel_info(reply=True, timeout=30)["content"]
+    assert info["language_info"]["name"] == "go"
+    assert info["language_info"]["file_extension"] == ".go"
+    assert info["language_info"]["mimetype"] == "text/x-go"
+    assert "go1.27.3" in info["banner"]
+
+
+def test_hello_world_streams_stdout_and_replies_ok(kernel):
+    reply, outputs = execute(kernel[1], 'fmt.Println("hello, gopher")')
+    assert reply["status"] == "ok"
+    assert streams(outputs, "stdout") == "hello, gopher\n"
+
+
+def test_compile_error_is_an_error_reply_naming_the_cell_line(kernel):
+    reply, outputs = execute(kernel[1], 'fmt.Println("a")\n\nfmt.Println(x)')
+    assert reply["status"] == "error" and reply["ename"] == "GoCellError"
+    assert "cell line 3" in reply["evalue"]
+    assert "cell line 3: undefined: x" in streams(outputs, "stderr")
+    assert len(reply["traceback"]) == 1
+    # the kernel is alive and well
+    reply, outputs = execute(kernel[1], 'fmt.Println("next")')
+    assert reply["status"] == "ok" and streams(outputs, "stdout") == "next\n"
+
+
+def test_panic_is_an_error_reply_and_the_next_cell_works(kernel):
+    reply, outputs = execute(kernel[1], 'panic("oh no")')
+    assert reply["status"] == "error" and "panic: oh no" in reply["evalue"]
+    assert "goroutine 1" in streams(outputs, "stderr")
+    assert execute(kernel[1], 'fmt.Println("ok")')[0]["status"] == "ok"
+
+
+def test_bad_flag_line_is_a_usage_error(kernel):
+    reply, _ = execute(kernel[1], "//whygo: --nope\nfmt.Println(1)")
+    assert reply["status"] == "error" and reply["ename"] == "UsageError" and "--nope" in reply["evalue"]
+
+
+def test_flag_line_sets_the_timeout_and_env(kernel):
+    reply, outputs = execute(kernel[1], '//whygo: --env WHO=gopher --timeout 1\nfmt.Println(os.Getenv("WHO"))\nfor {}')
+    assert streams(outputs, "stdout") == "gopher\n"
+    assert reply["status"] == "error" and "timed out" in reply["evalue"]
+
+
+def test_saved_cell_is_reused_by_later_cells(kernel):
+    reply, outputs = execute(kernel[1], '//whygo: --save greet\nfunc greet() string { return "hi" }')
+    assert reply["status"] == "ok", reply
+    reply, outputs = execute(kernel[1], "fmt.Println(greet())")
+    assert reply["status"] == "ok" and streams(outputs, "stdout") == "hi\n"
+
+
+def test_gcflags_m_decisions_come_by_cell_line(kernel):
+    code = "//whygo: --gcflags=-m\nfunc add(a, b int) int { return a + b }\nfunc main() { println(add(1, 2)) }"
+    reply, outputs = execute(kernel[1], code)
+    assert reply["status"] == "ok" and "line 2: can inline add" in streams(outputs, "stdout")
+
+
+def test_complete_offers_standard_library_packages(kernel):
+    reply = kernel[1].complete("strc", 4, reply=True, timeout=60)["content"]
+    assert "strconv" in reply["matches"] and reply["cursor_start"] == 0
+
+
+def test_interrupt_kills_the_program_and_replies_interrupted(kernel):
+    km, kc = kernel
+    msg_id = kc.execute('fmt.Println("looping")\nfor {}', stop_on_error=False)
+    program = None
+    deadline = time.monotonic() + 60
+    while program is None and time.monotonic() < deadline:  # wait until the Go program runs
+        program = next((p for p in go_children(km) if p.name() not in ("go", "compile", "link")
+                        and "python" not in p.name()), None)
+        time.sleep(0.1)
+    assert program is not None, "the Go program never started"
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=10)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=10)
+    assert time.monotonic() - t0 < 5
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["evalue"] == "interrupted"
+    program.wait(timeout=5) if program.is_running() else None
+    assert not psutil.pid_exists(program.pid) or program.status() == psutil.STATUS_ZOMBIE
+    # and the kernel goes on
+    assert execute(kc, 'fmt.Println("after")')[0]["status"] == "ok"
+
+
+def test_shutdown_kills_a_running_program_and_ends_the_kernel(tmp_path):
+    km, kc = start_kernel(tmp_path)
+    try:
+        kc.execute("for {}")
+        program = None
+        deadline = time.monotonic() + 60
+        while program is None and time.monotonic() < deadline:
+            program = next((p for p in go_children(km) if p.name() not in ("go", "compile", "link")), None)
+            time.sleep(0.1)
+        assert program is not None
+        kernel_pid = km.provisioner.process.pid
+        km.shutdown_kernel(now=False)  # a shutdown_request over the control channel
+        assert not km.is_alive()
+        for pid in (program.pid, kernel_pid):
+            assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
