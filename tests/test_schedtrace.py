@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from whygo.golang.schedtrace import (SchedTraceError, columns, parse_schedtrace)
+from whygo.golang.schedtrace import SchedTraceError, columns, parse_schedtrace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -33,7 +33,6 @@ starts a process.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
