@@ -117,12 +117,15 @@ def test_panic_is_an_error_reply_and_the_next_cell_works(kernel):
 def test_bad_flag_line_is_a_usage_error(kernel):
     reply, _ = execute(kernel[1], "//whygo: --nope\nfmt.Println(1)")
     assert reply["status"] == "error" and reply["ename"] == "UsageError" and "--nope" in reply["evalue"]
+    assert execute(kernel[1], 'fmt.Println("fine")')[0]["status"] == "ok"
 
 
 def test_flag_line_sets_the_timeout_and_env(kernel):
     reply, outputs = execute(kernel[1], '//whygo: --env WHO=gopher --timeout 1\nfmt.Println(os.Getenv("WHO"))\nfor {}')
     assert streams(outputs, "stdout") == "gopher\n"
     assert reply["status"] == "error" and "timed out" in reply["evalue"]
+    reply, outputs = execute(kernel[1], 'fmt.Println(os.Getenv("WHO") == "")')
+    assert reply["status"] == "ok" and streams(outputs, "stdout") == "true\n"  # flags are per cell
 
 
 def test_saved_cell_is_reused_by_later_cells(kernel):
@@ -141,6 +144,14 @@ def test_gcflags_m_decisions_come_by_cell_line(kernel):
 def test_complete_offers_standard_library_packages(kernel):
     reply = kernel[1].complete("strc", 4, reply=True, timeout=60)["content"]
     assert "strconv" in reply["matches"] and reply["cursor_start"] == 0
+    reply = kernel[1].complete("x := fmt.s", 10, reply=True, timeout=60)["content"]
+    assert reply["matches"] == []  # a member of fmt, not a package
+
+
+def test_run_of_a_missing_gocode_program_is_an_error_reply_and_the_kernel_goes_on(kernel):
+    reply, _ = execute(kernel[1], "//whygo: --run gocode/cmd/nope\n")
+    assert reply["status"] == "error" and "cmd/gosched" in reply["evalue"]
+    assert execute(kernel[1], 'fmt.Println("still here")')[0]["status"] == "ok"
 
 
 def test_interrupt_kills_the_program_and_replies_interrupted(kernel):

@@ -122,6 +122,12 @@ def test_env_args_and_stdin_reach_the_program(ip):
     assert exc is None and out == "gctrace=0 [a b c] fed\n"
 
 
+def test_ldflags_reach_the_linker(ip):
+    out, err, exc = go(ip, '--ldflags "-X main.version=1.2.3"',
+                       'var version = "dev"\n\nfunc main() { fmt.Println(version) }')
+    assert (out, exc) == ("1.2.3\n", None)
+
+
 def test_gcflags_m_shows_decisions_by_cell_line_before_the_output(ip):
     cell = 'func add(a, b int) int { return a + b }\n\nfunc main() {\n\tfmt.Println(add(1, 2))\n}'
     out, err, exc = go(ip, "--gcflags=-m", cell)

@@ -146,7 +146,7 @@ class GoKernel(Kernel):
     async def do_complete(self, code, cursor_pos):
         """Standard-library package names and Go keywords for the word before the cursor."""
         m = re.search(r"[A-Za-z_][A-Za-z0-9_/]*$", code[:cursor_pos])
-        if not m:
+        if not m or code[:m.start()].endswith("."):  # after "fmt." a member is wanted, not a package
             return {"status": "ok", "matches": [], "cursor_start": cursor_pos,
                     "cursor_end": cursor_pos, "metadata": {}}
         word = m.group(0)
