@@ -1,4 +1,10 @@
-"""gctrace parser: real go1.27.3 output (fixtures) and the exact print of runtime/mgc.go."""
+"""gctrace parser: real go1.27.3 output (fixtures) and the exact print of runtime/mgc.go.
+
+Fixtures (binaries built from gocode/ with the pinned toolchain, 2 CPUs):
+  gctrace_gcload.txt        GODEBUG=gctrace=1 GOMAXPROCS=2 gcload -duration 1s -live 16 -rate 128 -scan=false  (stderr)
+  gctrace_gcload_scan.txt   GODEBUG=gctrace=1 GOMAXPROCS=2 gcload -duration 1s -live 32 -rate 256 -scan=true  (stderr)
+  gctrace_forced_mixed.txt  GODEBUG=gctrace=1 GOMAXPROCS=2 stackgrow -depth 3000 -at 3000 -gcs 2  (stdout+stderr)
+"""
 from pathlib import Path
 
 import pytest
@@ -135,3 +141,19 @@ def test_columns_have_one_value_per_cycle():
     assert all(len(v) == len(cycles) for v in cols.values())
     assert cols["n"] == [c.n for c in cycles]
     assert isinstance(cycles[0], GCCycle)
+
+
+def test_durations_of_10_ms_and_more_are_whole_milliseconds():
+    # fmtNSAsMS prints whole ms from 10 ms on: "0.15+81+0.078 ms clock".
+    cycles = parse_gctrace(fixture("gctrace_gcload_scan.txt")).cycles
+    line = fixture("gctrace_gcload_scan.txt").splitlines()[1]
+    assert "+81+" in line and cycles[1].clock_mark_ms == 81.0
+    assert any(c.clock_mark_ms >= 10 and c.clock_mark_ms.is_integer() for c in cycles)
+
+
+def test_pointerful_heap_costs_far_more_mark_cpu_than_pointer_free():
+    # Same program; with -scan=true every live word must be scanned.
+    def mark_cpu(name):
+        cycles = parse_gctrace(fixture(name)).cycles
+        return sum(c.cpu_assist_ms + c.cpu_background_ms + c.cpu_idle_ms for c in cycles) / len(cycles)
+    assert mark_cpu("gctrace_gcload_scan.txt") > 20 * mark_cpu("gctrace_gcload.txt")

@@ -1,8 +1,9 @@
 """`go tool trace -d=parsed` parser: real go1.27.3 traces of the gocode scenarios (fixtures).
 
-Fixtures, all GOMAXPROCS=2: gotrace_imbalance.txt (16 goroutines created by
-main), gotrace_syscall.txt (one G blocked in read(2), 2 workers),
-gotrace_gosched.txt (3 goroutines x 5 runtime.Gosched calls).
+Fixtures: ``go tool trace -d=parsed`` of traces written with GOMAXPROCS=2 by
+  gotrace_imbalance.txt  imbalance -goroutines 16 -work 300000 -trace T
+  gotrace_syscall.txt    syscall -workers 2 -work 3000000 -trace T   (one G blocked in read(2))
+  gotrace_gosched.txt    gosched -goroutines 3 -rounds 5 -work 200000 -trace T
 """
 from collections import defaultdict
 from pathlib import Path

@@ -1,4 +1,9 @@
-"""schedtrace parser: real go1.27.3 output of runtime/proc.go: schedtrace (fixtures)."""
+"""schedtrace parser: real go1.27.3 output of runtime/proc.go: schedtrace (fixtures).
+
+Fixtures (gocode/cmd/imbalance built with the pinned toolchain, stdout+stderr):
+  schedtrace_imbalance.txt  GODEBUG=schedtrace=20 GOMAXPROCS=2 imbalance -goroutines 64 -work 3000000
+  schedtrace_detail.txt     GODEBUG=schedtrace=20,scheddetail=1 GOMAXPROCS=2 imbalance -goroutines 6 -work 15000000
+"""
 from pathlib import Path
 
 import pytest
