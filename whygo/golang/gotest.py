@@ -2,7 +2,7 @@
 
 The cell is the content of a ``_test.go`` file. Like ``%%go`` it may leave out
 the ``package`` clause and the imports: then it becomes ``package main`` and
-the imports it uses are added (``testing`` always, the others resolved by the
+the imports it uses are added (``testing`` and any other package, by the
 runner's snippet rules), with a ``//line cell_test.go:1:1`` directive so that
 compile errors and panics name the cell's own lines. A cell that starts with
 ``package`` is compiled exactly as written.
@@ -115,8 +115,8 @@ def bench_file(cell: str, drop: frozenset[str] = frozenset()) -> str:
     except the ``drop`` paths the compiler called unused)."""
     if snippet.classify(cell) == "program":
         return cell
-    table = snippet.import_table(snippet.std_packages())
-    return snippet.make_file(cell, table, filename=CELL_FILE, reported_as=CELL_FILE,
+    from whygo.golang.runner import import_table  # the same table %%go cells use
+    return snippet.make_file(cell, import_table(), filename=CELL_FILE, reported_as=CELL_FILE,
                              form="declarations", drop=drop).text
 
 
