@@ -15,7 +15,8 @@ timer fires, sysmon ticks. Everything between two events is instantaneous:
 ``go``, channel operations and the scheduler itself take no simulated time.
 Each rule is a method named after the runtime function it mirrors; the run
 queue rules live in ``runq.py``, channels in ``chan.py``, stealing in
-``steal.py``.
+``steal.py``; system calls in ``syscall.py`` and sysmon in ``sysmon.py``
+(methods of the same Scheduler, split by topic as proc.go is).
 
 Simplifications, each documented where it happens: no network poller, GC,
 locked threads or ``needspinning`` dance (the model never races with itself);
@@ -34,21 +35,20 @@ from functools import partial
 
 from . import events as ev
 from .chan import Hchan, chanrecv, chansend
-from .runq import (globrunqget, globrunqgetbatch, globrunqput, runqget, runqputbatch,
-                   runqput, runqsteal, runqtake)
+from .invariants import check_invariants
+from .runq import globrunqget, globrunqgetbatch, globrunqput, runqget, runqput, runqputbatch, runqsteal, runqtake
 from .snapshot import MSnap, PSnap, Snapshot
-from .state import (FORCE_PREEMPT_US, M, M_IDLE, M_RUNNING, M_SPINNING, M_SYSCALL,
-                    RUNNEXT_STEAL_BACKOFF_US, RUNQ_SIZE, SCHED_FAIRNESS_TICK,
-                    SYSMON_IDLE_CYCLES, SYSMON_MAX_US, SYSMON_MIN_US, G, P, Sched, _Gdead,
-                    _Grunnable, _Grunning, _Gsyscall, _Gwaiting, _Pidle, _Prunning)
+from .state import (EV_COMPUTE, EV_PREEMPT, EV_SCHEDULE, EV_STEAL_RETRY, EV_SYSCALL, EV_SYSMON,
+                    EV_TIMER, M, M_IDLE, M_RUNNING, M_SPINNING, RUNNEXT_STEAL_BACKOFF_US, RUNQ_SIZE,
+                    SCHED_FAIRNESS_TICK, SYSMON_MIN_US, G, P, Sched, _Gdead, _Grunnable, _Grunning,
+                    _Gsyscall, _Gwaiting, _Pidle, _Prunning)
 from .stats import Stats, percentile
 from .steal import PView, StealRequest, check_choice, steal_work
+from .syscall import SyscallRules
+from .sysmon import SysmonRules
 from .timeline import Mark, Span, Timeline
 from .workload import (Compute, DeadlockError, Exit, Gosched, Recv, Send, Sleep, Spawn, Syscall,
                        WorkloadError, actions_of, check_action)
-
-# Kinds of timed events in the loop's heap.
-EV_SCHEDULE, EV_COMPUTE, EV_SYSCALL, EV_TIMER, EV_STEAL_RETRY, EV_PREEMPT, EV_SYSMON = range(7)
 
 _BACKOFF = object()     # find_runnable: "the M waits 3 µs before stealing a runnext"
 
@@ -67,7 +67,7 @@ class Result:
     timeline: Timeline | None = None
 
 
-class Scheduler:
+class Scheduler(SyscallRules, SysmonRules):
     """One simulated Go program: ``Scheduler(procs=4).run(main_workload)``.
 
     ``steal_policy`` replaces the runtime's stealing rule (see
@@ -628,245 +628,13 @@ class Scheduler:
         """The G returns. Mirrors runtime/proc.go: goexit0, then schedule."""
         pp = m.p
         self._dropg(m, gp, _Gdead)
+        gp.next_action = None       # free the workload iterator: 100,000 dead Gs add up
         self.live -= 1
         self.end_us = self.now
         if gp.id == 1:
             self.main_exit_us = self.now
         if self.record:
             self._emit(ev.Exit(self.now, pp.id, m.id, gp.id))
-        self.schedule(m)
-
-    # ------------------------------------------------------------ syscalls
-
-    def entersyscall(self, m: M, gp: G, us: float, blocking: bool) -> None:
-        """gp enters a system call; its M blocks in the kernel with it.
-
-        Mirrors runtime/proc.go: reentersyscall. The M keeps its P (which stays
-        _Prunning) and records ``oldp``; sysmon may retake the P later. With
-        ``blocking`` it mirrors entersyscallblock: ``handoffp(releasep())``
-        at once, without waiting for sysmon.
-        """
-        pp = m.p
-        self._close_span(gp, pp)
-        gp.status = _Gsyscall
-        m.state = M_SYSCALL
-        m.syscalltick = pp.syscalltick
-        if self.record:
-            self._emit(ev.SyscallEnter(self.now, pp.id, m.id, gp.id, us, blocking))
-        self._push(self.now + us, EV_SYSCALL, gp)
-        if blocking:
-            m.oldp = None               # entersyscallblock does not keep oldp
-            pp.syscalltick += 1
-            m.p = None
-            pp.m = None
-            pp.status = _Pidle          # releasep
-            self.handoffs += 1
-            self._handoff(pp, m, gp, blocking=True)
-        else:
-            m.oldp = pp
-        self._wake_sysmon(syscall=True)   # entersyscallWakeSysmon
-
-    def _handoff(self, pp: P, m: M, gp: G, blocking: bool) -> None:
-        outcome = self.handoffp(pp)
-        if self.record:
-            to = pp.m.id if pp.m is not None else None
-            self._emit(ev.Handoff(self.now, pp.id, m.id, gp.id, to, blocking, outcome))
-            self._mark("handoff", pp, f"P{pp.id} handed off")
-
-    def handoffp(self, pp: P) -> str:
-        """Give a P that lost its M to a new M, or idle it. Mirrors runtime/proc.go: handoffp.
-
-        Start an M at once if the P (or the global queue) has work; else start
-        a spinning M if nobody is spinning and no P is idle; else, if every
-        other P is idle, start an M anyway (the runtime wants someone polling
-        the network); else put the P on the idle list. Returns what happened.
-        """
-        sched = self.sched
-        if not pp.runqempty() or sched.runq:
-            m = self.startm(pp, False)
-            return f"goes to M{m.id}, which runs the waiting Gs"
-        if sched.nmspinning + sched.npidle == 0:
-            sched.nmspinning += 1
-            m = self.startm(pp, True)
-            return f"goes to M{m.id}, spinning to look for work"
-        if sched.npidle == sched.gomaxprocs - 1:
-            m = self.startm(pp, False)
-            return f"goes to M{m.id} (it is the last P that is not idle)"
-        self.pidleput(pp)
-        return "has no work and goes idle"
-
-    def exitsyscall(self, gp: G) -> None:
-        """The syscall returns. Mirrors runtime/proc.go: exitsyscall.
-
-        Fast path: the M still has its P, the G just continues. Else
-        exitsyscallTryGetP: take the old P back if another syscalling thread
-        holds it, else any idle P; else exitsyscallNoP: the G goes to the
-        global queue and the M parks.
-        """
-        m = gp.m
-        oldp, m.oldp = m.oldp, None
-        pp = m.p
-        if pp is not None:
-            self._close_span(gp, pp, "syscall")
-            pp.syscalltick += 1
-            outcome = f"M{m.id} still holds P{pp.id}, so G{gp.id} just continues"
-        else:
-            pp, outcome = self._exitsyscall_try_get_p(m, oldp)
-            if pp is None:
-                self.exitsyscall_no_p(m, gp)
-                return
-            self.acquirep(m, pp)
-            pp.syscalltick += 1
-        gp.status = _Grunning
-        m.state = M_RUNNING
-        gp.span_start = self.now
-        gp.lastp = pp
-        if self.record:
-            self._emit(ev.SyscallExit(self.now, pp.id, m.id, gp.id, outcome))
-        self._run(m)
-
-    def _exitsyscall_try_get_p(self, m: M, oldp: P | None) -> tuple[P | None, str]:
-        """Mirrors runtime/proc.go: exitsyscallTryGetP."""
-        if oldp is not None and oldp.status == _Prunning and oldp.m is not None \
-                and oldp.m.curg is not None and oldp.m.curg.status == _Gsyscall:
-            other = oldp.m          # setBlockOnExitSyscall + takeP on the thread holding it
-            self._close_span(other.curg, oldp, "syscall")
-            other.p = None
-            oldp.m = None
-            oldp.syscalltick += 1
-            return oldp, f"it takes its old P{oldp.id} back from M{other.id}, itself in a syscall"
-        pp = self.pidleget()
-        if pp is not None:
-            self._wake_sysmon(syscall=True)
-            return pp, f"P{oldp.id if oldp else '?'} was handed off; it takes idle P{pp.id}"
-        return None, ""
-
-    def exitsyscall_no_p(self, m: M, gp: G) -> None:
-        """No P free: the G waits in the global queue, the M parks.
-
-        Mirrors runtime/proc.go: exitsyscallNoP (exitsyscall0 in older Go).
-        """
-        gp.status = _Grunnable
-        gp.runnable_since = self.now
-        m.curg = None
-        gp.m = None
-        globrunqput(self.sched, gp)
-        m.state = M_IDLE
-        self.sched.midle.append(m)
-        if self.record:
-            p = gp.lastp.id if gp.lastp else None
-            self._emit(ev.SyscallExit(self.now, p, m.id, gp.id,
-                                      f"no P is free, so G{gp.id} goes to the global queue and M{m.id} parks"))
-
-    # -------------------------------------------------------------- sysmon
-
-    def _sysmon(self) -> None:
-        """One sysmon cycle. Mirrors runtime/proc.go: sysmon.
-
-        Sleeps 20 µs while it keeps finding work (retaking Ps); after 50 idle
-        cycles (1 ms) the sleep doubles, up to 10 ms. When every P is idle it
-        sleeps until a syscall or timer wakes it (sched.sysmonwait).
-        """
-        sched = self.sched
-        if self.record:
-            self.sysmon_ticks.append(self.now)
-        if sched.npidle == sched.gomaxprocs:
-            self.sysmonwait = True
-            return
-        n = self.retake(self.now)
-        self.sysmon_idle = 0 if n else self.sysmon_idle + 1
-        if self.sysmon_idle == 0:
-            self.sysmon_delay = SYSMON_MIN_US
-        elif self.sysmon_idle > SYSMON_IDLE_CYCLES:
-            self.sysmon_delay = min(self.sysmon_delay * 2, SYSMON_MAX_US)
-        self._push(self.now + self.sysmon_delay, EV_SYSMON)
-
-    def _wake_sysmon(self, syscall: bool) -> None:
-        """notewakeup(&sched.sysmonnote); a syscall wake-up resets idle and delay."""
-        if not self.sysmonwait:
-            return
-        self.sysmonwait = False
-        if syscall:
-            self.sysmon_idle = 0
-            self.sysmon_delay = SYSMON_MIN_US
-        self._push(self.now, EV_SYSMON)
-
-    def retake(self, now: float) -> int:
-        """Preempt long-running Gs and take Ps from long syscalls. Mirrors runtime/proc.go: retake.
-
-        Per running P: if its schedtick has not moved for 10 ms
-        (forcePreemptNS), preempt its G. If its G is in a syscall: the first
-        time sysmon sees that syscall it only notes the time; from the next
-        tick on (>= 20 µs later) it takes the P and hands it off, unless the
-        P has no work, someone is spinning or idle, and the syscall is younger
-        than 10 ms. Returns the number of Ps retaken from syscalls.
-        """
-        n = 0
-        sched = self.sched
-        for pp in self.allp:
-            if pp.status != _Prunning:
-                continue
-            sysretake = False
-            if pp.pd_schedtick != pp.schedtick:
-                pp.pd_schedtick = pp.schedtick
-                pp.pd_schedwhen = now
-            elif pp.pd_schedwhen + FORCE_PREEMPT_US <= now:
-                self.preemptone(pp)
-                sysretake = True
-            m = pp.m
-            gp = m.curg if m is not None else None
-            if gp is None or gp.status != _Gsyscall:    # setBlockOnExitSyscall fails
-                continue
-            if not sysretake and pp.pd_syscalltick != pp.syscalltick:
-                pp.pd_syscalltick = pp.syscalltick
-                pp.pd_syscallwhen = now
-                continue
-            if pp.runqempty() and sched.nmspinning + sched.npidle > 0 \
-                    and pp.pd_syscallwhen + FORCE_PREEMPT_US > now:
-                continue
-            # takeP: unwire the P from the syscalling thread.
-            self._close_span(gp, pp, "syscall")
-            m.p = None
-            pp.m = None
-            pp.status = _Pidle
-            pp.syscalltick += 1
-            n += 1
-            self.handoffs += 1
-            self._handoff(pp, m, gp, blocking=False)
-        return n
-
-    def preemptone(self, pp: P) -> bool:
-        """Ask the G running on pp to stop. Mirrors runtime/proc.go: preemptone.
-
-        Go 1.14+ preempts asynchronously with a signal (SIGURG); the model
-        stops the G at once, as a timed event right after this sysmon cycle.
-        """
-        m = pp.m
-        gp = m.curg if m is not None else None
-        if gp is None or gp.status != _Grunning:
-            return False
-        self._push(self.now, EV_PREEMPT, gp, gp.token)
-        return True
-
-    def _preempt(self, gp: G) -> None:
-        """The preempted G yields. Mirrors runtime/proc.go: gopreempt_m -> goschedImpl.
-
-        In Go 1.27 goschedImpl(gp, preempted=true) puts it at the tail of the
-        global queue (only a preemption for a stop-the-world keeps it in runnext).
-        """
-        m = gp.m
-        pp = m.p
-        ran = self.now - gp.span_start
-        gp.token += 1               # the pending end of its compute slice is now stale
-        gp.left_us = max(0.0, gp.until - self.now)
-        self._dropg(m, gp, _Grunnable)
-        gp.runnable_since = self.now
-        globrunqput(self.sched, gp)
-        self.preemptions += 1
-        if self.record:
-            self._emit(ev.Preempt(self.now, pp.id, m.id, gp.id, ran))
-            self._mark("preempt", pp, f"G{gp.id} preempted")
-        self.wakep()
         self.schedule(m)
 
     # ------------------------------------------------------------- outputs
@@ -908,55 +676,8 @@ class Scheduler:
         return Result(self.sched.gomaxprocs, self.stats(), tuple(self.events), tuple(self.snapshots), timeline)
 
     def check_invariants(self) -> None:
-        """Raise AssertionError if the state is impossible (used by the property tests).
-
-        Every live G is in exactly one place; a P runs at most one G and has
-        at most one M; queues respect their capacity; counters match.
-        """
-        sched = self.sched
-        seen: dict[int, str] = {}
-
-        def put(g: G, where: str) -> None:
-            assert g.id not in seen, f"G{g.id} both in {seen[g.id]} and {where}"
-            seen[g.id] = where
-
-        for p in self.allp:
-            assert len(p.runq) <= sched.runq_size, f"{p} runq over capacity"
-            for g in p.runq:
-                put(g, f"{p}.runq")
-                assert g.status == _Grunnable, f"{g} in {p}.runq is {g.status}"
-            if p.runnext is not None:
-                put(p.runnext, f"{p}.runnext")
-                assert p.runnext.status == _Grunnable
-            if p.m is not None:
-                assert p.m.p is p, f"{p}.m={p.m} but {p.m}.p={p.m.p}"
-                assert p.status == _Prunning
-            if p.status == _Pidle:
-                assert p in sched.pidle and p.m is None and p.runqempty(), f"{p} idle but not clean"
-        for g in sched.runq:
-            put(g, "sched.runq")
-            assert g.status == _Grunnable
-        for m in self.allm:
-            if m.curg is not None:
-                put(m.curg, f"{m}.curg")
-                assert m.curg.m is m
-                assert m.curg.status in (_Grunning, _Gsyscall)
-                if m.curg.status == _Grunning:
-                    assert m.p is not None, f"{m} runs {m.curg} without a P"
-        for c in self.chans.values():
-            for g in list(c.recvq) + list(c.sendq):
-                put(g, f"chan {c.name}")
-                assert g.status == _Gwaiting
-        for g in self.allg:
-            if g.status == _Gdead:
-                assert g.id not in seen, f"dead {g} still queued in {seen.get(g.id)}"
-            elif g.status == _Gwaiting and g.timer_p is not None:
-                put(g, "timer")
-            else:
-                assert g.id in seen, f"{g} ({g.status}) is lost: in no queue and on no M"
-        assert sched.npidle == len(sched.pidle)
-        assert sched.nmspinning == sum(m.spinning for m in self.allm), "nmspinning out of sync"
-        assert self.live == sum(g.status != _Gdead for g in self.allg)
+        """Raise AssertionError if the state is impossible (see invariants.py)."""
+        check_invariants(self)
 
 
 def _guarded(actions, gid: int, name: str):

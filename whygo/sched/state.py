@@ -44,6 +44,9 @@ SCHED_FAIRNESS_TICK = 61         # proc.go findRunnable: pp.schedtick%61 == 0
 STEAL_TRIES = 4                  # proc.go stealWork: const stealTries = 4
 RUNNEXT_STEAL_BACKOFF_US = 3     # proc.go runqgrab: usleep(3) before stealing runnext
 
+# Kinds of timed events in the simulation loop's heap (model.py).
+EV_SCHEDULE, EV_COMPUTE, EV_SYSCALL, EV_TIMER, EV_STEAL_RETRY, EV_PREEMPT, EV_SYSMON = range(7)
+
 
 class G:
     """A goroutine (runtime2.go: type g)."""

@@ -1,0 +1,78 @@
+"""Benchmarks of the GMP scheduler simulator and its view (`whygo bench sched`).
+
+* ``sched.100k_seconds``: wall time of the 100,000-goroutine scenario (each
+  goroutine: spawn, three compute slices, exit; 4 Ps; summary mode), the
+  median of three runs. Goal <= 2 s.
+* ``sched.100k_peak_mb``: tracemalloc peak (Python allocations only) during
+  one such run. Goal <= 300 MB.
+* ``sched.100k_rss_mb``: growth of the peak RSS of a fresh Python process
+  running it (ru_maxrss after minus before the run): what the OS sees.
+* ``sched.frame_ms``: ``render_sched`` building the Figure of a snapshot
+  with 4 Ps and 16-slot queues, median of 15. Goal <= 40 ms.
+* ``sched.frame_draw_ms``: the same plus drawing it with Agg (what the
+  player pays per frame before PNG encoding); text glyphs dominate it.
+"""
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from typing import Iterator
+
+_RSS_SCRIPT = """
+import resource
+from whygo.sched import scenarios
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+scenarios.get("100k-goroutines").run(variant="GOMAXPROCS=4")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) / 1024)
+"""
+
+
+def _busy_snapshot():
+    from whygo.sched.snapshot import MSnap, PSnap, Snapshot
+    procs = tuple(PSnap(i, "_Prunning", i, 100 + i, False, 200 + i,
+                        tuple(range(20 * i + 1, 20 * i + 17)), 9) for i in range(4))
+    ms = tuple(MSnap(i, "running", i, 100 + i) for i in range(4))
+    return Snapshot(1234.0, procs, tuple(range(300, 316)), ms, ((7, "chan receive on results"),), 256,
+                    None, "P1 (M1, spinning) steals 4 Gs, half of P0's queue rounded up: runs G5; 3 Gs go to its queue.")
+
+
+def _median_ms(fn, n: int) -> float:
+    fn()
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def measure() -> Iterator[tuple[str, float, str]]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from whygo.sched import scenarios
+    from whygo.views.sched import render_sched
+
+    sc = scenarios.get("100k-goroutines")
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        sc.run(variant="GOMAXPROCS=4")
+        runs.append(time.perf_counter() - t)
+    yield "sched.100k_seconds", statistics.median(runs), "s"
+
+    tracemalloc.start()
+    sc.run(variant="GOMAXPROCS=4")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    yield "sched.100k_peak_mb", peak / 1e6, "MB"
+
+    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT], capture_output=True, text=True, check=True)
+    yield "sched.100k_rss_mb", float(out.stdout.strip()), "MB"
+
+    snap = _busy_snapshot()
+    yield "sched.frame_ms", _median_ms(lambda: render_sched(snap), 15), "ms"
+    yield "sched.frame_draw_ms", _median_ms(lambda: FigureCanvasAgg(render_sched(snap)).draw(), 15), "ms"
