@@ -4,6 +4,8 @@ Fixtures: ``go tool trace -d=parsed`` of traces written with GOMAXPROCS=2 by
   gotrace_imbalance.txt  imbalance -goroutines 16 -work 300000 -trace T
   gotrace_syscall.txt    syscall -workers 2 -work 3000000 -trace T   (one G blocked in read(2))
   gotrace_gosched.txt    gosched -goroutines 3 -rounds 5 -work 200000 -trace T
+and, with GOMAXPROCS=1,
+  gotrace_preempt.txt    imbalance -goroutines 3 -work 40000000 -trace T   (about 90 ms of CPU each)
 """
 from collections import defaultdict
 from pathlib import Path
@@ -30,7 +32,7 @@ def test_every_event_line_becomes_one_event_and_stack_lines_are_skipped():
 
 
 def test_events_are_in_time_order():
-    for name in ("imbalance", "syscall", "gosched"):
+    for name in ("imbalance", "syscall", "gosched", "preempt"):
         times = [e.time_ns for e in events(name)]
         assert times == sorted(times)
 
@@ -115,10 +117,10 @@ def _no_overlap(spans):
             assert a[3] <= b[2], f"P{p}: {a} overlaps {b}"
 
 
-@pytest.mark.parametrize("name", ["imbalance", "syscall", "gosched"])
+@pytest.mark.parametrize("name", ["imbalance", "syscall", "gosched", "preempt"])
 def test_timeline_one_g_at_a_time_per_p(name):
     procs, spans, marks = gotrace.timeline_parts(events(name))
-    assert procs == 2
+    assert procs == (1 if name == "preempt" else 2)
     assert all(0 <= s[0] < procs and s[2] <= s[3] for s in spans)
     _no_overlap(spans)
     assert all(0 <= m[1] < procs for m in marks)
@@ -129,6 +131,23 @@ def test_timeline_marks_the_evidence_of_each_scenario():
     assert "steal" in kinds("imbalance")
     assert "handoff" in kinds("syscall")
     assert "gosched" in kinds("gosched")
+
+
+def test_long_running_goroutines_share_one_p_by_preemption():
+    # sysmon's retake preempts a G that has run for forcePreemptNS (10 ms);
+    # the trace says Running->Runnable with reason "preempted".
+    evs = events("preempt")
+    users = gotrace.user_goroutines(evs)
+    procs, spans, marks = gotrace.timeline_parts(evs, goroutines=users)
+    assert procs == 1
+    preempts = [m for m in marks if m[0] == "preempt"]
+    assert len(preempts) == sum(e.reason == "preempted" and e.id in users for e in evs) > 0
+    workers = users - {1}
+    assert len(workers) == 3
+    # Each worker ran in several slices, interleaved with the others.
+    assert all(sum(s[1] == g for s in spans) >= 2 for g in workers)
+    order = [s[1] for s in sorted(spans, key=lambda s: s[2]) if s[1] in workers]
+    assert any(a != b for a, b in zip(order, order[1:]))
 
 
 def test_syscall_span_ends_where_the_p_is_handed_off():
