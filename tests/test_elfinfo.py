@@ -26,6 +26,12 @@ def test_a_pure_go_binary_is_static_with_symbols_and_dwarf(go_binaries):
     assert "statically linked; symbol table: yes; DWARF: yes" == info.describe()
 
 
+def test_symbols_name_the_functions_the_linker_kept(go_binaries):
+    symbols = read_elf(go_binaries / "plain").symbols
+    assert "main.main" in symbols and "runtime.mallocgc" in symbols
+    assert read_elf(go_binaries / "stripped").symbols == frozenset()
+
+
 def test_ldflags_s_w_drops_the_symbol_table_and_dwarf(go_binaries):
     plain, stripped = read_elf(go_binaries / "plain"), read_elf(go_binaries / "stripped")
     assert not stripped.has_symtab and stripped.dwarf_bytes == 0 and stripped.size < plain.size

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PT_INTERP, PT_DYNAMIC = 3, 2
+SHT_SYMTAB = 2
 DT_NULL, DT_NEEDED = 0, 1
 
 
@@ -27,6 +28,7 @@ class ELFInfo:
     interpreter: str | None         # e.g. /lib64/ld-linux-x86-64.so.2, None when static
     needed: tuple[str, ...]         # shared libraries (DT_NEEDED)
     sections: dict[str, int] = field(default_factory=dict)   # name -> size in bytes
+    symbols: frozenset[str] = frozenset()   # names in .symtab (empty when stripped)
 
     @property
     def static(self) -> bool:
@@ -69,13 +71,15 @@ def read_elf(path: str | Path) -> ELFInfo:
         sh_name, sh_type, _, _, sh_offset, sh_size, sh_link = struct.unpack_from(
             "<IIQQQQI", data, e_shoff + i * e_shentsize)
         headers.append((sh_name, sh_type, sh_offset, sh_size, sh_link))
+    symbols: set[str] = set()
     if headers and e_shstrndx < len(headers):
         names_off = headers[e_shstrndx][2]
-        for sh_name, _, _, sh_size, _ in headers:
-            end = data.index(b"\0", names_off + sh_name)
-            name = data[names_off + sh_name:end].decode()
+        for sh_name, sh_type, sh_offset, sh_size, sh_link in headers:
+            name = _cstring(data, names_off + sh_name)
             if name:
                 sections[name] = sh_size
+            if sh_type == SHT_SYMTAB and sh_link < len(headers):
+                symbols.update(_symbol_names(data, sh_offset, sh_size, headers[sh_link][2]))
 
     needed: list[str] = []
     if dynamic is not None:
@@ -86,9 +90,20 @@ def read_elf(path: str | Path) -> ELFInfo:
             if tag == DT_NULL:
                 break
             if tag == DT_NEEDED and strtab is not None:
-                end = data.index(b"\0", strtab + value)
-                needed.append(data[strtab + value:end].decode())
-    return ELFInfo(str(path), len(data), interpreter, tuple(needed), sections)
+                needed.append(_cstring(data, strtab + value))
+    return ELFInfo(str(path), len(data), interpreter, tuple(needed), sections, frozenset(symbols))
+
+
+def _cstring(data: bytes, offset: int) -> str:
+    return data[offset:data.index(b"\0", offset)].decode(errors="replace")
+
+
+def _symbol_names(data: bytes, offset: int, size: int, strtab: int):
+    """Names of the Elf64_Sym entries (24 bytes each) of one symbol table."""
+    for entry in range(offset, offset + size, 24):
+        (st_name,) = struct.unpack_from("<I", data, entry)
+        if st_name:
+            yield _cstring(data, strtab + st_name)
 
 
 def _dynstr_offset(headers) -> int | None:
