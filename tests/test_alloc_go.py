@@ -3,6 +3,9 @@
 * A Go program makes ``append`` reveal the size classes (growslice rounds the
   new capacity up with runtime.roundupsize); the model must predict every
   capacity, for pointer-free bytes and for pointer slices (malloc header).
+* A Go program allocates many objects of one type and prints how many land
+  back to back in one span: 504 objects of 16 B, not the 512 of the
+  comment table (Green Tea keeps mark bits inside the span).
 * A Go program prints the addresses of tiny objects; the model must pack
   them into 16-byte blocks at the same offsets, and switch blocks at the
   same moments.
@@ -12,7 +15,8 @@ import textwrap
 
 import pytest
 
-from whygo.alloc import Heap
+from whygo.alloc import Heap, load_table, size_to_class
+from whygo.alloc.layout import load_layout
 from whygo.alloc.malloc import roundupsize
 from whygo.golang.toolchain import go_command, go_env
 
@@ -153,3 +157,83 @@ def test_tiny_allocator_packs_exactly_like_the_real_runtime(tmp_path):
     h = Heap()
     model = [h.mallocgc(n) for n in [1] + TINY_SEQUENCE]
     assert _blocks(model) == _blocks(real)
+
+
+SPANS_PROGRAM = """package main
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+var keep []any
+
+// collect allocates n objects of type T and prints the slot size the runtime
+// used (the most common address step) and the length of every run of
+// back-to-back slots: a run is one span.
+func collect[T any](name string, n int) {
+	addrs := make([]uintptr, n)
+	for i := range addrs {
+		p := new(T)
+		keep = append(keep, p)
+		addrs[i] = uintptr(unsafe.Pointer(p))
+	}
+	steps := map[uintptr]int{}
+	for i := 1; i < n; i++ {
+		steps[addrs[i]-addrs[i-1]]++
+	}
+	var step uintptr
+	for s, c := range steps {
+		if c > steps[step] {
+			step = s
+		}
+	}
+	fmt.Print(name, " ", unsafe.Sizeof(*new(T)), " ", step)
+	run := 1
+	for i := 1; i < n; i++ {
+		if addrs[i]-addrs[i-1] == step {
+			run++
+		} else {
+			fmt.Print(" ", run)
+			run = 1
+		}
+	}
+	fmt.Println(" ", run)
+}
+
+func main() {
+	keep = make([]any, 0, 1<<16)
+	collect[[16]byte]("noscan", 3000)
+	collect[[2]*int]("scan", 3000)
+	collect[[48]byte]("noscan", 1000)
+	collect[[6]*int]("scan", 1000)
+	collect[*int]("scan", 5000)
+	collect[[1024]byte]("noscan", 60)
+	collect[[128]*int]("scan", 60)
+	collect[[3000]byte]("noscan", 60)
+}
+"""
+
+
+def test_objects_per_span_match_the_real_runtime_not_the_comment_table(tmp_path):
+    (tmp_path / "go.mod").write_text("module spans\n\ngo 1.27\n")
+    (tmp_path / "main.go").write_text(SPANS_PROGRAM)
+    go_command("build", "-o", str(tmp_path / "spans"), ".", cwd=tmp_path, timeout=240)
+    out = subprocess.run([str(tmp_path / "spans")], capture_output=True, text=True, timeout=60,
+                         check=True, env=go_env({"GOGC": "off", "GOMAXPROCS": "1"})).stdout
+    table, layout = load_table(), load_layout()
+    checked = 0
+    for line in out.splitlines():
+        kind, size, step, *runs = line.split()
+        size, step, runs = int(size), int(step), [int(r) for r in runs]
+        noscan = kind == "noscan"
+        # the slot size: the size class, after the malloc header for big pointerful objects
+        assert roundupsize(size, noscan) + (0 if noscan or size <= 512 else 8) == step, line
+        nelems = layout.nelems(step, table.size_to_npages[size_to_class(step)] * 8192, noscan)
+        # a run of back-to-back slots is one span; the first and last runs are partial
+        for run in runs[1:-1]:
+            assert run == nelems, line
+            checked += 1
+    assert checked >= 10
+    # the point of the exercise: the comment table says 512 objects of 16 B per span
+    assert table.row(2).objects == 512 and layout.nelems(16, 8192, True) == 504
