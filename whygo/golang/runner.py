@@ -190,6 +190,13 @@ def _spawn(argv: Sequence[str], *, env: Mapping[str, str], cwd: str | os.PathLik
     return proc
 
 
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | None,
              cap: int) -> _Captured:
     """Feed stdin, read both pipes (keeping ``cap`` bytes each), enforce the timeout,
@@ -203,6 +210,7 @@ def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | No
     kill_at = give_up = None
     pending = memoryview(stdin or b"")
     sel = selectors.DefaultSelector()
+    exit_fd = None
     try:
         for pipe in bufs:
             os.set_blocking(pipe.fileno(), False)
@@ -210,6 +218,11 @@ def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | No
         if proc.stdin is not None:
             os.set_blocking(proc.stdin.fileno(), False)
             sel.register(proc.stdin, selectors.EVENT_WRITE)
+        # the moment the program exits (Linux pidfd); without it, poll every 10 ms
+        exit_fd = _pidfd(proc.pid)
+        if exit_fd is not None:
+            sel.register(exit_fd, selectors.EVENT_READ)
+        poll = 0.1 if exit_fd is not None else 0.01
         while sel.get_map() or proc.poll() is None:
             now = time.monotonic()
             if deadline is not None and now >= deadline and not timed_out:
@@ -225,10 +238,13 @@ def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | No
                 give_up = now + DRAIN_SECONDS
             if give_up is not None and now >= give_up:
                 break   # a process that left the group still holds a pipe
-            waits = [0.1] + [t - now for t in (deadline if not timed_out else None, kill_at, give_up)
+            waits = [poll] + [t - now for t in (deadline if not timed_out else None, kill_at, give_up)
                              if t is not None]
             for key, _ in sel.select(max(0.0, min(waits))):
                 pipe = key.fileobj
+                if pipe == exit_fd:
+                    sel.unregister(exit_fd)   # proc.poll() above will reap it
+                    continue
                 if pipe is proc.stdin:
                     try:
                         pending = pending[os.write(pipe.fileno(), pending[:READ_CHUNK]):]
@@ -262,6 +278,8 @@ def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | No
         raise
     finally:
         sel.close()
+        if exit_fd is not None:
+            os.close(exit_fd)
         for pipe in (proc.stdin, proc.stdout, proc.stderr):
             if pipe is not None:
                 with contextlib.suppress(OSError):
