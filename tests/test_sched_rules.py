@@ -422,3 +422,20 @@ def test_g_states_move_through_the_runtime_names():
     s.run([compute(1)])
     assert s.allg[0].status == "_Gdead" and s.allp[0].status == "_Pidle"
     assert _Grunnable == "_Grunnable"
+
+
+def test_endless_workload_is_stopped_with_a_clear_error():
+    def forever():
+        while True:
+            yield compute(1000)
+    with pytest.raises(WorkloadError, match="endless"):
+        simulate([spawn(forever, "spinner")], limit_us=50_000)
+
+
+@pytest.mark.parametrize("kwargs,match", [({"procs": 0}, "GOMAXPROCS must be an integer from 1 to 256"),
+                                          ({"runq_size": 1}, "room for at least 2"),
+                                          ({"channels": {"c": -1}}, "channel 'c': capacity -1")])
+def test_bad_configuration_is_a_clear_error(kwargs, match):
+    from whygo.sched import ConfigError
+    with pytest.raises(ConfigError, match=match):
+        simulate([compute(1)], **kwargs)

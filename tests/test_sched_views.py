@@ -105,3 +105,19 @@ def test_every_scenario_stays_within_about_40_frames():
         sc = scenarios.get(name)
         if not sc.summary_only:
             assert len(view.frames(sc.run())) <= 40, name
+
+
+def test_player_plays_a_run_with_its_captions():
+    from whygo.anim import Player
+    from whygo.sched import compute, simulate
+    r = simulate([compute(5)], procs=1, frames=True)
+    p = view.player(r, title="tiny")
+    assert isinstance(p, Player)
+    html = p.static_html()
+    assert "M0 on P0 runs G1" in html and "data:image/png;base64," in html
+
+
+def test_player_offers_a_selector_for_several_runs():
+    from whygo.sched import compute, simulate
+    runs = {f"GOMAXPROCS={n}": simulate([compute(5)], procs=n, frames=True) for n in (1, 2)}
+    assert list(view.player(runs).tracks) == ["GOMAXPROCS=1", "GOMAXPROCS=2"]

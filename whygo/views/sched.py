@@ -262,7 +262,16 @@ def frames(result, limit: int = 40) -> tuple[Snapshot, ...]:
     return tuple(kept[round(i * step)] for i in range(limit))
 
 
-def player(result, title: str = ""):
-    """An animation player for a full-mode run (whygo.anim.Player)."""
+def player(result, title: str = "", limit: int = 40):
+    """An animation player (whygo.anim.Player) for a full-mode run.
+
+    ``result`` is one Result, or a mapping {label: Result} (e.g. a scenario's
+    ``run_all(frames=True)``) to get a selector between them.
+    """
     from whygo.anim import Player
-    return Player(frames(result), lambda s: render_sched(s, title=title), title=title)
+
+    def render(snapshot):
+        return render_sched(snapshot, title=title)
+    if isinstance(result, dict):
+        return Player(scenarios={k: frames(r, limit) for k, r in result.items()}, render=render, title=title)
+    return Player(frames(result, limit), render, title=title)
