@@ -311,7 +311,7 @@ class Heap:
             result = s.freeindex + bit
             freeidx = result + 1
             if result < s.nelems and (freeidx & 63 or freeidx == s.nelems):
-                s.alloc_cache = cache >> freeidx - s.freeindex
+                s.alloc_cache = cache >> (bit + 1)
                 s.freeindex = freeidx
                 s.alloc_count += 1
                 v = result * s.elemsize + s.base
@@ -358,7 +358,7 @@ class Heap:
             off = (off + 1) & ~1
         spc = self.tiny_span_class
         self.requested[spc] += size
-        if off + size <= 16 and c.tiny != 0:
+        if off + size <= self.tiny_size and c.tiny != 0:
             # The object fits into the existing tiny block.
             x = c.tiny + off
             c.tinyoffset = off + size
@@ -378,7 +378,7 @@ class Heap:
         self.slots[spc] += 1
         self.tiny_blocks += 1
         # Keep whichever block has more room left: the new one after this
-        # object (16 - size) or the old one (16 - tinyoffset).
+        # object (maxTinySize - size) or the old one (maxTinySize - tinyoffset).
         if size < c.tinyoffset or c.tiny == 0:
             c.tiny = v
             c.tinyoffset = size
