@@ -96,8 +96,9 @@ def serve(directory: Path):
 class ConsoleLog:
     """JavaScript errors of a page: uncaught exceptions and console.error messages.
 
-    ``ignored`` keeps what was left out and why: only failed loads of resources
-    from other hosts, which cannot load offline and are not needed by the course.
+    ``ignored`` keeps what was left out and why: failed loads of resources from
+    other hosts (they cannot load offline and no page needs them), and requests
+    the browser aborted because the page navigated away (not a missing file).
     """
     local_prefixes: tuple[str, ...]
     errors: list[str] = field(default_factory=list)
@@ -122,7 +123,11 @@ class ConsoleLog:
             self.errors.append(text)
 
     def _on_failed(self, request) -> None:
-        if self._is_local(request.url):
+        # A 404 is a console error (above); requestfailed is a network-level failure.
+        if "ERR_ABORTED" in (request.failure or ""):
+            self.ignored.append(f"request aborted: {request.url} -- cancelled by a navigation "
+                                "(e.g. index.html redirecting), not a missing file")
+        elif self._is_local(request.url):
             self.errors.append(f"request failed: {request.url} ({request.failure})")
         else:
             self.ignored.append(f"request failed: {request.url} -- external, offline by design")

@@ -145,6 +145,7 @@ def test_prepare_source_links_folders_and_writes_both_files(tmp_path):
     assert (src / "labs/lab-01.ipynb").is_file()
     assert "root: notebooks/00-course-map" in (src / "_toc.yml").read_text()
     assert "execute_notebooks: 'off'" in (src / "_config.yml").read_text()
+    assert 'url=notebooks/00-course-map.html' in (src / "_extra/index.html").read_text()
     prepare_source(m, root=tmp_path, source_dir=src, force_execute=True)   # re-run: same links
     assert "execute_notebooks: force" in (src / "_config.yml").read_text()
 

@@ -43,6 +43,7 @@ FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
                '<rect width="32" height="32" rx="6" fill="#00add8"/>'
                '<text x="16" y="22" font-family="sans-serif" font-size="15" font-weight="bold" '
                'text-anchor="middle" fill="#fff">Go</text></svg>\n')
+EXTRA_DIR = "_extra"                # copied as-is to the site root (html_extra_path)
 BUILD_TIMEOUT_S = 900               # a hung build fails loudly instead of hanging CI
 
 # The ipywidgets view needs a live kernel; the static player in text/html does not.
@@ -135,6 +136,7 @@ def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
                 "nb_ipywidgets_js": {},         # no require.js / embed-amd.js from CDNs
                 "html_show_sourcelink": True,   # _sources/*.ipynb: the download button's target
                 "html_copy_source": True,
+                "html_extra_path": [EXTRA_DIR],   # our index.html (see redirect_html)
                 "suppress_warnings": ["mystnb.unknown_mime_type"],
             },
         },
@@ -143,6 +145,19 @@ def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
         config["repository"] = {"url": repository, "path_to_book": "",
                                 "branch": launch.get("branch", "main")}
     return config
+
+
+def redirect_html(root_docname: str) -> str:
+    """The site's index.html: a redirect to the course map that also names the icon.
+
+    sphinx_external_toc writes a bare redirect when index.html is missing; the
+    browser then asks for /favicon.ico, which does not exist (a 404 in the console).
+    """
+    return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"/>\n'
+            f'<meta http-equiv="Refresh" content="0; url={root_docname}.html"/>\n'
+            f'<link rel="icon" href="_static/{FAVICON_NAME}"/>\n'
+            f'<title>Redirecting to {root_docname}.html</title></head>\n'
+            f'<body><a href="{root_docname}.html">Open the course</a></body></html>\n')
 
 
 def sphinx_extensions() -> list[str]:
@@ -201,6 +216,9 @@ def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
             if not link.is_symlink():
                 link.symlink_to(root / e.notebook)
     _write_if_changed(source_dir / FAVICON_NAME, FAVICON_SVG)
+    (source_dir / EXTRA_DIR).mkdir(exist_ok=True)
+    _write_if_changed(source_dir / EXTRA_DIR / "index.html",
+                      redirect_html(_docname(root_entry(manifest).notebook)))
     _write_if_changed(source_dir / "_config.yml", _yaml(book_config(manifest, force_execute=force_execute)))
     _write_if_changed(source_dir / "_toc.yml", _yaml(book_toc(manifest)))
     return source_dir
