@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from whygo.golang import gotrace
 from whygo.golang.gotrace import GoTraceError, parse_events
+from whygo.sched.timeline import Mark, Span, Timeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -110,24 +111,24 @@ def test_gosched_every_yield_is_resumed():
 def _no_overlap(spans):
     by_p = defaultdict(list)
     for s in spans:
-        by_p[s[0]].append(s)
+        by_p[s.p].append(s)
     for p, ss in by_p.items():
-        ss.sort(key=lambda s: s[2])
+        ss.sort(key=lambda s: s.start_us)
         for a, b in zip(ss, ss[1:]):
-            assert a[3] <= b[2], f"P{p}: {a} overlaps {b}"
+            assert a.end_us <= b.start_us, f"P{p}: {a} overlaps {b}"
 
 
 @pytest.mark.parametrize("name", ["imbalance", "syscall", "gosched", "preempt"])
 def test_timeline_one_g_at_a_time_per_p(name):
-    procs, spans, marks = gotrace.timeline_parts(events(name))
-    assert procs == (1 if name == "preempt" else 2)
-    assert all(0 <= s[0] < procs and s[2] <= s[3] for s in spans)
-    _no_overlap(spans)
-    assert all(0 <= m[1] < procs for m in marks)
+    tl = gotrace.timeline(events(name))
+    assert tl.procs == (1 if name == "preempt" else 2)
+    assert all(0 <= s.p < tl.procs and s.start_us <= s.end_us for s in tl.spans)
+    _no_overlap(tl.spans)
+    assert all(0 <= m.p < tl.procs for m in tl.marks)
 
 
 def test_timeline_marks_the_evidence_of_each_scenario():
-    kinds = lambda name: {m[0] for m in gotrace.timeline_parts(events(name))[2]}  # noqa: E731
+    kinds = lambda name: {m.kind for m in gotrace.timeline(events(name)).marks}  # noqa: E731
     assert "steal" in kinds("imbalance")
     assert "handoff" in kinds("syscall")
     assert "gosched" in kinds("gosched")
@@ -138,38 +139,38 @@ def test_long_running_goroutines_share_one_p_by_preemption():
     # the trace says Running->Runnable with reason "preempted".
     evs = events("preempt")
     users = gotrace.user_goroutines(evs)
-    procs, spans, marks = gotrace.timeline_parts(evs, goroutines=users)
-    assert procs == 1
-    preempts = [m for m in marks if m[0] == "preempt"]
+    tl = gotrace.timeline(evs, goroutines=users)
+    assert tl.procs == 1
+    preempts = [m for m in tl.marks if m.kind == "preempt"]
     assert len(preempts) == sum(e.reason == "preempted" and e.id in users for e in evs) > 0
     workers = users - {1}
     assert len(workers) == 3
     # Each worker ran in several slices, interleaved with the others.
-    assert all(sum(s[1] == g for s in spans) >= 2 for g in workers)
-    order = [s[1] for s in sorted(spans, key=lambda s: s[2]) if s[1] in workers]
+    assert all(sum(s.g == g for s in tl.spans) >= 2 for g in workers)
+    order = [s.g for s in sorted(tl.spans, key=lambda s: s.start_us) if s.g in workers]
     assert any(a != b for a, b in zip(order, order[1:]))
 
 
 def test_syscall_span_ends_where_the_p_is_handed_off():
     evs = events("syscall")
     h = gotrace.handoffs(evs)[0]
-    _, spans, _ = gotrace.timeline_parts(evs)
-    sys_spans = [s for s in spans if s[4] == "syscall" and s[1] == h.syscall_g]
-    assert any(s[0] == h.p and s[3] == pytest.approx(h.t_us) for s in sys_spans)
+    spans = gotrace.timeline(evs).spans
+    sys_spans = [s for s in spans if s.kind == "syscall" and s.g == h.syscall_g]
+    assert any(s.p == h.p and s.end_us == pytest.approx(h.t_us) for s in sys_spans)
 
 
 def test_timeline_can_keep_only_some_goroutines():
     evs = events("imbalance")
     users = gotrace.user_goroutines(evs)
-    _, spans, _ = gotrace.timeline_parts(evs, goroutines=users)
-    assert spans and {s[1] for s in spans} <= users
+    spans = gotrace.timeline(evs, goroutines=users).spans
+    assert spans and {s.g for s in spans} <= users
 
 
 def test_timeline_has_the_models_structure():
-    timeline_mod = pytest.importorskip("whygo.sched.timeline")
     tl = gotrace.timeline(events("syscall"))
-    assert isinstance(tl, timeline_mod.Timeline) and tl.procs == 2
-    assert all(isinstance(s, timeline_mod.Span) for s in tl.spans)
+    assert isinstance(tl, Timeline) and tl.procs == 2
+    assert all(isinstance(s, Span) for s in tl.spans)
+    assert all(isinstance(m, Mark) for m in tl.marks)
     assert {s.kind for s in tl.spans} == {"run", "syscall"}
     assert any(m.kind == "handoff" for m in tl.marks)
 
@@ -260,10 +261,10 @@ def simulate(actions, procs=2, gs=3):
 def test_timeline_spans_follow_every_transition_of_a_valid_schedule(actions):
     text, expected, retakes = simulate(actions)
     evs = parse_events(text)
-    procs, spans, marks = gotrace.timeline_parts(evs)
-    assert procs == 2
-    assert sorted(spans) == sorted(expected)
-    assert sum(m[0] == "handoff" for m in marks) == retakes == len(gotrace.handoffs(evs))
-    assert sum(m[0] == "gosched" for m in marks) == sum(
+    tl = gotrace.timeline(evs)
+    assert tl.procs == 2
+    assert sorted((s.p, s.g, s.start_us, s.end_us, s.kind) for s in tl.spans) == sorted(expected)
+    assert sum(m.kind == "handoff" for m in tl.marks) == retakes == len(gotrace.handoffs(evs))
+    assert sum(m.kind == "gosched" for m in tl.marks) == sum(
         e.reason == "runtime.Gosched" for e in evs)
-    _no_overlap(list(spans))
+    _no_overlap(tl.spans)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Iterable
 
 from whygo.golang.toolchain import go_command
+from whygo.sched.timeline import Mark, Span, Timeline
 
 
 class GoTraceError(ValueError):
@@ -128,7 +129,7 @@ def run_trace_tool(trace_file: str | Path, *, timeout: float = 120) -> str:
     path = Path(trace_file)
     if not path.is_file() or path.stat().st_size == 0:
         raise GoTraceError(f"trace file {path} is missing or empty: run the program with "
-                           "-trace FILE first (see whygo.golang.evidence.real_trace).")
+                           "-trace FILE first (see whygo.golang.evidence.real_scheduler).")
     proc = go_command("tool", "trace", "-d=parsed", str(path), timeout=timeout, check=False)
     if proc.returncode != 0:
         raise GoTraceError(f"`go tool trace -d=parsed {path}` failed: {proc.stderr.strip()[:500]}")
@@ -154,10 +155,6 @@ def gomaxprocs(events: Iterable[TraceEvent]) -> int:
             if p is not None:
                 highest = max(highest, p)
     return highest + 1
-
-
-def goroutine_transitions(events: Iterable[TraceEvent]) -> list[TraceEvent]:
-    return [ev for ev in events if ev.resource == "G"]
 
 
 def created_on(events: Iterable[TraceEvent]) -> dict[int, int]:
@@ -283,37 +280,37 @@ def gosched_resumes(events: list[TraceEvent]) -> list[Resume]:
 
 
 # ---------------------------------------------------------------------------
-# The timeline, in the model's structure
+# The timeline, in the model's structure (whygo.sched.timeline)
 
 
-def timeline_parts(events: list[TraceEvent], *, goroutines: set[int] | None = None
-                   ) -> tuple[int, list[tuple], list[tuple]]:
-    """Per-P spans and marks as plain tuples (µs from the first event).
+def timeline(events: list[TraceEvent], *, goroutines: set[int] | None = None) -> Timeline:
+    """The real run as the model's :class:`~whygo.sched.timeline.Timeline` (µs from the first event).
 
-    spans: ``(p, g, start_us, end_us, kind)`` with kind "run" (G executing
-    on P) or "syscall" (G in a system call still holding P, until the call
-    returns or the P is handed off). marks: ``(kind, p, t_us, label)`` with
-    kinds "steal", "handoff", "gosched", "preempt". ``goroutines`` limits
-    spans and marks to those Gs (e.g. leave out the runtime's own).
+    Spans: kind "run" while a G executes on a P; kind "syscall" while a G
+    sits in a system call still holding its P, until the call returns or the
+    P is handed off. Marks: "steal" (a G's first run on a P other than the
+    one it was created on), "handoff" (P taken from a G in a syscall),
+    "gosched" and "preempt" (a G stopped by runtime.Gosched or by
+    preemption). ``goroutines`` limits spans and marks to those Gs (e.g.
+    :func:`user_goroutines`, to leave out the runtime's own).
     """
     if not events:
-        return 0, [], []
+        return Timeline(procs=0)
     t0 = events[0].time_ns
     us = lambda ns: (ns - t0) / 1e3  # noqa: E731 - a one-line unit conversion
     keep = (lambda g: True) if goroutines is None else (lambda g: g in goroutines)  # noqa: E731
-    procs = gomaxprocs(events)
     birth = created_on(events)
     started: set[int] = set()
     running: dict[int, tuple[int, int]] = {}   # G -> (P, start ns)
     syscall: dict[int, tuple[int, int]] = {}   # G -> (P it holds, start ns)
-    spans: list[tuple] = []
-    marks: list[tuple] = []
+    spans: list[Span] = []
+    marks: list[Mark] = []
 
     def close(table: dict, g: int, end_ns: int, kind: str) -> None:
         if g in table:
             p, start = table.pop(g)
             if keep(g):
-                spans.append((p, g, us(start), us(end_ns), kind))
+                spans.append(Span(p, g, us(start), us(end_ns), kind))
 
     for ev in events:
         if ev.resource == "G":
@@ -327,14 +324,14 @@ def timeline_parts(events: list[TraceEvent], *, goroutines: set[int] | None = No
                 if g not in started:
                     started.add(g)
                     if g in birth and birth[g] != ev.p and keep(g):
-                        marks.append(("steal", ev.p, us(ev.time_ns), f"G{g} from P{birth[g]}"))
+                        marks.append(Mark("steal", ev.p, us(ev.time_ns), f"G{g} from P{birth[g]}"))
             elif ev.new == "Syscall" and ev.p is not None:
                 syscall[g] = (ev.p, ev.time_ns)
             elif ev.new == "Runnable" and ev.old == "Running" and ev.p is not None and keep(g):
                 if ev.reason == "runtime.Gosched":
-                    marks.append(("gosched", ev.p, us(ev.time_ns), f"G{g}"))
+                    marks.append(Mark("gosched", ev.p, us(ev.time_ns), f"G{g}"))
                 elif ev.reason == "preempted":
-                    marks.append(("preempt", ev.p, us(ev.time_ns), f"G{g}"))
+                    marks.append(Mark("preempt", ev.p, us(ev.time_ns), f"G{g}"))
         elif (ev.resource == "P" and ev.old == "Running" and ev.new == "Idle"
               and ev.p != ev.id):
             # ProcSteal: the P leaves the G in its syscall (which goes on without it).
@@ -342,24 +339,15 @@ def timeline_parts(events: list[TraceEvent], *, goroutines: set[int] | None = No
                 if p == ev.id:
                     close(syscall, g, ev.time_ns, "syscall")
                     if keep(g):
-                        marks.append(("handoff", p, us(ev.time_ns), f"P{p} taken from G{g}"))
+                        marks.append(Mark("handoff", p, us(ev.time_ns), f"P{p} taken from G{g}"))
     end = events[-1].time_ns
     for g in list(running):
         close(running, g, end, "run")
     for g in list(syscall):
         close(syscall, g, end, "syscall")
-    spans.sort(key=lambda s: (s[2], s[0]))
-    marks.sort(key=lambda m: (m[2], m[1]))
-    return procs, spans, marks
-
-
-def timeline(events: list[TraceEvent], *, goroutines: set[int] | None = None):
-    """The real run as a :class:`whygo.sched.timeline.Timeline` (see :func:`timeline_parts`)."""
-    from whygo.sched.timeline import Mark, Span, Timeline
-    procs, spans, marks = timeline_parts(events, goroutines=goroutines)
-    return Timeline(procs=procs,
-                    spans=[Span(p, g, start, end, kind) for p, g, start, end, kind in spans],
-                    marks=[Mark(kind, p, t, label) for kind, p, t, label in marks])
+    spans.sort(key=lambda s: (s.start_us, s.p))
+    marks.sort(key=lambda m: (m.t_us, m.p))
+    return Timeline(procs=gomaxprocs(events), spans=spans, marks=marks)
 
 
 def user_goroutines(events: Iterable[TraceEvent], *, main: int = 1) -> set[int]:
