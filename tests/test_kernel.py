@@ -9,6 +9,7 @@ import time
 
 import psutil
 import pytest
+from hypothesis import given, settings, strategies as st
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
@@ -198,3 +199,17 @@ def test_shutdown_kills_a_running_program_and_ends_the_kernel(tmp_path):
         kc.stop_channels()
         if km.is_alive():
             km.shutdown_kernel(now=True)
+
+
+_GO_BITS = st.sampled_from(["x := 1", 'fmt.Println("}")', "// }\n", "/* ) */", "`{`", "'('", "f(a, b)",
+                            "s[i]", "\n", " "])
+
+
+@settings(derandomize=True, deadline=None, max_examples=200)
+@given(parts=st.lists(_GO_BITS, max_size=6), depth=st.integers(0, 3))
+def test_is_complete_waits_exactly_for_open_brackets(parts, depth):
+    body = "".join(parts)
+    assert is_complete(body) == "complete"
+    opened = "func f() {" * depth + body
+    assert is_complete(opened) == ("incomplete" if depth else "complete")
+    assert is_complete(opened + "}" * depth) == "complete"

@@ -1,5 +1,8 @@
 """The %%go magic and its shared cell logic, in a real IPython shell, building real Go."""
+import shlex
+
 import pytest
+from hypothesis import given, settings, strategies as st
 from IPython.core.error import UsageError
 from IPython import get_ipython
 from IPython.testing import globalipapp
@@ -208,3 +211,16 @@ def test_a_cell_works_after_a_failed_one(ip):
     go(ip, "", "this is not Go")
     out, err, exc = go(ip, "", HELLO)
     assert (out, exc) == ("hello, gopher\n", None)
+
+
+@settings(derandomize=True, deadline=None, max_examples=150)
+@given(env=st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True),
+                           st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+                           max_size=3),
+       args=st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8), max_size=3),
+       timeout=st.floats(0.01, 1e4))
+def test_any_quoted_flag_values_come_back_unchanged(env, args, timeout):
+    line = " ".join([*(f"--env {shlex.quote(f'{k}={v}')}" for k, v in env.items()),
+                     f"--args {shlex.quote(shlex.join(args))}", f"--timeout {timeout!r}"])
+    flags = parse_flags(line)
+    assert flags.env == env and flags.args == tuple(args) and flags.timeout == timeout

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import re
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _env_pair(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
-    if not sep or not key or not key.replace("_", "").isalnum():
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
         raise argparse.ArgumentTypeError(f"--env expects KEY=VALUE (e.g. GODEBUG=gctrace=1), got {text!r}")
     return key, value
 
