@@ -28,8 +28,8 @@ lab: setup
 test: setup browser
 	@$(BIN)/whygo doctor --quiet
 	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks labs
+	$(BIN)/python -m pytest -p no:cacheprovider tests notebooks labs \
+	    --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
 
 test-fast: setup
 	$(BIN)/python -m pytest tests -m "not slow"
