@@ -259,7 +259,9 @@ def memstats_for_sizes(sizes: Iterable[int], n: int = 10_000, *,
                        ) -> list[dict]:
     """``smallalloc``: per (kind, size), MemStats deltas for ``n`` objects and the
     size class that took them (keys: kind, size, requested_bytes, n, mallocs,
-    heap_alloc_bytes, bytes_per_object, class_size, class_mallocs)."""
+    heap_alloc_bytes, bytes_per_object, class_size, class_mallocs).
+    ``class_size`` is 0 for objects with no class MemStats.BySize reports
+    (large objects, and classes above BySize[60])."""
     sizes, kinds = list(sizes), list(kinds)
     bad = [s for s in sizes if not isinstance(s, int) or s < 1]
     if bad or not sizes:

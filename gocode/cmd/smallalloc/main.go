@@ -34,8 +34,9 @@ type Result struct {
 	Mallocs        uint64  `json:"mallocs"`          // MemStats.Mallocs delta (tiny allocs included)
 	HeapAllocBytes uint64  `json:"heap_alloc_bytes"` // MemStats.HeapAlloc delta
 	BytesPerObject float64 `json:"bytes_per_object"` // HeapAlloc delta / n
-	// The size class whose BySize.Mallocs grew the most, and by how much
-	// (0 if the objects are larger than the classes BySize reports).
+	// The size class whose BySize.Mallocs grew the most, and by how much.
+	// 0 when no class took the batch: a large object (> 32 KiB, its own
+	// span), or larger than the last class BySize reports (BySize[60]).
 	ClassSize    uint32 `json:"class_size"`
 	ClassMallocs uint64 `json:"class_mallocs"`
 }
@@ -90,6 +91,11 @@ func measure(kind string, size, n int) Result {
 		if grew > r.ClassMallocs {
 			r.ClassSize, r.ClassMallocs = after.BySize[i].Size, grew
 		}
+	}
+	// The batch shows as at least n/16 mallocs in its class (the tiny
+	// allocator packs up to 16 objects in a block); fewer is runtime noise.
+	if r.ClassMallocs < uint64(max(1, n/16)) {
+		r.ClassSize, r.ClassMallocs = 0, 0
 	}
 	return r
 }

@@ -85,3 +85,10 @@ func BenchmarkAlloc(b *testing.B) {
 		})
 	}
 }
+
+func TestObjectsWithoutAReportedClassSayZero(t *testing.T) {
+	// 40000 bytes: a large object, no size class at all.
+	if r := measure("noscan", 40000, 100); r.ClassSize != 0 || r.ClassMallocs != 0 {
+		t.Fatalf("large objects: got class %d (%d mallocs), want 0", r.ClassSize, r.ClassMallocs)
+	}
+}
