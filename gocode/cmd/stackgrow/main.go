@@ -9,9 +9,10 @@
 // The program sees a move without any runtime internals: it keeps a pointer
 // to a byte in the goroutine's first frame. copystack adjusts pointers into
 // the stack, so when that pointer's address changes, the stack was moved.
-// Output is one JSON object; with the pinned toolchain it is the same on every
-// run as long as the starting size is the same (GODEBUG=adaptivestackstart=0
-// fixes it at 2048).
+// Output is one JSON object. With the pinned toolchain the growths (depth
+// and bytes in use at each move) are the same on every run as long as the
+// starting size is (GODEBUG=adaptivestackstart=0 fixes it at 2048);
+// StackInuse counts every goroutine's stack and may vary a little.
 package main
 
 import (
