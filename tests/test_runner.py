@@ -126,9 +126,20 @@ def test_m_diagnostics_are_only_the_cells_own_lines_sorted_and_unique():
 
 
 def test_automatic_import_that_names_a_variable_is_dropped_and_rebuilt():
-    result = run(f'list := []string{{"{unique("v")}"}}\nfmt.Println(len(list))\n')
+    src = f'list := []string{{"{unique("v")}"}}\nfmt.Println(len(list))\n'
+    result = run(src)
     assert result.ok, result.error_message()
     assert result.stdout == "1\n"
+    assert result.imports_added == ("fmt",)
+    again = run(src)
+    assert again.cached and again.imports_added == ("fmt",)   # the cache remembers the fix
+
+
+def test_automatic_import_clashing_with_a_declaration_is_dropped():
+    src = f'var time = struct{{ Now string }}{{"{unique("t")}"}}\n\nfunc main() {{ fmt.Println(len(time.Now) > 0) }}\n'
+    result = run(src)
+    assert result.ok, result.error_message()
+    assert result.stdout == "true\n"
     assert result.imports_added == ("fmt",)
 
 
@@ -198,11 +209,11 @@ def test_cache_store_is_atomic_and_eviction_keeps_the_most_recent(tmp_path):
         with cache.workdir() as wd:
             built = wd / "prog"
             built.write_bytes(b"x" * 10)
-            cache.store(key, built, f"log {key}")
+            cache.store(key, built, {"log": f"log {key}"})
             os.utime(cache.bin_dir / key, (1000 + i, 1000 + i))
         if key == "b":
             os.utime(cache.bin_dir / "a", (2000, 2000))   # a used again: b is now the oldest
-    assert sorted(p.name for p in cache.bin_dir.iterdir()) == ["a", "a.log", "c", "c.log"]
+    assert sorted(p.name for p in cache.bin_dir.iterdir()) == ["a", "a.json", "c", "c.json"]
     assert cache.lookup("b") is None and cache.lookup("a").log == "log a"
     assert list(cache.work_root.iterdir()) == []          # work directories are gone
 
@@ -212,12 +223,12 @@ def test_cache_eviction_by_size(tmp_path):
     for i, key in enumerate(["a", "b", "c"]):
         with cache.workdir() as wd:
             (wd / "p").write_bytes(b"x" * 10)
-            cache.store(key, wd / "p", "")
+            cache.store(key, wd / "p", {})
             os.utime(cache.bin_dir / key, (1000 + i, 1000 + i))
     assert [k for _, _, k in cache.entries()] == ["b", "c"]
 
 
-def test_cache_entry_without_its_log_is_a_miss(tmp_path):
+def test_cache_entry_without_its_record_is_a_miss(tmp_path):
     cache = cache_mod.BinaryCache(tmp_path)
     (cache.bin_dir / "k").write_bytes(b"x")
     assert cache.lookup("k") is None
@@ -232,7 +243,7 @@ def test_evicted_binary_is_rebuilt_not_an_error():
     src = f'fmt.Println("{unique("evict")}")'
     first = run(src)
     first.binary.unlink()
-    (first.binary.parent / (first.binary.name + ".log")).unlink()
+    (first.binary.parent / (first.binary.name + ".json")).unlink()
     again = run(src)
     assert again.ok and not again.cached
 
@@ -399,7 +410,7 @@ def test_too_old_toolchain_raises_toolchain_error(monkeypatch, fresh_toolchain, 
 
 
 @pytest.mark.parametrize("options, word", [
-    (dict(timeout=0), "timeout"), (dict(timeout="5"), "timeout"), (dict(max_output=0), "max_output"),
+    (dict(cwd="/no/such/dir"), "cwd"), (dict(timeout=0), "timeout"), (dict(timeout="5"), "timeout"), (dict(max_output=0), "max_output"),
     (dict(args="-n 3"), "args"), (dict(env={"GOGC": 50}), "env"), (dict(stdin=3), "stdin"),
 ])
 def test_bad_options_raise_a_clear_value_error(options, word):

@@ -3,7 +3,8 @@
 Layout under ``course_cache_dir()`` (``~/.cache/whygo`` or ``WHYGO_CACHE``)::
 
     bin/<key>        the executable
-    bin/<key>.log    what the compiler printed (-m decisions, -S listing)
+    bin/<key>.json   its build record: what the compiler printed (-m decisions,
+                     -S listing) and what the runner changed to build it
     work/<pid>-XXXX  private work directories, one per build
 
 The key is a sha256 over everything that changes the binary: the generated
@@ -14,8 +15,8 @@ decisions as the build that made it.
 
 Concurrency: every build has its own work directory, so two processes
 never see each other's files. Entries are published with ``os.replace``
-(atomic on one file system): the log first, the binary last, and a reader
-only trusts a binary whose log is there. Two processes building the same
+(atomic on one file system): the record first, the binary last, and a
+reader only trusts a binary whose record is there. Two processes building the same
 program both publish identical bytes; the last rename wins, harmlessly. A
 process that is running a binary keeps its inode even if the entry is
 replaced or evicted.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -53,7 +55,11 @@ def cache_key(parts: Iterable[tuple[str, str | bytes]]) -> str:
 @dataclass(frozen=True)
 class Entry:
     binary: Path
-    log: str
+    record: dict     # {"log": compiler output, ...}: whatever the runner stored with it
+
+    @property
+    def log(self) -> str:
+        return self.record.get("log", "")
 
 
 def _pid_alive(pid: int) -> bool:
@@ -101,28 +107,29 @@ class BinaryCache:
     def lookup(self, key: str) -> Entry | None:
         binary = self.bin_dir / key
         try:
-            log = (self.bin_dir / f"{key}.log").read_text()
+            record = json.loads((self.bin_dir / f"{key}.json").read_text())
             os.utime(binary)          # most recently used; raises if the binary is gone
-        except OSError:
+        except (OSError, ValueError):
             return None
-        return Entry(binary, log)
+        return Entry(binary, record)
 
-    def store(self, key: str, built: Path, log: str) -> Entry:
-        """Publish ``built`` (a file in this cache's work area: same file system)."""
-        fd, tmp = tempfile.mkstemp(dir=self.bin_dir, prefix=".log-", suffix=".tmp")
+    def store(self, key: str, built: Path, record: dict) -> Entry:
+        """Publish ``built`` (a file in this cache's work area: same file system)
+        with its build record (JSON-serialisable)."""
+        fd, tmp = tempfile.mkstemp(dir=self.bin_dir, prefix=".record-", suffix=".tmp")
         with os.fdopen(fd, "w") as f:
-            f.write(log)
-        os.replace(tmp, self.bin_dir / f"{key}.log")
+            json.dump(record, f)
+        os.replace(tmp, self.bin_dir / f"{key}.json")
         binary = self.bin_dir / key
         os.replace(built, binary)
         self.evict()
-        return Entry(binary, log)
+        return Entry(binary, record)
 
     def entries(self) -> list[tuple[float, int, str]]:
         """(mtime, size, key) of every complete entry, least recently used first."""
         found = []
         for path in self.bin_dir.iterdir():
-            if path.name.startswith(".") or path.suffix == ".log":
+            if path.name.startswith(".") or path.suffix == ".json":
                 continue
             try:
                 st = path.stat()
@@ -137,7 +144,7 @@ class BinaryCache:
         while entries and (len(entries) > self.max_entries or total > self.max_bytes):
             _, size, key = entries.pop(0)
             total -= size
-            for path in (self.bin_dir / key, self.bin_dir / f"{key}.log"):
+            for path in (self.bin_dir / key, self.bin_dir / f"{key}.json"):
                 with contextlib.suppress(OSError):
                     path.unlink()
 

@@ -381,7 +381,7 @@ def _build(target: _Target, *, gcflags: str | None, ldflags: str | None, cgo: bo
     cache = binary_cache()
     entry = cache.lookup(key)
     if entry is not None:
-        return entry, entry.log, True, target
+        return entry, entry.log, True, _drop_imports(target, entry.record.get("dropped", {}))
     flags = ["-trimpath", "-buildvcs=false"]
     if gcflags:
         flags.append(f"-gcflags={gcflags}")
@@ -401,26 +401,34 @@ def _build(target: _Target, *, gcflags: str | None, ldflags: str | None, cgo: bo
             if target.module_dir is not None:
                 log = log.replace(f"{target.module_dir}{os.sep}", "")
             if rc == 0 and out.is_file():
-                return cache.store(key, out, log), log, False, target
-            retry = _without_wrong_imports(target, log) if attempt < 2 else None
-            if retry is None:
+                dropped = {f.filename: sorted(f.dropped) for f in target.files if f.dropped}
+                entry = cache.store(key, out, {"log": log, "dropped": dropped})
+                return entry, log, False, target
+            retry = _drop_imports(target, _wrong_imports(target, log)) if attempt < 2 else target
+            if retry is target:
                 return None, log, False, target
             target = retry
     return None, log, False, target
 
 
-def _without_wrong_imports(target: _Target, log: str) -> _Target | None:
-    """The target again without the automatic imports the compiler rejected
-    (a variable that happens to be called ``list``), or None if there were none."""
+def _wrong_imports(target: _Target, log: str) -> dict[str, list[str]]:
+    """Real file name -> automatic imports the compiler rejected (the name was a
+    variable, say ``list``, not the package)."""
     bad = diagnostics.unused_imports(log, target.prefixes)
-    files, changed = [], False
+    wrong = {}
     for f in target.files:
         drop = (bad.get(f.filename, set()) | bad.get(f.reported_as, set())) & set(f.imports_added)
         if drop:
-            f, changed = snippet.without_imports(f, drop, target.table), True
-        files.append(f)
-    if not changed:
-        return None
+            wrong[f.filename] = sorted(drop)
+    return wrong
+
+
+def _drop_imports(target: _Target, drop: Mapping[str, Sequence[str]]) -> _Target:
+    """``target`` with its files made again without the imports in ``drop``."""
+    if not drop:
+        return target
+    files = [snippet.without_imports(f, set(drop[f.filename]), target.table) if f.filename in drop else f
+             for f in target.files]
     return dataclasses.replace(target, files=files)
 
 
@@ -433,7 +441,7 @@ def _execute(binary: Path, *, args: Sequence[str], env: Mapping[str, str] | None
     return _collect(proc, stdin=data, timeout=timeout, cap=max_output)
 
 
-def _check_options(*, timeout, max_output, args, env, stdin) -> None:
+def _check_options(*, timeout, max_output, args, env, stdin, cwd) -> None:
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
         raise ValueError(f"timeout={timeout!r}: give the program's time limit in seconds, > 0")
     if not isinstance(max_output, int) or max_output <= 0:
@@ -445,11 +453,13 @@ def _check_options(*, timeout, max_output, args, env, stdin) -> None:
         raise ValueError(f"env: {bad[0]!r} must map a name to a string value, e.g. {{'GOGC': '50'}}")
     if stdin is not None and not isinstance(stdin, (str, bytes)):
         raise ValueError(f"stdin must be text or bytes, not {type(stdin).__name__}")
+    if cwd is not None and not Path(cwd).is_dir():
+        raise ValueError(f"cwd={str(cwd)!r} is not a directory: give the folder the program runs in")
 
 
 def _build_and_run(target: _Target, *, gcflags, ldflags, env, args, stdin, timeout, cgo,
                    build_only, max_output, cwd) -> GoResult:
-    _check_options(timeout=timeout, max_output=max_output, args=args, env=env, stdin=stdin)
+    _check_options(timeout=timeout, max_output=max_output, args=args, env=env, stdin=stdin, cwd=cwd)
     started = time.perf_counter()
     for _ in range(2):   # a second time only if the cached binary was evicted under us
         entry, log, cached, target = _build(target, gcflags=gcflags, ldflags=ldflags, cgo=cgo, env=env)
@@ -474,6 +484,8 @@ def _build_and_run(target: _Target, *, gcflags, ldflags, env, args, stdin, timeo
         result.stderr = _text(got.stderr, max_output if got.truncated else None)
         result.returncode, result.timed_out, result.truncated = got.returncode, got.timed_out, got.truncated
         break
+    else:
+        result.stderr, result.returncode = "the built program vanished from the binary cache twice\n", 127
     result.wall_seconds = time.perf_counter() - started
     return result
 
