@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import textwrap
 
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
@@ -45,10 +46,12 @@ def _draw_stack(ax, img: StackImage, x: float, width: float, scale: float, guard
     ax.add_patch(Rectangle((x, 0), width, guard * scale, facecolor=_OLD if old else _GUARD,
                            hatch="//", edgecolor="#999999", linewidth=0))
     min_label = 0.045 * ax.get_ylim()[1]
-    for i, f in enumerate(img.frames):
-        face = _OLD if old else _FRAME_COLOURS[i % 2]
-        ax.add_patch(Rectangle((x, y(f.lo)), width, f.size * scale, facecolor=face,
-                               edgecolor="#555555", linewidth=0.5))
+    # frames: one collection (deep recursions have hundreds of frames)
+    ax.add_collection(PatchCollection(
+        [Rectangle((x, y(f.lo)), width, f.size * scale) for f in img.frames],
+        facecolors=[_OLD if old else _FRAME_COLOURS[i % 2] for i in range(len(img.frames))],
+        edgecolors="#555555", linewidths=0.5))
+    for f in img.frames:
         if f.size * scale >= min_label:
             ax.text(x + width / 2, y(f.lo) + f.size * scale / 2, f"{f.name} ({f.size} B)",
                     ha="center", va="center", fontsize=7, color="#444444" if old else "black")
@@ -59,22 +62,26 @@ def _draw_stack(ax, img: StackImage, x: float, width: float, scale: float, guard
             ha="center", va="bottom", fontsize=7.5)
     ax.text(x + width / 2, -0.01 * ax.get_ylim()[1], f"lo {img.lo:#x}", ha="center", va="top",
             fontsize=7)
+    # pointers into the stack: a bracket to the right of the column (depth varied so
+    # neighbours separate) ending in an arrowhead at the target; one collection each
+    brackets, heads, colours = [], [], []
     for n, p in enumerate(img.pointers):
-        start = (x + width, y(p.slot) + 2 * scale)
+        ys = y(p.slot) + 2 * scale
         if p.into_stack:
-            colour = "#999999" if old else ("#d62728" if p.slot in adjusted else "#333333")
-            # a bracket to the right of the column, its depth varied so neighbours separate
             d = 0.12 + 0.1 * (n % 3)
-            ys, yt = start[1], y(p.value)
-            ax.plot([x + width, x + width + d, x + width + d], [ys, ys, yt], color=colour,
-                    linewidth=0.9)
-            ax.add_patch(FancyArrowPatch((x + width + d, yt), (x + width, yt), arrowstyle="-|>",
-                                         mutation_scale=7, color=colour, linewidth=0.9))
+            yt = y(p.value)
+            brackets.append([(x + width, ys), (x + width + d, ys), (x + width + d, yt),
+                             (x + width + 0.03, yt)])
+            heads.append((x + width + 0.05, yt))
+            colours.append("#999999" if old else ("#d62728" if p.slot in adjusted else "#333333"))
         elif not old:
-            ax.add_patch(FancyArrowPatch(start, (x + width + 1.1, start[1]), arrowstyle="-|>",
+            ax.add_patch(FancyArrowPatch((x + width, ys), (x + width + 1.1, ys), arrowstyle="-|>",
                                          mutation_scale=7, color="#2ca02c", linewidth=0.9))
-            ax.text(x + width + 1.15, start[1], "heap", va="center", fontsize=7, color="#2ca02c")
-
+            ax.text(x + width + 1.15, ys, "heap", va="center", fontsize=7, color="#2ca02c")
+    if brackets:
+        ax.add_collection(LineCollection(brackets, colors=colours, linewidths=0.9))
+        ax.scatter([h[0] for h in heads], [h[1] for h in heads], marker="<", s=14, c=colours,
+                   linewidths=0, zorder=3)
 
 def render_stack(snapshot: StackSnapshot) -> Figure:
     """The goroutine stack (and the old one during a copy) with frames, guard, SP and pointers."""
