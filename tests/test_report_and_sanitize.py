@@ -60,3 +60,11 @@ def test_table_shows_as_text_and_html():
     t = Table(["figure", "article", "this machine"], [["goroutine create", "~50 ns", seconds(2.5e-7)]])
     assert "goroutine create  ~50 ns   ~250 ns" in repr(t)
     assert "<td>~250 ns</td>" in t._repr_html_()
+
+
+def test_bench_tables_mark_clock_figures_and_keep_allocation_counts():
+    from whygo.golang.benchfmt import parse
+    table = parse("BenchmarkAdd-2   \t123456789\t         9.52 ns/op\t      16 B/op\t       1 allocs/op\n")
+    out = sanitize(repr(table))
+    assert "~MEASURED" in out and "123456789" not in out and "9.52" not in out
+    assert out.split()[-2:] == ["16", "1"]  # B/op and allocs/op reproduce exactly

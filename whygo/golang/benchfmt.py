@@ -130,6 +130,10 @@ def parse(text: str) -> "BenchTable":
                       log="\n".join(log))
 
 
+# Figures that come from a clock and differ run to run.
+CLOCK_UNITS = frozenset({"iterations", "ns/op", "MB/s"})
+
+
 def _format_number(value: float | int | None) -> str:
     """Go-like figures: integers as integers, others with 4 significant digits."""
     if value is None:
@@ -221,10 +225,17 @@ class BenchTable:
 
     # -- display --------------------------------------------------------------
     def _grid(self) -> tuple[list[str], list[list[str]]]:
+        """Cells as shown. Clock-based figures (iterations, ns/op, MB/s) carry the
+        course's "measured here" mark ``~`` (see whygo/report.py); B/op and
+        allocs/op are exact and reproduce run to run, so they are shown plainly."""
         units = self.units()
         header = ["benchmark", "procs", "iterations", *units]
-        body = [[r.name, str(r.procs), str(r.iterations),
-                 *(_format_number(r.metrics.get(u)) for u in units)] for r in self.rows]
+
+        def cell(value, unit: str) -> str:
+            text = _format_number(value)
+            return f"~{text}" if text and unit in CLOCK_UNITS else text
+        body = [[r.name, str(r.procs), cell(r.iterations, "iterations"),
+                 *(cell(r.metrics.get(u), u) for u in units)] for r in self.rows]
         return header, body
 
     def _failure_lines(self) -> list[str]:
