@@ -155,3 +155,15 @@ def test_goroutines_longer_than_a_time_slice_are_preempted():
     # Every worker ran in more than one span: it was stopped and resumed.
     spans_per_g = {g: sum(s.g == g for s in tl.spans) for g in workers}
     assert sum(n > 1 for n in spans_per_g.values()) >= 2
+
+
+def test_stack_growth_is_the_same_on_every_run():
+    # A notebook prints these figures; with a fixed 2 KiB start they must not vary.
+    a = evidence.stack_growth(depth=3000, at=[3000], gcs=0)
+    b = evidence.stack_growth(depth=3000, at=[3000], gcs=0)
+    assert a["growths"] == b["growths"]
+    # Each move doubles the stack (runtime/stack.go: newstack), so move k
+    # (from 0) happens when the 2048 * 2**k-byte stack is nearly full: less
+    # than that is in use, but more than half of it minus the guard area.
+    for k, move in enumerate(a["growths"]):
+        assert move["used_bytes"] < 2048 * 2 ** k <= 2 * move["used_bytes"] + 2048
