@@ -323,3 +323,15 @@ def test_each_p_has_its_own_mcache_and_mcentral_is_shared():
     c = h.mallocgc(48, p=1)
     assert h.mheap.span_of(c) in (h.mheap.span_of(a), h.mheap.span_of(b))
     assert h.central[make_span_class(5, True)].grows == 2       # reused, no new pages
+
+
+def test_stats_count_spans_per_class_and_pages_from_mheap():
+    h = Heap()
+    n = load_layout().nelems(1408, 16384, True)      # class 35: 2 pages, 11 objects
+    for _ in range(n + 1):
+        h.mallocgc(1408)
+    h.mallocgc(9000)                                 # class 52: 7 pages
+    h.mallocgc(70000)                                # large: 9 pages
+    st_ = h.stats()
+    assert st_.spans == ((make_span_class(35, True), 2), (make_span_class(52, True), 1))
+    assert st_.pages_from_heap == 2 * 2 + 7 + 9 and st_.refills == 3 and st_.large_allocs == 1

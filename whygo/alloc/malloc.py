@@ -153,7 +153,7 @@ class AllocStats:
     tiny_blocks: int          # 16-byte blocks taken for the tiny allocator
     refills: int
     pages_from_heap: int      # pages mheap handed out (small spans and large objects)
-    spans: dict               # span class -> spans allocated from mheap
+    spans: tuple[tuple[int, int], ...]  # (span class, spans mcentral took from mheap), read-only
     large_allocs: int
     per_class: tuple[ClassStat, ...]
 
@@ -485,7 +485,7 @@ class Heap:
             allocs=self.allocs, bytes_requested=requested, bytes_used=used,
             tiny_allocs=sum(c.tiny_allocs for c in self.mcaches),
             tiny_blocks=self.tiny_blocks, refills=self.refills,
-            pages_from_heap=self.mheap.pages_allocated, spans=spans,
+            pages_from_heap=self.mheap.pages_allocated, spans=tuple(sorted(spans.items())),
             large_allocs=self.large_allocs, per_class=tuple(per))
 
     def last_alloc(self) -> LastAlloc | None:
