@@ -335,3 +335,14 @@ def test_stats_count_spans_per_class_and_pages_from_mheap():
     st_ = h.stats()
     assert st_.spans == ((make_span_class(35, True), 2), (make_span_class(52, True), 1))
     assert st_.pages_from_heap == 2 * 2 + 7 + 9 and st_.refills == 3 and st_.large_allocs == 1
+
+
+def test_mallocgc_fast_path_hands_slot_63_to_nextFree():
+    h = Heap()
+    paths = []
+    for _ in range(66):
+        h.mallocgc(24)
+        paths.append(h.last_alloc().path)
+    assert paths[0] == "first span" and paths[63] == "nextFree"
+    assert set(paths[1:63]) == set(paths[64:]) == {"nextFreeFast"}
+    assert [h.last_alloc().slot] == [65]
