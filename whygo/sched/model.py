@@ -233,8 +233,11 @@ class Scheduler(SyscallRules, SysmonRules):
         actions = actions_of(workload, gid, name)
         checked = isinstance(actions, (list, tuple))
         if checked and self._checked.get(id(actions)) is not actions:
+            seen = set()        # `[spawn(w)] * 100_000` repeats one object: check it once
             for i, a in enumerate(actions):
-                check_action(a, gid, name, i, self.chans)
+                if id(a) not in seen:
+                    check_action(a, gid, name, i, self.chans)
+                    seen.add(id(a))
             self._checked[id(actions)] = actions
         it = iter(actions) if checked else _guarded(actions, gid, name)
         gp = G(gid, name, partial(next, it, None), checked)

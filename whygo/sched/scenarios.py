@@ -96,7 +96,7 @@ def _gomaxprocs() -> list:
 def _hundred_thousand() -> list:
     worker = (compute(2), compute(2), compute(2))
     # `go` itself costs the creating goroutine about a quarter of a microsecond
-    return [x for _ in range(100_000) for x in (spawn(worker), compute(0.25))]
+    return [spawn(worker), compute(0.25)] * 100_000
 
 
 _ALL = [
