@@ -205,21 +205,21 @@ class GC:
             raise GCModelError(f"object {obj.name} has no field {field!r} "
                                f"(fields: {', '.join(obj.fields)})")
 
-    def _alloc(self, g: str) -> str:
+    def _alloc(self, g: str, into: str) -> str:
         name = self.heap.fresh_name()
         # gcmarknewobject: allocate black while marking, so the new object survives this cycle.
         colour = BLACK if self.phase == "mark" else WHITE
         self.heap.objects[name] = Obj(name, dict.fromkeys(self.heap.new_fields), colour)
         self._events.append(Alloc(name, colour))
-        self._say(f"{g} allocates {name}" + (": allocated black, marking is on."
-                                             if colour == BLACK else "."))
+        self._say(f"{g} allocates {name} into {into}" + (": allocated black, marking is on."
+                                                         if colour == BLACK else "."))
         return name
 
-    def _value(self, g: str, src: str | None, src_field: str | None) -> str | None:
+    def _value(self, g: str, src: str | None, src_field: str | None, dst: str) -> str | None:
         if src is None:
             return None
         if src == "new":
-            return self._alloc(g)
+            return self._alloc(g, f"global {dst}" if dst in self.heap.globals else f"local {dst}")
         if src_field is None:
             return self._local(g, src)
         obj = self._deref(g, src)
@@ -231,7 +231,7 @@ class GC:
         if g not in self.heap.stacks:
             raise GCModelError(f"unknown goroutine {g!r}: the heap has {', '.join(self.heap.stacks)}")
         holder = self.heap.stacks[g].get(step.src) if step.src_field else None
-        value = self._value(g, step.src, step.src_field)
+        value = self._value(g, step.src, step.src_field, step.dst)
         if step.dst in self.heap.globals:
             self._pointer_write(g, GLOBALS, step.dst, value)
             return
