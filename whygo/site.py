@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,8 @@ FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
                '<text x="16" y="22" font-family="sans-serif" font-size="15" font-weight="bold" '
                'text-anchor="middle" fill="#fff">Go</text></svg>\n')
 EXTRA_DIR = "_extra"                # copied as-is to the site root (html_extra_path)
+WARNINGS_FILE = "warnings.txt"      # in output_dir: Sphinx's warnings of the last build
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 BUILD_TIMEOUT_S = 900               # a hung build fails loudly instead of hanging CI
 
 # The ipywidgets view needs a live kernel; the static player in text/html does not.
@@ -137,7 +140,6 @@ def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
                 "html_show_sourcelink": True,   # _sources/*.ipynb: the download button's target
                 "html_copy_source": True,
                 "html_extra_path": [EXTRA_DIR],   # our index.html (see redirect_html)
-                "suppress_warnings": ["mystnb.unknown_mime_type"],
             },
         },
     }
@@ -255,9 +257,18 @@ def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifes
     if proc.returncode != 0 or not (html / "index.html").is_file():
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise SiteError(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{tail}")
+    warnings = [_ANSI.sub("", line) for line in (proc.stdout + proc.stderr).splitlines()
+                if "WARNING" in line]
+    (output_dir / WARNINGS_FILE).write_text("".join(w + "\n" for w in warnings), encoding="utf-8")
     if not quiet:
         print(proc.stdout, end="")
     return html
+
+
+def build_warnings(output_dir: Path = OUTPUT_DIR) -> list[str]:
+    """Sphinx's warnings of the last build in ``output_dir`` (a missing image, a bad reference...)."""
+    path = Path(output_dir) / WARNINGS_FILE
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,7 +288,10 @@ def main(argv: list[str] | None = None) -> int:
         except SiteError as exc:
             print(exc, file=sys.stderr)
             return 1
-        print(f"Built {html / 'index.html'} in {time.perf_counter() - start:.1f} s")
+        for warning in build_warnings():
+            print(warning)
+        print(f"Built {html / 'index.html'} in {time.perf_counter() - start:.1f} s "
+              f"({len(build_warnings())} Sphinx warning(s))")
         return 0
     from whygo.linkcheck import check_site
     html = OUTPUT_DIR / "_build" / "html"
