@@ -407,6 +407,16 @@ def test_steal_policy_is_replaceable():
     assert seen and all(e.count == 1 for e in of(r, ev.Steal))
 
 
+def test_example_policy_steal_from_longest_robs_the_longest_queue():
+    from whygo.sched import steal_from_longest
+    views = (PView(0, False, 0, False), PView(1, False, 3, False), PView(2, False, 5, False),
+             PView(3, True, 9, False))
+    assert steal_from_longest(StealRequest(0, views, random.Random(0))) == StealChoice(2, 3)
+    r = simulate([spawn([compute(10)])] * 8 + [compute(100)], procs=4, steal_policy=steal_from_longest,
+                 check=True)
+    assert r.stats.steals >= 1 and r.stats.goroutines == 9
+
+
 def test_bad_steal_choice_raises_a_clear_error():
     def greedy(req):
         for v in req.procs:

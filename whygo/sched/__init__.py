@@ -11,7 +11,7 @@ event loop and the scheduling rules), ``events``, ``snapshot``, ``stats``,
 (actions), ``scenarios`` (named, explained runs for the notebooks).
 """
 from .model import ConfigError, Result, Scheduler, simulate
-from .steal import PView, StealChoice, StealPolicyError, StealRequest, steal_work
+from .steal import PView, StealChoice, StealPolicyError, StealRequest, steal_from_longest, steal_work
 from .timeline import Mark, Span, Timeline
 from .workload import (DeadlockError, WorkloadError, compute, exit, gosched, recv, send, sleep,
                        spawn, syscall)
@@ -19,4 +19,4 @@ from .workload import (DeadlockError, WorkloadError, compute, exit, gosched, rec
 __all__ = ["ConfigError", "DeadlockError", "Mark", "PView", "Result", "Scheduler", "Span",
            "StealChoice", "StealPolicyError", "StealRequest", "Timeline", "WorkloadError",
            "compute", "exit", "gosched", "recv", "send", "simulate", "sleep", "spawn",
-           "steal_work", "syscall"]
+           "steal_from_longest", "steal_work", "syscall"]

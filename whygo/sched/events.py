@@ -93,7 +93,8 @@ class Steal(Event):
 
     def describe(self) -> str:
         if self.runnext:
-            return f"P{self.p} (M{self.m}, spinning) finds no work anywhere and steals G{self.g} from P{self.victim}'s runnext."
+            return (f"P{self.p} (M{self.m}, spinning) finds no queued work anywhere, so, as a last resort, "
+                    f"it steals G{self.g} from P{self.victim}'s runnext.")
         rest = f"; {_n(self.count - 1)} go to its queue" if self.count > 1 else ""
         return (f"P{self.p} (M{self.m}, spinning) steals {_n(self.count)}, half of P{self.victim}'s "
                 f"queue rounded up: runs G{self.g}{rest}.")

@@ -15,7 +15,8 @@ now, the others go to the thief's queue), or
 The scheduler checks the choice and raises ``StealPolicyError`` for an
 impossible one; it then carries it out exactly like ``runqsteal``.
 
-``steal_work`` is the runtime's own policy and the default.
+``steal_work`` is the runtime's own policy and the default;
+``steal_from_longest`` is a small example of another one.
 """
 from __future__ import annotations
 
@@ -109,6 +110,19 @@ def steal_work(req: StealRequest) -> StealChoice | None:
             if last_pass and v.has_runnext:
                 return StealChoice(pos, 0, runnext=True)
     return None
+
+
+def steal_from_longest(req: StealRequest) -> StealChoice | None:
+    """An example policy (not the runtime's): rob the longest queue, half of it.
+
+    Deterministic and greedy: it needs no random numbers, but every thief
+    piles onto the same victim, which the runtime's random order avoids.
+    """
+    others = [v for v in req.procs if v.id != req.thief and not v.idle and v.runq_len]
+    if not others:
+        return None
+    victim = max(others, key=lambda v: (v.runq_len, -v.id))
+    return StealChoice(victim.id, runqgrab_count(victim.runq_len))
 
 
 def check_choice(choice: object, req: StealRequest, capacity: int, policy: object) -> None:
