@@ -88,7 +88,7 @@ def compile_errors(output: str, reported: set[str], prefixes: tuple[str, ...] = 
 
     ``reported`` are the file names that carry real positions (the cell's
     ``cell.go``, saved cells). An error on a generated line keeps its text
-    but gets line 0. A failure without any positioned message (a linker
+    but gets line 0 and no file (the learner never saw that line). A failure without any positioned message (a linker
     error) becomes one line-0 error with the first line the tools printed.
     """
     found, other = messages(output, prefixes)
@@ -97,13 +97,13 @@ def compile_errors(output: str, reported: set[str], prefixes: tuple[str, ...] = 
         if msg.file in reported:
             err = CompileError(msg.line, msg.col, msg.text, msg.file)
         else:
-            err = CompileError(0, 0, msg.text, msg.file)
+            err = CompileError(0, 0, msg.text, "")
         if err not in errors:
             errors.append(err)
     if not errors:
         useful = [line for line in other if line != "too many errors"]
         text = useful[0] if useful else "go build failed without a message"
-        errors.append(CompileError(0, 0, re.sub(r"^[\w./]+\.\w+: ", "", text, count=1), ""))
+        errors.append(CompileError(0, 0, re.sub(r"^\S+: (?=\S)", "", text, count=1), ""))
     return errors
 
 

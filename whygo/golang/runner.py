@@ -110,6 +110,8 @@ class GoResult:
             e = self.compile_errors[0]
             first = e.message.split("\n", 1)[0]
             hint = self._import_hint(first)
+            if "function main is undeclared" in first:
+                hint = " (give the cell a func main, or write only statements)"
             if e.line == 0:
                 where = f" in {e.file}" if e.file and e.file != snippet.CELL_FILE else ""
                 return f"build failed{where}: {first}{hint}"
