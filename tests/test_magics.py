@@ -46,6 +46,11 @@ def test_flags_parse_every_option():
     assert parse_flags("").timeout == 30 and parse_flags("").env == {}
 
 
+def test_flag_values_may_start_with_a_dash():
+    f = parse_flags("--gcflags -m --args -v --ldflags -s --timeout 3")
+    assert (f.gcflags, f.args, f.ldflags, f.timeout) == ("-m", ("-v",), "-s", 3)
+
+
 @pytest.mark.parametrize("line, named", [
     ("--bogus", "--bogus"), ("--env NOEQUALS", "KEY=VALUE"), ("--timeout -1", "--timeout"),
     ("--timeout soon", "--timeout"), ('--args "unclosed', "flag line"),

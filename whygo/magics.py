@@ -98,6 +98,22 @@ def _build_parser() -> _Parser:
 
 
 _PARSER = _build_parser()
+_TAKES_VALUE = {opt for a in _PARSER._actions if a.nargs is None and a.option_strings
+                for opt in a.option_strings}
+
+
+def _attach_values(words: list[str]) -> list[str]:
+    """``--gcflags -m`` -> ``--gcflags=-m``: argparse would take a value that starts
+    with "-" for another option, and compiler flags always do."""
+    out, i = [], 0
+    while i < len(words):
+        if words[i] in _TAKES_VALUE and i + 1 < len(words):
+            out.append(f"{words[i]}={words[i + 1]}")
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -125,7 +141,7 @@ def parse_flags(line: str) -> CellFlags:
     except ValueError as exc:  # an unclosed quote
         raise CellFlagsError(f"cannot split the flag line ({exc}): {line!r}\n"
                              f"{_PARSER.format_usage().strip()}") from None
-    ns = _PARSER.parse_args(words)
+    ns = _PARSER.parse_args(_attach_values(words))
     try:
         args = tuple(shlex.split(ns.args))
     except ValueError as exc:
