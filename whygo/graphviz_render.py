@@ -18,6 +18,7 @@ Graphviz version) are removed.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
@@ -72,6 +73,9 @@ def _wasm_backend():
             self._module = _load_module(wasmtime, self._engine, self.wasm_path)
             self._session = self._create_session()
 
+    # Free the wasmtime objects at exit while wasmtime can still run their destructors
+    # (left to interpreter teardown they print "Exception ignored in ... __del__").
+    atexit.register(_wasm_backend.cache_clear)
     return CachedBackend(PACKAGE_WASM_PATH)
 
 
