@@ -121,3 +121,16 @@ def test_player_offers_a_selector_for_several_runs():
     from whygo.sched import compute, simulate
     runs = {f"GOMAXPROCS={n}": simulate([compute(5)], procs=n, frames=True) for n in (1, 2)}
     assert list(view.player(runs).tracks) == ["GOMAXPROCS=1", "GOMAXPROCS=2"]
+
+
+def test_model_and_real_trace_timelines_draw_side_by_side():
+    from pathlib import Path
+
+    from whygo.golang import gotrace
+    events = gotrace.parse_events((Path(__file__).parent / "fixtures" / "gotrace_syscall.txt").read_text())
+    real = gotrace.timeline(events, goroutines=gotrace.user_goroutines(events))
+    model = scenarios.get("syscall-handoff").run(frames=False)
+    fig = view.render_timelines([model, real], ["model", "go1.27.3"])
+    text = texts(fig)
+    assert "model" in text and "go1.27.3" in text and "handoff" in text
+    assert fig.axes[0].get_xlim() != fig.axes[1].get_xlim()      # each keeps its own time scale

@@ -46,9 +46,9 @@ def g_colour(g: int) -> str:
     return _PALETTE[(g - 1) % len(_PALETTE)]
 
 
-# Text is what costs time when a frame is drawn (about 1 ms per text artist,
-# whatever its length), so each row of G ids is ONE text in a monospace font
-# whose character cells line up with the coloured slots drawn behind it.
+# Text is what costs time when a frame is drawn (a fixed cost per text artist,
+# plus one per glyph), so each row of G ids is ONE text, numbers only, in a
+# monospace font whose character cells line up with the slots drawn behind it.
 MONO = "DejaVu Sans Mono"         # ships with matplotlib
 MONO_PT = 6.5
 CELL_CHARS = 4                    # one slot = 4 characters: " 12 " (ids only: glyphs cost time)
@@ -205,7 +205,7 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     for mk in tl.marks:
         marker, colour = _MARK_STYLE.get(mk.kind, ("o", "#444444"))
         ax.plot([mk.t_us], [mk.p + 0.42], marker=marker, color=colour, markersize=5, linestyle="none",
-                label=None if mk.kind in seen else mk.kind)
+                label=None if mk.kind in seen else mk.kind, clip_on=False)
         seen.add(mk.kind)
     ax.set_yticks(range(tl.procs))
     ax.set_yticklabels([f"P{p}" for p in range(tl.procs)], fontsize=8)
@@ -223,17 +223,19 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     return fig if fig is not None else ax.figure
 
 
-def render_timelines(timelines: Sequence, titles: Sequence[str] = ()) -> Figure:
-    """Several timelines stacked on a shared time axis (e.g. model above, real runtime below)."""
+def render_timelines(timelines: Sequence, titles: Sequence[str] = (), *, sharex: bool = False) -> Figure:
+    """Several timelines stacked (e.g. the model above, the real runtime below).
+
+    Each keeps its own time axis unless ``sharex``: the model's durations are
+    illustrative, so its time scale rarely matches a real trace's.
+    """
     tls = [getattr(t, "timeline", t) for t in timelines]
-    fig = Figure(figsize=(8, sum(1.0 + 0.5 * t.procs for t in tls)), dpi=DPI)
-    axes = fig.subplots(len(tls), 1, sharex=True, squeeze=False)[:, 0]
+    fig = Figure(figsize=(8, sum(1.2 + 0.5 * t.procs for t in tls)), dpi=DPI)
+    axes = fig.subplots(len(tls), 1, sharex=sharex, squeeze=False)[:, 0]
     for i, (tl, ax) in enumerate(zip(tls, axes)):
         render_timeline(tl, title=titles[i] if i < len(titles) else "", ax=ax)
-        if i < len(tls) - 1:
-            ax.set_xlabel("")
-    end = max(t.end_us for t in tls) or 1.0
-    axes[0].set_xlim(0, end * 1.02)
+    if sharex:
+        axes[0].set_xlim(0, max(t.end_us for t in tls) * 1.02 or 1.0)
     fig.tight_layout()
     return fig
 
