@@ -179,6 +179,11 @@ def demo_notebook(title: str, player=None, *, text: str = ""):
             "version_major": 2, "version_minor": 0, "model_id": "0123456789abcdef"}
         cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
         nb.cells.append(cell)
+        # JupyterLab may save the widget state too; MyST-NB then embeds it in the page.
+        nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+            "version_major": 2, "version_minor": 0, "state": {"0123456789abcdef": {
+                "model_name": "VBoxModel", "model_module": "@jupyter-widgets/controls",
+                "model_module_version": "2.0.0", "state": {}}}}}
     return nb
 
 
