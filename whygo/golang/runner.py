@@ -653,11 +653,13 @@ class Session:
 
     def files(self, table: Mapping[str, str]) -> list[snippet.GoFile]:
         """The saved cells as Go files of the cell's package, sorted by name."""
-        form = "declarations"
-        return [snippet.make_file(self.source(n), table, filename=n + snippet.SAVED_SUFFIX,
-                                  reported_as=f"{n}.go",
-                                  form="program" if snippet.package_clause(self.source(n)) else form)
-                for n in self.names()]
+        files = []
+        for name in self.names():
+            source = self.source(name)
+            form = "program" if snippet.package_clause(source) else "declarations"
+            files.append(snippet.make_file(source, table, filename=name + snippet.SAVED_SUFFIX,
+                                           reported_as=f"{name}.go", form=form))
+        return files
 
     def close(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -49,7 +49,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Mapping
 
 CELL_FILE = "cell.go"          # the name compiler messages use for the cell's lines
