@@ -297,10 +297,14 @@ def test_sessions_are_private_and_closed_sessions_leave_nothing():
 def test_sessions_of_dead_processes_are_swept(tmp_path):
     dead = subprocess.Popen(["true"])
     dead.wait()
-    stale = Path(os.environ["WHYGO_CACHE"]) / "sessions" / f"session-{dead.pid}-abc"
+    sessions = Path(os.environ["WHYGO_CACHE"]) / "sessions"
+    stale = sessions / f"session-{dead.pid}-abc"
+    live = sessions / f"{dead.pid}-{os.getpid()}-12345678"   # label looks like a pid; ours is alive
     stale.mkdir(parents=True)
+    live.mkdir()
     with Session():
-        assert not stale.exists()
+        assert not stale.exists() and live.exists()
+    live.rmdir()
 
 
 def test_build_only_compiles_without_running():

@@ -73,13 +73,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 def sweep_dead(folder: Path) -> None:
-    """Remove ``<pid>-...`` (or ``<label>-<pid>-...``) directories whose process is gone:
-    leftovers of a kernel that was killed before it could clean up."""
+    """Remove ``[<label>-]<pid>-<random>`` directories whose process is gone:
+    leftovers of a kernel that was killed before it could clean up. (The
+    random part of ``mkdtemp`` never holds a dash, so the pid is the field
+    before the last.)"""
     if not folder.is_dir():
         return
     for child in folder.iterdir():
-        pids = [int(p) for p in child.name.split("-") if p.isdigit()]
-        if pids and not _pid_alive(pids[-1]):
+        fields = child.name.split("-")
+        if len(fields) >= 2 and fields[-2].isdigit() and not _pid_alive(int(fields[-2])):
             shutil.rmtree(child, ignore_errors=True)
 
 
