@@ -42,6 +42,10 @@ class Spawn(Event):
         return text + _kicked(self.displaced, self.p, self.overflow)
 
 
+def _go(count: int) -> str:
+    return "goes" if count == 1 else "go"
+
+
 def _kicked(displaced: int | None, p: int | None, overflow: bool) -> str:
     if displaced is None:
         return "."
@@ -95,7 +99,7 @@ class Steal(Event):
         if self.runnext:
             return (f"P{self.p} (M{self.m}, spinning) finds no queued work anywhere, so, as a last resort, "
                     f"it steals G{self.g} from P{self.victim}'s runnext.")
-        rest = f"; {_n(self.count - 1)} go to its queue" if self.count > 1 else ""
+        rest = f"; {_n(self.count - 1)} {_go(self.count - 1)} to its queue" if self.count > 1 else ""
         return (f"P{self.p} (M{self.m}, spinning) steals {_n(self.count)}, half of P{self.victim}'s "
                 f"queue rounded up: runs G{self.g}{rest}.")
 
@@ -126,7 +130,7 @@ class GlobalBatch(Event):
     count: int = 0
 
     def describe(self) -> str:
-        rest = f"; {_n(self.count - 1)} go to its local queue" if self.count > 1 else ""
+        rest = f"; {_n(self.count - 1)} {_go(self.count - 1)} to its local queue" if self.count > 1 else ""
         return (f"P{self.p}'s local queue is empty: it takes {_n(self.count)} from the global queue "
                 f"and runs G{self.g}{rest}.")
 

@@ -111,7 +111,8 @@ _ALL = [
              "All eight tasks are created by main on P0, so P0's local queue holds the whole load "
              "while the other Ps are idle. Each spinning M visits the Ps in a random order and takes "
              "half of a victim's queue, rounded up, then wakes the next spinner: within the same "
-             "instant the work spreads over all four Ps and they finish together.",
+             "instant the work spreads over all four Ps. Stealing balances queues, not finishing "
+             "times: P0, which also ran main, ends one task after the others.",
              _imbalance, {"GOMAXPROCS=4": {"procs": 4}}),
     Scenario("syscall-handoff", "A blocking system call hands the P off",
              "main starts a busy goroutine (stolen by the other P) and two jobs, which wait on main's "
