@@ -50,7 +50,8 @@ def open_from_toc(page, notebook: str) -> None:
 
 
 def press_play_and_see_frames_advance(page) -> None:
-    player = page.locator(".whygo-player").first
+    """On the page's first player with more than one frame: Play moves data-frame, next steps."""
+    player = page.locator('.whygo-player:has(.whygo-slider:not([max="0"]))').first
     player.scroll_into_view_if_needed()
     assert player.get_attribute("data-frame") == "0", \
         "the static player's script did not run: the root has no data-frame='0'"
@@ -66,10 +67,8 @@ def press_play_and_see_frames_advance(page) -> None:
 
 
 def graph_nodes_in_player(page) -> int:
-    """Number of Graphviz-style nodes (<g class="node">) in the first SVG player."""
-    player = page.locator(".whygo-player:has(.whygo-frame svg)").first
-    player.scroll_into_view_if_needed()
-    return player.locator(".whygo-frame svg g.node").count()
+    """Number of Graphviz-style nodes (<g class="node">) shown by the page's players."""
+    return page.locator(".whygo-player .whygo-frame svg g.node").count()
 
 
 def pages_with_player(html, manifest, *, svg: bool = False):
