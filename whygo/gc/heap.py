@@ -37,7 +37,7 @@ class GCModelError(ValueError):
     """A heap spec or a mutator step the model cannot accept; the message names it."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Obj:
     """One heap object: named pointer fields and its mark colour."""
     name: str

@@ -7,25 +7,23 @@ shaded on this step, the phase and a plain-words ``caption``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .invariants import Violation
 
 
-# -- events --------------------------------------------------------------
-@dataclass(frozen=True)
-class PhaseChange:
+# -- events (NamedTuples: immutable and cheap; the marker makes one per object) --
+class PhaseChange(NamedTuple):
     old: str
     new: str
 
 
-@dataclass(frozen=True)
-class Alloc:
+class Alloc(NamedTuple):
     obj: str
     colour: str          # black during marking (gcmarknewobject), else white
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(NamedTuple):
     """A mutator pointer write into a heap object (or ``globals``) and what its barrier shaded."""
     owner: str
     slot: str
@@ -34,32 +32,27 @@ class Write:
     shaded: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Shade:
+class Shade(NamedTuple):
     obj: str
     by: str              # "root" | "scan" | "barrier" | "flush"
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     node: str            # an object, "globals" or a goroutine stack
     rescan: bool = False
 
 
-@dataclass(frozen=True)
-class Flush:
+class Flush(NamedTuple):
     """wbBufFlush1: a P's write-barrier buffer handed its pointers to the marker."""
     p: str
     objs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Free:
+class Free(NamedTuple):
     obj: str
 
 
-@dataclass(frozen=True)
-class Lost:
+class Lost(NamedTuple):
     """A reachable object is still white at mark termination: the sweeper will free it."""
     obj: str
 
