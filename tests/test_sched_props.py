@@ -109,3 +109,25 @@ def test_busy_time_equals_the_compute_time_asked_for(prog):
                 total += work(a.workload)
         return total
     assert abs(sum(r.stats.busy_us) - work(main)) < 1e-6
+
+
+@settings(derandomize=True, deadline=None, max_examples=30)
+@given(programs(), st.integers(0, 3))
+def test_invariants_hold_with_another_steal_policy(prog, seed):
+    from whygo.sched import steal_from_longest
+    main, channels, procs, runq_size = prog
+    r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size,
+                 steal_policy=steal_from_longest, check=True)
+    assert r.stats.goroutines == len({e.g for e in r.events if isinstance(e, ev.Exit)})
+
+
+@settings(derandomize=True, deadline=None, max_examples=30)
+@given(programs())
+def test_a_receive_nobody_answers_is_always_reported_as_a_deadlock(prog):
+    import pytest
+
+    from whygo.sched import DeadlockError
+    main, channels, procs, runq_size = prog
+    channels = {**channels, "never": 0}
+    with pytest.raises(DeadlockError, match="goroutine 1 \\(main\\) \\[chan receive\\]: waiting on channel 'never'"):
+        simulate(main + [recv("never")], procs=procs, channels=channels, runq_size=runq_size)
