@@ -75,7 +75,8 @@ def test_flag_line_is_parsed_and_blanked_so_line_numbers_stay():
 @pytest.mark.parametrize("code, status", [
     ("func main() {", "incomplete"), ('fmt.Println("{")', "complete"), ("x := []int{1,\n2,", "incomplete"),
     ("/* open comment", "incomplete"), ("s := `raw {", "incomplete"), ("}", "invalid"),
-    ("// a { comment\nx := 1", "complete"), ("r := '{'", "complete")])
+    ("// a { comment\nx := 1", "complete"), ("r := '{'", "complete"), ('s := "/*"', "complete"),
+    ("// `\nx := 1", "complete"), ("/*/", "incomplete"), ("x := `a` + `", "incomplete")])
 def test_is_complete_counts_brackets_outside_strings_and_comments(code, status):
     assert is_complete(code) == status
 

@@ -42,21 +42,23 @@ def split_flag_line(code: str) -> tuple[CellFlags, str]:
     return parse_flags(first.lstrip()[len(FLAG_PREFIX):]), newline + rest
 
 
-def _strip_literals(code: str) -> str:
-    """Go source without comments, strings, raw strings and runes (for bracket counting)."""
-    return re.sub(r'//[^\n]*|/\*.*?(\*/|$)|`[^`]*(`|$)|"(\\.|[^"\\\n])*("|$)|\'(\\.|[^\'\\\n])*(\'|$)',
-                  " ", code, flags=re.DOTALL)
+# comments, raw strings, strings, runes (each possibly unterminated), or one bracket
+_TOKEN = re.compile(r"""//[^\n]*|/\*.*?(?:\*/|\Z)|`[^`]*(?:`|\Z)|"(?:\\.|[^"\\\n])*"?"""
+                    r"""|'(?:\\.|[^'\\\n])*'?|[()\[\]{}]""", re.DOTALL)
 
 
 def is_complete(code: str) -> str:
-    """"complete", "incomplete" (an open bracket, comment or raw string) or "invalid" (too many closers)."""
-    if re.search(r"/\*(?:(?!\*/).)*$", code, flags=re.DOTALL) or code.count("`") % 2:
-        return "incomplete"
+    """"complete", "incomplete" (an open bracket, block comment or raw string) or
+    "invalid" (a closing bracket with nothing open)."""
     depth = 0
-    for ch in _strip_literals(code):
-        if ch in "([{":
+    for m in _TOKEN.finditer(code):
+        tok = m.group()
+        if (tok.startswith("/*") and (len(tok) < 4 or not tok.endswith("*/"))) or \
+           (tok.startswith("`") and (len(tok) < 2 or not tok.endswith("`"))):
+            return "incomplete"
+        if tok in ("(", "[", "{"):
             depth += 1
-        elif ch in ")]}":
+        elif tok in (")", "]", "}"):
             depth -= 1
             if depth < 0:
                 return "invalid"
