@@ -2,7 +2,7 @@
 import pytest
 
 from whygo.gc import (BLACK, GC, GLOBALS, GREY, WHITE, BarrierError, GCModelError, Heap,
-                      check_invariants, find_lost_object, hybrid_barrier, replay)
+                      check_invariants, find_lost_object, hybrid_barrier, random_run, replay)
 from whygo.gc.scenarios import (LOST_HEAP, LOST_STEPS, RESCAN_HEAP, RESCAN_STEPS, all_scenarios,
                                 lost_object, rescan, tricolour)
 from whygo.gc.snapshot import Alloc, Free, Write
@@ -372,3 +372,9 @@ def test_snapshots_are_immutable():
 def test_hybrid_barrier_function_contract():
     heap = Heap.from_spec(heap3())
     assert hybrid_barrier(heap, "A", "B", "C", None) == ["B", "C"]
+
+
+def test_random_run_is_deterministic_for_a_seed():
+    a, b = random_run("hybrid", seed=5, steps=25), random_run("hybrid", seed=5, steps=25)
+    assert a == b and len(a) == 26
+    assert random_run("hybrid", seed=6, steps=25) != a

@@ -62,7 +62,7 @@ def test_render_gc_escapes_quotes_in_captions():
 
 
 def test_render_pacer_returns_a_figure_with_heap_and_goal():
-    fig = render_pacer(simulate_heap(200, 50, 100, memlimit_mb=150, duration_s=2))
+    fig = render_pacer(simulate_heap(200, 50, 100, memlimit=150, duration_s=2))
     assert isinstance(fig, Figure)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert {"heap", "heap goal", "GOMEMLIMIT", "marking"} <= set(labels)
@@ -72,3 +72,11 @@ def test_render_goals_plots_model_beside_runtime():
     fig = render_goals([(32, 0, 0), (40, 1, 1)], 100)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "model goal" in labels
+
+
+def test_gc_frames_play_in_the_course_player():
+    from whygo.anim import Player
+    s = lost_object("none")
+    html = Player(s.frames, render_gc, title=s.title).static_html()
+    assert html.count("<svg") == len(s.frames)
+    assert "LOST" in html

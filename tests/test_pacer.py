@@ -118,7 +118,7 @@ def test_sawtooth_gogc_off_without_limit_never_collects():
 
 
 def test_sawtooth_memory_limit_keeps_the_heap_under_the_limit():
-    s = simulate_heap(100, 50, "off", memlimit_mb=120, duration_s=3)
+    s = simulate_heap(100, 50, "off", memlimit=120, duration_s=3)
     assert s.cycles and s.peak_mb <= 120
 
 
@@ -130,5 +130,5 @@ def test_sawtooth_higher_gogc_means_fewer_cycles():
 def test_sawtooth_rejects_bad_input():
     with pytest.raises(GCModelError, match="alloc_rate_mb_s"):
         simulate_heap(0, 10)
-    with pytest.raises(GCModelError, match="memlimit_mb"):
-        simulate_heap(10, 10, memlimit_mb=1, stacks_mb=2)
+    with pytest.raises(GCModelError, match="memlimit=1"):
+        simulate_heap(10, 10, memlimit=1, stacks_mb=2)

@@ -18,7 +18,8 @@ Pure Python: no widgets, no plotting; randomness only through a seeded
 """
 from .barriers import (BARRIERS, BarrierContext, BarrierSpec, dijkstra_barrier, hybrid_barrier,
                        no_barrier, yuasa_barrier)
-from .checker import Interleaving, find_lost_object, random_heap, random_step, replay
+from .checker import (Interleaving, find_lost_object, random_heap, random_run, random_step,
+                      replay)
 from .collector import GC, PHASES, BarrierError
 from .heap import BLACK, GLOBALS, GREY, WHITE, GCModelError, Heap
 from .invariants import Violation, check_invariants, lost_objects
@@ -28,4 +29,4 @@ __all__ = ["BARRIERS", "BLACK", "BarrierContext", "BarrierError", "BarrierSpec",
            "GCModelError", "GCSnapshot", "GCStats", "GLOBALS", "GREY", "Heap", "Interleaving",
            "PHASES", "Violation", "WHITE", "check_invariants", "dijkstra_barrier",
            "find_lost_object", "hybrid_barrier", "lost_objects", "no_barrier", "random_heap",
-           "random_step", "replay", "yuasa_barrier"]
+           "random_run", "random_step", "replay", "yuasa_barrier"]

@@ -4,6 +4,7 @@
   the next schedule line — a collector step or a mutator operation that is
   legal in the current state (only locals the goroutine holds, no mutator
   while the world is stopped).
+* :func:`random_run` returns the frames of one seeded random interleaving.
 * :func:`find_lost_object` tries seeded random interleavings until one makes
   the collector free a reachable object, shrinks it to the few steps that
   matter and returns it as a readable, replayable :class:`Interleaving`.
@@ -71,6 +72,19 @@ def random_step(gc: GC, rng: random.Random, *, p_gc: float = 0.4, max_locals: in
     if live:
         return f"{g}: {rng.choice(names)} = {rng.choice(live)}"
     return "gc"
+
+
+def random_run(barrier: "str | Barrier | BarrierSpec" = "hybrid", seed: int = 0, steps: int = 30, *,
+               objects: int = 6, goroutines: int = 2, wbbuf_entries: int = 0) -> list:
+    """Frames of a seeded random interleaving on a seeded random heap (for a notebook)."""
+    rng = random.Random(seed)
+    gc = GC(random_heap(rng, objects=objects, goroutines=goroutines), barrier,
+            wbbuf_entries=wbbuf_entries)
+    frames = [gc.snapshot()]
+    for _ in range(steps):
+        gc.step(random_step(gc, rng))
+        frames.append(gc.snapshot())
+    return frames
 
 
 @dataclass(frozen=True)

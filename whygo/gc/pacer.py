@@ -149,7 +149,7 @@ def _triple(c: Any) -> tuple[float, float, float]:
 
 
 def predict_goals(cycles: Iterable[Any], gogc: int | str | None = 100,
-                  memlimit_mb: float | None = None) -> list[float]:
+                  memlimit: float | None = None) -> list[float]:
     """The goal the model expects for each cycle, from the cycle before it.
 
     ``cycles`` are gctrace figures per cycle: (heap_live_mb, stacks_mb,
@@ -158,11 +158,11 @@ def predict_goals(cycles: Iterable[Any], gogc: int | str | None = 100,
     (heapMarked = 0, so heapMinimum); the others come from cycle ``i - 1``
     (gctrace prints ``lastHeapGoal``, the goal in force during the cycle,
     which the previous mark termination committed). gctrace rounds MiB down,
-    so expect differences of a MiB or two.
+    so expect differences of a MiB or two. ``memlimit``: GOMEMLIMIT in MiB.
     """
     triples = [_triple(c) for c in cycles]
-    goals = [heap_goal_mb(0, 0, 0, gogc, memlimit_mb)] if triples else []
-    goals += [heap_goal_mb(live, stacks, globals_, gogc, memlimit_mb)
+    goals = [heap_goal_mb(0, 0, 0, gogc, memlimit)] if triples else []
+    goals += [heap_goal_mb(live, stacks, globals_, gogc, memlimit)
               for live, stacks, globals_ in triples[:-1]]
     return goals
 
@@ -198,14 +198,14 @@ class HeapSeries:
 
 
 def simulate_heap(alloc_rate_mb_s: float, live_mb: float, gogc: int | str | None = 100,
-                  memlimit_mb: float | None = None, duration_s: float = 10.0, *,
+                  memlimit: float | None = None, duration_s: float = 10.0, *,
                   stacks_mb: float = 0.0, globals_mb: float = 0.0, other_mb: float = 0.0,
                   scan_mb_s: float = 1000.0, max_cycles: int = 100_000) -> HeapSeries:
     """The heap sawtooth for a program with a steady live heap and allocation rate.
 
     ``live_mb``: data the program keeps alive; ``alloc_rate_mb_s``: new
     (soon dead) data per second; ``gogc``: a percentage or "off";
-    ``memlimit_mb``: GOMEMLIMIT (None: no limit); ``stacks_mb``,
+    ``memlimit``: GOMEMLIMIT in MiB (None: no limit); ``stacks_mb``,
     ``globals_mb``: their scan work (in the goal); ``other_mb``: runtime
     memory besides heap and stacks (for the memory limit); ``scan_mb_s``:
     how fast the background mark workers scan. Starts just after a GC with
@@ -217,8 +217,9 @@ def simulate_heap(alloc_rate_mb_s: float, live_mb: float, gogc: int | str | None
             raise GCModelError(f"{name}={value!r}: must be a positive number")
     g = _gogc(gogc)
     non_heap = stacks_mb + other_mb
+    memlimit_mb = memlimit
     if memlimit_mb is not None and memlimit_mb <= non_heap:
-        raise GCModelError(f"memlimit_mb={memlimit_mb}: the limit must be above the non-heap "
+        raise GCModelError(f"memlimit={memlimit_mb}: the limit must be above the non-heap "
                            f"memory ({non_heap} MB of stacks and runtime memory)")
     t, marked = 0.0, float(live_mb)
     ts, heaps, goals, cycles = [0.0], [marked], [], []

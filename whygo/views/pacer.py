@@ -55,10 +55,14 @@ def render_pacer(series: HeapSeries, *, title: str | None = None) -> Figure:
 
 
 def render_goals(cycles: Sequence[Any], gogc: int | str | None = 100,
-                 memlimit_mb: float | None = None, *, title: str = "") -> Figure:
-    """Real gctrace goals beside the model's prediction from the previous cycle."""
-    predicted = predict_goals(cycles, gogc, memlimit_mb)
-    actual = [getattr(c, "heap_goal_mb", None) for c in cycles]
+                 memlimit: float | None = None, *, title: str = "") -> Figure:
+    """Real gctrace goals beside the model's prediction from the previous cycle.
+
+    ``cycles``: gctrace cycles (objects with heap_live_mb, stacks_mb,
+    globals_mb and heap_goal_mb or goal_mb) or plain (live, stacks, globals)
+    tuples (then only the model's goals are drawn)."""
+    predicted = predict_goals(cycles, gogc, memlimit)
+    actual = [getattr(c, "heap_goal_mb", getattr(c, "goal_mb", None)) for c in cycles]
     n = list(range(1, len(predicted) + 1))
     fig = Figure(figsize=(8, 4), dpi=DPI)
     ax = fig.add_subplot()
