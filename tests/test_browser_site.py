@@ -1,14 +1,22 @@
 """The built book in a real browser (headless Debian Chromium via Playwright).
 
-For the demo course (always) and the real course (once its notebooks exist):
-open the index, follow the table of contents to the scheduler chapter, press
-Play on the static player and watch ``data-frame`` advance; open the GC
-chapter and find the graph (an ``<svg>`` with nodes) inside the player; no
-JavaScript errors on the way. Pages are served over http from 127.0.0.1.
+Demo course (tests/fixtures/site_demo, always built): open the index, follow
+the table of contents to the scheduler chapter, press Play on the static
+player and watch ``data-frame`` advance, step forward; open the GC chapter and
+find the graph (an ``<svg>`` with ``g.node`` nodes) inside the player; search
+finds the GC chapter; no JavaScript error on the way.
 
-Console messages left out, and why (ConsoleLog.ignored, printed with -s):
-only failed loads of resources on other hosts, since the tests run offline
-and no page needs them to show the animations.
+Real course (from book.toml): the same for its scheduler (id ``sched`` or
+title with "scheduler") and GC (id ``gc`` or "garbage") chapters. While such a
+chapter does not exist, the first page with a (SVG) player is checked instead
+and the test then skips saying so; with no player anywhere it skips. Every
+page opens without a JavaScript error, every player's script ran, and search
+answers.
+
+Pages are served over http from 127.0.0.1. Console messages left out, and why
+(ConsoleLog.ignored, printed with -s): failed loads of resources on other hosts
+(offline by design; no page needs them to show the animations) and requests
+the browser aborted because the page navigated away (index.html redirects).
 Screenshots land in test-artifacts/.
 """
 from __future__ import annotations

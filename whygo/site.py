@@ -16,9 +16,15 @@ Choices that keep the site honest and offline:
 * ``text/html`` beats the ipywidgets view (``nb_mime_priority_overrides``), so
   every animation shows as the static player of whygo/anim.py, never as a
   dead widget; and MyST-NB's require.js/embed-amd.js from CDNs is switched off
-  (``nb_ipywidgets_js = {}``), as are thebe and MathJax-by-CDN where unused.
+  (``nb_ipywidgets_js = {}``), as is thebe. The one script a page may still
+  ask a CDN for is MathJax, which Sphinx adds only to pages with math (no
+  local copy exists); offline such math stays readable TeX.
 * launch buttons (Binder/JupyterHub) appear only when ``[launch].repository``
   is set; without a repository they would link nowhere.
+* the site has an icon and its own index.html redirect naming it, and the
+  theme's colour mode is set: each avoids an error in the browser console.
+* Sphinx's warnings of the last build are kept (``build_warnings()``) and
+  printed by ``whygo book build``. ``whygo.linkcheck`` checks the links.
 
 ``main(argv)`` is the command line (``whygo book build`` calls it).
 """
