@@ -108,14 +108,14 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
     procs = snapshot.procs
     rows = 1 if len(procs) <= 4 else 2
     per_row = -(-len(procs) // rows)
-    height = 54 if rows == 1 else 80
+    height = 50 if rows == 1 else 72
     fig = Figure(figsize=(FIG_W_IN, FIG_W_IN * height / 100 * 0.84), dpi=DPI)
     cv = _Canvas(fig, height)
 
     head = f"t = {snapshot.t:g} µs"
     cv.text(1, height - 2.5, f"{title}   ·   {head}" if title else head, 9, fontweight="bold")
     box_w = 100 / per_row - 2
-    box_h = 24
+    box_h = 20
     for i, p in enumerate(procs):
         col, row = i % per_row, i // per_row
         _draw_p(cv, p, 1 + col * (box_w + 2), height - 5.5 - (row + 1) * (box_h + 2), box_w, box_h,
@@ -156,15 +156,21 @@ def _draw_p(cv: _Canvas, p, x, y, w, h, runq_size: int) -> None:
     more = f"  +{len(p.runq) - shown}" if len(p.runq) > shown else ""
     doing = "syscall" if p.in_syscall else "running"
     cv.text(x + 1, y + h - 2.6, f"P{p.id} {p.status}   {m}   tick {p.schedtick}", 7.5, fontweight="bold")
-    for k, (label, g) in enumerate(((doing, p.curg), ("runnext", p.runnext))):
-        row_y = y + h - 7 - k * 3.8
-        cv.text(x + 1, row_y, label, 7)
-        cv.slots(x + 11, row_y, [g], h=3, prefix="G")
-    cv.text(x + 1, y + 10.4, f"runq {len(p.runq)}/{runq_size}{more}", 7)
+    # "running G5   runnext G7" is one monospace line; the chips sit behind the ids.
+    row_y = y + h - 6.8
+    cw = CHAR_PX * UNITS_PER_PX
+    cells = []
+    for label, g in ((f"{doing} ", p.curg), ("   runnext ", p.runnext)):
+        cells.append(label)
+        cv.rect(x + 1 + len("".join(cells)) * cw, row_y - 1.6, SLOT_W, 3.2,
+                _EMPTY if g is None else g_colour(g))
+        cells.append(_cells(["" if g is None else f"G{g}"]))
+    cv.text(x + 1, row_y, "".join(cells), MONO_PT, family=MONO, ha="left")
+    cv.text(x + 1, y + 9.6, f"runq {len(p.runq)}/{runq_size}{more}", 7)
     q = [p.runq[k] if k < len(p.runq) else None for k in range(shown)]
-    cv.slots(x + 1, y + 6.4, q[:per_row])
+    cv.slots(x + 1, y + 6.1, q[:per_row])
     if len(q) > per_row:
-        cv.slots(x + 1, y + 3.4, q[per_row:])
+        cv.slots(x + 1, y + 3.2, q[per_row:])
 
 
 def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> Figure:
