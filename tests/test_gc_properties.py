@@ -51,6 +51,13 @@ def test_dijkstra_barrier_with_rescan_never_frees_a_reachable_object(rng, steps)
     run_random(rng, "dijkstra", steps=steps)
 
 
+@settings(derandomize=True, deadline=None, max_examples=40)
+@given(st.randoms(use_true_random=False), st.integers(20, 120))
+def test_hybrid_as_commented_never_frees_a_reachable_object(rng, steps):
+    # shade(*slot); shade(ptr) only while the writer's stack is grey (runtime/mbarrier.go)
+    run_random(rng, "hybrid-pseudocode", steps=steps)
+
+
 @settings(derandomize=True, deadline=None, max_examples=10)
 @given(st.integers(0, 10_000))
 def test_no_barrier_checker_finds_a_lost_object(seed):

@@ -378,3 +378,16 @@ def test_random_run_is_deterministic_for_a_seed():
     a, b = random_run("hybrid", seed=5, steps=25), random_run("hybrid", seed=5, steps=25)
     assert a == b and len(a) == 26
     assert random_run("hybrid", seed=6, steps=25) != a
+
+
+def test_hybrid_pseudocode_skips_the_new_pointer_once_the_stack_is_black():
+    spec = heap3()
+    spec["stacks"]["g1"]["c"] = "C"
+    gc = marking(spec, "hybrid-pseudocode")
+    gc.step("g1: a.f1 = c")                 # stack grey: shade old (nil) and new (C)
+    assert gc.snapshot().shaded == ("C",)
+    gc.step("gc")                           # scan g1's stack: black
+    gc.step("g1: a.f0 = nil")               # stack black: only the old pointer, B
+    assert gc.snapshot().shaded == ("B",)
+    gc.step("g1: a.f0 = c")                 # old nil, new C not shaded
+    assert gc.snapshot().shaded == ()

@@ -98,6 +98,20 @@ def hybrid_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None
     return [old, new]
 
 
+def hybrid_pseudocode_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None,
+                              ctx: BarrierContext) -> list[str | None]:
+    """The hybrid barrier exactly as the runtime/mbarrier.go comment writes it.
+
+    ``shade(*slot)``; ``shade(ptr)`` only while the writing goroutine's stack
+    is grey (not scanned yet). Point 3 of that comment explains why the
+    insertion half is unnecessary once the stack is black. The runtime
+    shades both anyway (see :func:`hybrid_barrier`): the fast path is a few
+    instructions of assembly filling ``wbBuf`` and does not look up the
+    stack colour.
+    """
+    return [old, new] if ctx.stack_grey else [old]
+
+
 @dataclass(frozen=True)
 class BarrierSpec:
     """A barrier function and the stack treatment it needs to be correct."""
@@ -112,6 +126,7 @@ BARRIERS: dict[str, BarrierSpec] = {
     "dijkstra": BarrierSpec("dijkstra", dijkstra_barrier, rescan_stacks=True),
     "yuasa": BarrierSpec("yuasa", yuasa_barrier, stacks_at_start=True),
     "hybrid": BarrierSpec("hybrid", hybrid_barrier),
+    "hybrid-pseudocode": BarrierSpec("hybrid-pseudocode", hybrid_pseudocode_barrier),
 }
 
 
