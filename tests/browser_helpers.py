@@ -193,7 +193,7 @@ def write_demo_course(root: Path) -> Path:
     from whygo.anim import Player
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy(DEMO / "book.toml", root / "book.toml")
-    for folder in ("notebooks", "labs"):
+    for folder in ("notebooks", "labs", "labs/solutions"):
         (root / folder).mkdir(exist_ok=True)
     sched = Player(list(range(5)), _bar_figure, captions=[f"step {i}: a P steals work" for i in range(5)],
                    title="Work stealing", interval_ms=150)
@@ -207,6 +207,8 @@ def write_demo_course(root: Path) -> Path:
         "notebooks/02-gc.ipynb": demo_notebook("The garbage collector", gc,
                                                text="A concurrent tri-colour collector."),
         "labs/lab-01.ipynb": demo_notebook("Lab: count goroutines"),
+        # not in book.toml: solutions stay out of the published book
+        "labs/solutions/lab-01.ipynb": demo_notebook("Lab solution: SECRET-ANSWER"),
     }
     for rel, nb in notebooks.items():
         nbformat.write(nb, root / rel)

@@ -186,6 +186,33 @@ def test_demo_book_has_search_downloads_launch_buttons_and_static_players():
 
 
 @pytest.mark.slow
+def test_only_notebooks_in_book_toml_are_published():
+    html, m = demo_book()
+    published = sorted(p.relative_to(html).as_posix() for p in html.rglob("*")
+                       if p.suffix in (".html", ".ipynb") and p.relative_to(html).parts[0] != "_static")
+    pages = sorted(Path(e.notebook).with_suffix(".html").as_posix() for e in m.entries)
+    sources = sorted(f"_sources/{e.notebook}" for e in m.entries)
+    assert published == sorted(pages + sources + ["index.html", "genindex.html", "search.html"])
+    assert not any("SECRET-ANSWER" in p.read_text() for p in html.rglob("*.js"))
+
+
+def test_main_check_reports_a_missing_build(tmp_path, monkeypatch, capsys):
+    import whygo.site
+    monkeypatch.setattr(whygo.site, "OUTPUT_DIR", tmp_path / "nothing")
+    assert whygo.site.main(["check"]) == 1
+    assert "run `whygo book build` first" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_main_check_passes_on_the_demo_book(monkeypatch, capsys):
+    import whygo.site
+    html, _ = demo_book()
+    monkeypatch.setattr(whygo.site, "OUTPUT_DIR", html.parent.parent)
+    assert whygo.site.main(["check"]) == 0
+    assert "0 broken internal link(s)" in capsys.readouterr().out
+
+
+@pytest.mark.slow
 def test_real_book_builds_with_every_page_and_no_broken_link():
     html, m = built_book()
     for e in m.entries:
