@@ -133,9 +133,10 @@ _ALL = [
     Scenario("ping-pong", "Channel ping-pong through runnext",
              "main and pong exchange messages on two unbuffered channels. Each send wakes the parked "
              "partner into the runnext slot of the sender's own P, and the sender blocks right after, "
-             "so the partner runs next on the same P. A spinning thief would have to wait 3 µs before "
-             "taking a runnext G; by then it has already run. The pair stays on one P while the others "
-             "idle: cheap hand-offs, warm caches, and a shared time slice.",
+             "so the partner runs next on the same P. A spinning thief backs off 3 µs before taking "
+             "a runnext G, and by then it has already run. Only at the start, while main computes "
+             "5 µs, is pong stolen by P1; from its first wake-up on, the pair stays on P0 while P1 "
+             "idles: cheap hand-offs, warm caches, and one shared time slice.",
              _ping_pong, {"GOMAXPROCS=2": {"procs": 2}}, {"ping": 0, "pong": 0}),
     Scenario("runq-overflow", "A full local queue spills half to the global queue",
              "For teaching, each local queue holds 4 goroutines instead of 256. main creates ten "
