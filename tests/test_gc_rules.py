@@ -338,6 +338,11 @@ def test_bad_steps_get_clear_errors(line, message):
         GC(heap3()).step(line)
 
 
+def test_heap_names_must_be_identifiers():
+    with pytest.raises(GCModelError, match="object name 'my obj'"):
+        GC({"objects": {"my obj": {"f0": None}}})
+
+
 def test_bad_heap_spec_names_the_dangling_pointer():
     with pytest.raises(GCModelError, match="A.f0 points to 'Q'"):
         GC({"objects": {"A": {"f0": "Q"}}})

@@ -24,6 +24,7 @@ print::
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -31,6 +32,7 @@ WHITE, GREY, BLACK = "white", "grey", "black"
 GLOBALS = "globals"   # the slot owner passed to a barrier for a write into a global
 
 Spec = dict  # {"objects": {...}, "globals": {...}, "stacks": {...}}
+_IDENT = re.compile(r"^[A-Za-z_]\w*$")
 
 
 class GCModelError(ValueError):
@@ -75,6 +77,15 @@ class Heap:
         return heap
 
     def _check_spec(self) -> None:
+        names = [("object", n) for n in self.objects]
+        names += [("field", f) for o in self.objects.values() for f in o.fields]
+        names += [("global", v) for v in self.globals] + [("goroutine", g) for g in self.stacks]
+        names += [("local", v) for slots in self.stacks.values() for v in slots]
+        for kind, name in names:
+            if not (isinstance(name, str) and _IDENT.match(name)) or name in ("nil", "new", "gc"):
+                raise GCModelError(f"{kind} name {name!r}: use a plain identifier (letters, digits, "
+                                   "_), not nil/new/gc, so schedules and pictures can name it")
+
         def target(where: str, t: str | None) -> None:
             if t is not None and t not in self.objects:
                 raise GCModelError(f"{where} points to {t!r}, which is not an object of the heap "
