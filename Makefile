@@ -37,6 +37,10 @@ test-fast: setup
 bench: setup
 	$(BIN)/whygo bench
 
+# The course website (Jupyter Book 1.x, offline, from the stored outputs) into build/book/.
+book: setup
+	$(BIN)/whygo book build
+
 # The browser tests drive Debian's Chromium (test tools cannot download browsers here).
 CHROMIUM ?= /usr/bin/chromium
 browser:

@@ -1,4 +1,4 @@
-"""The `whygo` command: doctor, kernel install, warm, go, bench (and more per chapter).
+"""The `whygo` command: doctor, kernel install, warm, go, bench, book, grade, labs.
 
 Each sub-command is a small function; heavy imports happen inside it so that
 `whygo --help` stays fast.
@@ -44,6 +44,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.only)
 
 
+def cmd_book(args: argparse.Namespace) -> int:
+    from whygo.site import main as site_main
+    return site_main(args.rest)
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from whygo.labs import main_grade
+    return main_grade(args.rest)
+
+
+def cmd_labs(args: argparse.Namespace) -> int:
+    from whygo.labs import main_student
+    if args.rest[:1] != ["student-version"]:
+        print("usage: whygo labs student-version OUTDIR  (labs without solutions, outputs cleared)",
+              file=sys.stderr)
+        return 2
+    return main_student(args.rest[1:])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="whygo", description="Why Go is efficient: course tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,13 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("go_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_go)
 
+    # Sub-commands with their own parsers: everything after the word goes to them.
+    for name, func, text in (
+            ("book", cmd_book, "build or check the course website (`whygo book build --help`)"),
+            ("grade", cmd_grade, "grade lab submissions into a CSV (`whygo grade --help`)"),
+            ("labs", cmd_labs, "hand out labs: `whygo labs student-version OUTDIR`")):
+        p = sub.add_parser(name, help=text, add_help=False)
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+        p.set_defaults(func=func)
+
     p = sub.add_parser("bench", help="run the benchmarks; print `name: value unit` lines")
     p.add_argument("only", nargs="*", help="only modules whose name starts with these")
     p.set_defaults(func=cmd_bench)
     return parser
 
 
+PASSTHROUGH = {"book": cmd_book, "grade": cmd_grade, "labs": cmd_labs}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASSTHROUGH:  # they parse their own flags, --help included
+        return PASSTHROUGH[argv[0]](argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     return args.func(args)
 
