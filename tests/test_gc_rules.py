@@ -5,7 +5,7 @@ from whygo.gc import (BLACK, GC, GLOBALS, GREY, WHITE, BarrierError, GCModelErro
                       check_invariants, find_lost_object, hybrid_barrier, random_run, replay)
 from whygo.gc.scenarios import (LOST_HEAP, LOST_STEPS, RESCAN_HEAP, RESCAN_STEPS, all_scenarios,
                                 lost_object, rescan, tricolour)
-from whygo.gc.snapshot import Alloc, Free, Write
+from whygo.gc.snapshot import Alloc, Free
 
 
 def heap3():

@@ -40,7 +40,7 @@ Mark assists keep the heap from passing the goal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from .heap import GCModelError
 
