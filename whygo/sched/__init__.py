@@ -6,9 +6,11 @@
 
 Modules: ``state`` (G, M, P, sched), ``runq`` (run queue rules), ``steal``
 (the replaceable stealing policy), ``chan`` (channels), ``model`` (the
-event loop and the scheduling rules), ``events``, ``snapshot``, ``stats``,
-``timeline`` (shared with the real-runtime trace side), ``workload``
-(actions), ``scenarios`` (named, explained runs for the notebooks).
+event loop and the scheduling rules), ``syscall`` and ``sysmon`` (the rest
+of the rules), ``invariants`` (checked by the tests), ``events``,
+``snapshot``, ``stats``, ``timeline`` (shared with the real-runtime trace
+side), ``workload`` (actions), ``scenarios`` (named, explained runs for the
+notebooks). Views live in ``whygo.views.sched``.
 """
 from .model import ConfigError, Result, Scheduler, simulate
 from .steal import PView, StealChoice, StealPolicyError, StealRequest, steal_from_longest, steal_work
