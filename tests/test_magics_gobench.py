@@ -106,3 +106,18 @@ def test_gobench_failing_benchmark_raises_after_the_table_prints(ip):
 def test_gobench_bad_flag_is_a_usage_error(ip):
     with pytest.raises(UsageError, match="--benchtime"):
         ip.run_cell_magic("gobench", "--benchtime forever", BENCH)
+
+
+def test_endless_output_is_capped_and_memory_stays_bounded():
+    import tracemalloc
+    cell = ('func BenchmarkChatty(b *testing.B) {\n\tline := strings.Repeat("x", 1023) + "\\n"\n'
+            '\tfor i := 0; i < 20_000; i++ {\n\t\tfmt.Print(line)\n\t}\n\tfor b.Loop() {\n\t}\n}')
+    tracemalloc.start()
+    try:
+        outcome = run_bench(cell, BenchFlags(benchtime="1x"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert outcome.error is None and "BenchmarkChatty" in outcome.table
+    assert "[output truncated at 1 MB" in outcome.log and len(outcome.log) < 1_100_000
+    assert peak < 8_000_000  # 20 MB printed; about 1 MB read, parsed a few times

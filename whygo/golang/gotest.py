@@ -17,6 +17,7 @@ runner starts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shlex
@@ -28,12 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whygo.golang import diagnostics, snippet
-from whygo.golang.benchfmt import BenchTable, parse
+from whygo.golang.benchfmt import BenchTable, parse, parse_result_line
 from whygo.golang.diagnostics import CompileError
 from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
 
 CELL_FILE = "cell_test.go"
 _GRACE_SECONDS = 2.0
+MAX_OUTPUT = 1_000_000   # bytes kept of each stream, like the runner's default
+_LINE_LIMIT = 1 << 16    # read lines in pieces: one endless line cannot fill memory
 BUILD_TIMEOUT = 300.0  # a cold standard library can take a while; --timeout is for the benchmarks
 
 
@@ -121,38 +124,69 @@ def bench_file(cell: str, drop: frozenset[str] = frozenset()) -> str:
 
 
 def _run_group(argv: list[str], cwd: Path, env: dict, timeout: float) -> tuple[str, str, int | None, bool]:
-    """Run argv in its own process group; on timeout or interrupt kill the whole group."""
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        return out, err, proc.returncode, False
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        out, err = proc.communicate()
-        return out, err, None, True
-    except BaseException:  # KeyboardInterrupt from a kernel interrupt: nothing may survive
-        _kill_group(proc)
-        proc.communicate()
-        raise
+    """Run argv in its own process group; on timeout or interrupt kill the whole group.
+
+    Output goes to files in the work directory, not pipes: a benchmark that
+    prints without end cannot block, and only the first MAX_OUTPUT bytes of
+    each stream are ever read into memory.
+    """
+    with open(cwd / ".stdout", "wb+") as out, open(cwd / ".stderr", "wb+") as err:
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=err, start_new_session=True)
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        except BaseException:  # KeyboardInterrupt from an interrupt: nothing may survive
+            _kill_group(proc)
+            raise
+        _kill_group(proc)  # on a timeout the program; otherwise children it left behind
+        return _read_capped(out), _read_capped(err), None if timed_out else proc.returncode, timed_out
+
+
+def _keep_always(line: str) -> bool:
+    """Lines worth keeping past the output cap: benchmark results, failures, panics."""
+    return (parse_result_line(line) is not None
+            or line.startswith(("--- FAIL", "--- SKIP", "panic: ", "fatal error: ", "goos:", "goarch:",
+                                "pkg:", "cpu:")))
+
+
+def _read_capped(f) -> str:
+    """The stream, its other lines kept only up to MAX_OUTPUT bytes in all.
+
+    A chatty benchmark must not push its own results out of the table, so
+    result lines (and failures, panics) are kept wherever they are.
+    """
+    f.seek(0)
+    kept: list[str] = []
+    budget, dropped = MAX_OUTPUT, 0
+    while chunk := f.readline(_LINE_LIMIT):
+        line = chunk.decode("utf-8", "replace")
+        if budget >= len(chunk):
+            kept.append(line)
+            budget -= len(chunk)
+        elif _keep_always(line):
+            kept.append(line)
+        else:
+            dropped += len(chunk)
+    if dropped:
+        kept.append(f"\n... [output truncated at {MAX_OUTPUT // 1_000_000} MB: {dropped} bytes of "
+                    f"other lines dropped; results kept]\n")
+    return "".join(kept)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGINT first (Go prints where it was), SIGKILL after a short grace."""
-    for sig, wait in ((signal.SIGINT, _GRACE_SECONDS), (signal.SIGKILL, None)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            if sig == signal.SIGINT:
-                os.killpg(proc.pid, signal.SIGKILL)  # children of the test binary, if any
-            return
-        except subprocess.TimeoutExpired:
-            continue
-        except ProcessLookupError:
-            return
+    """SIGINT first (Go prints where it was), SIGKILL after a short grace, then
+    SIGKILL again for whatever else is left in the group."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=_GRACE_SECONDS)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
