@@ -161,8 +161,12 @@ ALLOWED_EXTERNAL_SCRIPTS = ("https://cdn.jsdelivr.net/npm/mathjax@",)
 
 
 def external_scripts(text: str) -> list[str]:
-    """Scripts a page loads from the network, except the allowed MathJax."""
+    """Scripts and stylesheets a page loads from the network, except the allowed MathJax."""
     found = re.findall(r'<script[^>]*\ssrc="((?:https?:)?//[^"]+)"', text)
+    for tag in re.findall(r"<link\b[^>]*>", text):     # <link rel=stylesheet|preload|icon ...>
+        href = re.search(r'\shref="((?:https?:)?//[^"]+)"', tag)
+        if href and re.search(r'\srel="[^"]*(stylesheet|preload|icon)', tag):
+            found.append(href.group(1))
     return [url for url in found if not url.startswith(ALLOWED_EXTERNAL_SCRIPTS)]
 
 
