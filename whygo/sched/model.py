@@ -36,7 +36,8 @@ from functools import partial
 from . import events as ev
 from .chan import Hchan, chanrecv, chansend
 from .invariants import check_invariants
-from .runq import globrunqget, globrunqgetbatch, globrunqput, runqget, runqput, runqputbatch, runqsteal, runqtake
+from .runq import (globrunqget, globrunqgetbatch, globrunqput, runqget, runqput, runqputbatch,
+                   runqsteal, runqtake)
 from .snapshot import MSnap, PSnap, Snapshot
 from .state import (EV_COMPUTE, EV_PREEMPT, EV_SCHEDULE, EV_STEAL_RETRY, EV_SYSCALL, EV_SYSMON,
                     EV_TIMER, M, M_IDLE, M_RUNNING, M_SPINNING, RUNNEXT_STEAL_BACKOFF_US, RUNQ_SIZE,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from . import events as ev
 from .runq import globrunqput
-from .state import EV_SYSCALL, M_IDLE, M_RUNNING, M_SYSCALL, G, M, P, _Grunnable, _Grunning, _Gsyscall, _Pidle, _Prunning
+from .state import (EV_SYSCALL, M_IDLE, M_RUNNING, M_SYSCALL, G, M, P, _Grunnable, _Grunning,
+                    _Gsyscall, _Pidle, _Prunning)
 
 
 class SyscallRules:
