@@ -1,0 +1,78 @@
+"""Lab notebooks with automatic checks, and the classroom grader.
+
+In a lab notebook::
+
+    %load_ext whygo.labs          # the %%task magic (a Go task cell kept for its check)
+    from whygo.labs import check
+    check("escape/1")             # prints one verdict line, never raises
+
+Modules: ``protocol`` (the verdict line both kernels print and the grader
+reads), ``catalog`` (labs, cell ids, solutions), ``tasks`` (``%%task``),
+``golab`` (build the learner's Go with a check's test harness), one module of
+checks per Python-kernel lab (``escape``, ``sched``, ``barrier``, ``diet``,
+``binary``; the Go-kernel lab ``leak`` checks itself in Go), ``notebook``
+(cell ids, solution injection, student versions), ``execute`` (runs one
+notebook in a fresh kernel, in its own process), ``grade`` (``whygo grade``).
+"""
+from __future__ import annotations
+
+from whygo.labs.protocol import Verdict, not_yet
+
+__all__ = ["check", "load_ipython_extension", "main_grade", "main_student"]
+
+
+def _checks() -> dict:
+    from whygo.labs import barrier, binary, diet, escape, sched
+    table = {}
+    for module in (escape, sched, barrier, diet, binary):
+        table.update(module.CHECKS)
+    return table
+
+
+def _namespace() -> dict:
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None:
+        return shell.user_ns
+    import __main__
+    return vars(__main__)
+
+
+def run_check(check_id: str, ns: dict | None = None) -> Verdict:
+    """The verdict of one check; every failure of the learner's code becomes "not yet"."""
+    table = _checks()
+    if check_id not in table:
+        return not_yet(check_id if "/" in check_id else "unknown/0",
+                       f"there is no check {check_id!r}", f"the checks are {', '.join(table)}")
+    try:
+        return table[check_id](_namespace() if ns is None else ns)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:   # a check never shows a traceback
+        return not_yet(check_id, f"the check could not run your code: {type(exc).__name__}: {exc}",
+                       "run the cells above in order, then this one again")
+
+
+def check(check_id: str, ns: dict | None = None) -> Verdict:
+    """Run a check and print its verdict line (see :mod:`whygo.labs.protocol`)."""
+    verdict = run_check(check_id, ns)
+    print(verdict.line())
+    return None
+
+
+def load_ipython_extension(ipython) -> None:
+    from whygo.labs.tasks import load_ipython_extension as load
+    load(ipython)
+
+
+def main_grade(argv: list[str] | None = None) -> int:
+    from whygo.labs.grade import main
+    return main(argv)
+
+
+def main_student(argv: list[str] | None = None) -> int:
+    from whygo.labs.notebook import main_student
+    return main_student(argv)

@@ -1,0 +1,131 @@
+"""Lab 2 checks: predict where goroutines go, then write a stealing policy.
+
+The answers are not stored anywhere: each situation is run in the scheduler
+simulator (:mod:`whygo.sched`) and the source of the goroutine's run is read
+from its ``Run`` events, so the check says exactly what the model (and the
+runtime it mirrors, runtime/proc.go) does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from whygo.labs.protocol import Verdict, not_yet, passed
+from whygo.sched import compute, gosched, simulate, spawn
+from whygo.sched.events import Run
+
+PLACES = ("runnext", "local", "global", "stolen")
+
+
+def place(source: str) -> str:
+    """The simulator's run source ("its local queue", ...) as one of PLACES."""
+    if source == "runnext":
+        return "runnext"
+    if "local" in source:
+        return "local"
+    if "global" in source:
+        return "global"
+    if "stolen" in source:
+        return "stolen"
+    return source
+
+
+@dataclass(frozen=True)
+class Situation:
+    question: str
+    program: Callable[[], list]
+    procs: int
+    gid: int                # the goroutine asked about: main is G1, its k-th `go` makes G(k+1)
+    which: str = "first"    # "first" run, or "last" (after it was put back)
+
+
+def _tasks(n: int, us: int = 100) -> list:
+    return [spawn([compute(us)], f"t{i}") for i in range(n)]
+
+
+SITUATIONS: dict[str, Situation] = {
+    "a": Situation("1 P. main runs `go a()` and keeps computing. Where does a run from?",
+                   lambda: [spawn([compute(10)], "a"), compute(50)], 1, 2),
+    "b": Situation("1 P. main runs `go a()` then `go b()`. Where does a run from?",
+                   lambda: [spawn([compute(10)], "a"), spawn([compute(10)], "b"), compute(50)], 1, 2),
+    "c": Situation("1 P. a calls runtime.Gosched() halfway. Where does a resume from?",
+                   lambda: [spawn([compute(10), gosched(), compute(10)], "a"), compute(50)], 1, 2, "last"),
+    "d": Situation("4 Ps. main starts t0..t7 (100 µs each) and computes. Where does t1 run from?",
+                   lambda: _tasks(8) + [compute(100)], 4, 3),
+    "e": Situation("1 P. main starts t0..t299 without blocking. Where does t0 run from?",
+                   lambda: _tasks(300, 10) + [compute(10)], 1, 2),
+}
+
+
+def truth(key: str) -> str:
+    """Where the simulator puts the situation's goroutine."""
+    s = SITUATIONS[key]
+    result = simulate(s.program(), procs=s.procs, seed=0)
+    runs = [e.source for e in result.events if isinstance(e, Run) and e.g == s.gid]
+    return place(runs[0] if s.which == "first" else runs[-1])
+
+
+def show_situation(key: str) -> None:
+    """Print the question and, step by step, what the simulator did."""
+    s = SITUATIONS[key]
+    result = simulate(s.program(), procs=s.procs, seed=0)
+    print(f"situation {key}: {s.question}  (the goroutine asked about is G{s.gid})")
+    for event in result.events[:40]:
+        print(f"  {event.t:7g} µs  {event.describe()}")
+    if len(result.events) > 40:
+        print(f"  ... {len(result.events) - 40} more events")
+
+
+def check_predictions(ns: dict) -> Verdict:
+    check = "sched/1"
+    predictions = ns.get("predictions")
+    if not isinstance(predictions, dict):
+        return not_yet(check, "no `predictions` dict found", "run the task-1 cell: predictions = {'a': ..., ...}")
+    missing = [k for k in SITUATIONS if predictions.get(k) not in PLACES]
+    if missing:
+        return not_yet(check, f"situation(s) {', '.join(missing)} have no answer among {', '.join(PLACES)}",
+                       "replace every '?' by runnext, local, global or stolen")
+    wrong = [k for k in SITUATIONS if predictions[k] != truth(k)]
+    if wrong:
+        return not_yet(check, f"{len(SITUATIONS) - len(wrong)} of {len(SITUATIONS)} right; "
+                              f"look again at {', '.join(wrong)}",
+                       "run show_situation('" + wrong[0] + "') to watch it, then read runqput and findRunnable")
+    return passed(check, f"all {len(SITUATIONS)} predictions match the simulator")
+
+
+# -- task 2: a stealing policy ----------------------------------------------------------
+
+WORK_US = [50, 100, 150, 200] * 4
+PROCS = 4
+TARGET = 1.2    # makespan at most 1.2 x the ideal (total work / Ps)
+
+
+def imbalance_program() -> list:
+    """main puts 16 tasks of uneven length on its own P, then waits on nothing."""
+    return [spawn([compute(us)], f"t{i}") for i, us in enumerate(WORK_US)]
+
+
+def makespan(policy) -> float:
+    return simulate(imbalance_program(), procs=PROCS, seed=1, steal_policy=policy).stats.total_us
+
+
+def check_policy(ns: dict) -> Verdict:
+    check = "sched/2"
+    policy = ns.get("my_steal")
+    if not callable(policy):
+        return not_yet(check, "no function `my_steal(req)` found", "run the task-2 cell")
+    ideal = sum(WORK_US) / PROCS
+    try:
+        span = makespan(policy)
+    except Exception as exc:  # the learner's policy is code under test: report, never crash
+        return not_yet(check, f"the simulator stopped: {type(exc).__name__}: {exc}",
+                       "return None or StealChoice(victim, count) with 1 <= count <= the victim's runq_len")
+    if span <= TARGET * ideal:
+        return passed(check, f"16 tasks finish at {span:g} µs on {PROCS} Ps "
+                             f"(ideal {ideal:g} µs, target <= {TARGET * ideal:g} µs)")
+    return not_yet(check, f"16 tasks finish at {span:g} µs; the target is <= {TARGET * ideal:g} µs "
+                          f"(ideal {ideal:g} µs)",
+                   "an idle P must take work: pick a P with a non-empty runq and take about half of it")
+
+
+CHECKS = {"sched/1": check_predictions, "sched/2": check_policy}

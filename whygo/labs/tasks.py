@@ -1,0 +1,55 @@
+"""The ``%%task`` cell magic: a lab's Go task cell, kept for its check.
+
+    %%task escape/1
+    func NewPoint(x, y int) *Point { ... }
+
+The cell's Go source is stored under the check id (``escape/1``) in
+:data:`ANSWERS`, where the check cell finds it, and is compiled once with
+``-gcflags=-m`` so the learner sees the compiler's escape decisions for
+their lines at once. Nothing here raises for bad Go: compile errors are
+printed, and the check reports them as "not yet".
+"""
+from __future__ import annotations
+
+from whygo.labs.golab import CELL_FILE, go_check
+
+# The task is compiled as a test package (no ``func main`` needed) next to the
+# declarations its lab gives (diet: ``type Item``), without the check's tests.
+_EMPTY_HARNESS = "package main\n"
+
+
+def context_for(name: str) -> str:
+    """The Go file a task of this lab is compiled with."""
+    if name.startswith("diet/"):
+        from whygo.labs.diet import COMMON
+        return COMMON
+    return _EMPTY_HARNESS
+
+ANSWERS: dict[str, str] = {}
+
+
+class TaskNameError(ValueError):
+    """``%%task`` needs the check id of the task, e.g. ``%%task escape/1``."""
+
+
+def task(line: str, cell: str) -> None:
+    name = line.strip()
+    if not name or " " in name or "/" not in name:
+        raise TaskNameError(f"%%task needs one check id like 'escape/1', got {line.strip()!r}")
+    ANSWERS[name] = cell
+    result = go_check(cell, context_for(name), run_args=["-test.run=^$"])
+    if result.compile_errors:
+        for e in result.compile_errors:
+            where = f"line {e.line}: " if e.line else ""
+            print(f"compile error: {where}{e.message}")
+        return
+    decisions = [d for d in result.decisions if d.file == CELL_FILE]
+    print(f"saved as {name}; the compiler's decisions (-gcflags=-m) on your lines:")
+    for d in decisions:
+        print(f"  line {d.line}: {d.message}")
+    if not decisions:
+        print("  (none)")
+
+
+def load_ipython_extension(ipython) -> None:
+    ipython.register_magic_function(task, magic_kind="cell", magic_name="task")
