@@ -4,7 +4,7 @@ import pytest
 from whygo.gc import (BLACK, GC, GLOBALS, GREY, WHITE, BarrierError, GCModelError, Heap,
                       check_invariants, find_lost_object, hybrid_barrier, random_run, replay)
 from whygo.gc.scenarios import (LOST_HEAP, LOST_STEPS, RESCAN_HEAP, RESCAN_STEPS, all_scenarios,
-                                lost_object, rescan, tricolour)
+                                lost_object, rescan, tricolour, wbbuf)
 from whygo.gc.snapshot import Alloc, Free
 
 
@@ -396,3 +396,12 @@ def test_hybrid_pseudocode_skips_the_new_pointer_once_the_stack_is_black():
     assert gc.snapshot().shaded == ("B",)
     gc.step("g1: a.f0 = c")                 # old nil, new C not shaded
     assert gc.snapshot().shaded == ()
+
+
+def test_wbbuf_scenario_flushes_before_mark_termination():
+    s = wbbuf()
+    flushed = [f for f in s.frames if "gcMarkDone flushed" in f.caption]
+    assert len(flushed) == 1 and flushed[0].phase == "mark"
+    before = s.frames[s.frames.index(flushed[0]) - 1]
+    assert before.colour("C") == "white" and ("P0", ("C", "C")) in before.wbbuf
+    assert s.final.lost == () and "queues C in P0's wbBuf" in s.frames[7].caption

@@ -80,3 +80,9 @@ def test_gc_frames_play_in_the_course_player():
     html = Player(s.frames, render_gc, title=s.title).static_html()
     assert html.count("<svg") == len(s.frames)
     assert "LOST" in html
+
+
+def test_gc_dot_lists_buffered_pointers():
+    from whygo.gc.scenarios import wbbuf
+    frame = wbbuf().frames[9]
+    assert "wbBuf P0: C, C" in gc_dot(frame) and 'xlabel="wbBuf"' in gc_dot(frame)

@@ -245,6 +245,9 @@ class GC:
         line = f"{g} {what} into {where} (was {old or 'nil'})"
         if not self.write_barrier_enabled:
             line += "; the write barrier is off."
+        elif shaded and self.wbbuf_entries:
+            line += (f"; the {self.barrier.name} barrier queues {', '.join(shaded)} in "
+                     f"{self.p_of(g)}'s wbBuf (marked when the buffer is flushed).")
         elif shaded:
             line += f"; the {self.barrier.name} barrier shades {', '.join(shaded)}."
         else:

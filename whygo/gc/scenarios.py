@@ -110,6 +110,19 @@ def rescan(barrier: str = "hybrid") -> Scenario:
                 "adopted it (proposal 17503).", RESCAN_HEAP, RESCAN_STEPS)
 
 
+def wbbuf(entries: int = 8) -> Scenario:
+    frames = GC(LOST_HEAP, "hybrid", wbbuf_entries=entries).run(LOST_STEPS)
+    return Scenario("wbbuf", "The write-barrier buffer (wbBuf)", "hybrid",
+                    "The same moves as the lost object, with Go's hybrid barrier and its "
+                    "per-P buffer. The barrier's fast path does not mark anything: it "
+                    "appends the old and the new pointer to the P's wbBuf (512 entries in "
+                    "the runtime, a handful here) and returns. So C stays white for a while, "
+                    "yet it is safe: a buffered pointer is marking work still to do. When "
+                    "the marker runs out of grey objects, gcMarkDone flushes every P's "
+                    "buffer (wbBufFlush1), finds C and keeps marking before it may stop the "
+                    "world for mark termination.", LOST_HEAP, tuple(LOST_STEPS), tuple(frames))
+
+
 def all_scenarios() -> list[Scenario]:
     return ([tricolour()] + [lost_object(b) for b in ("none", "dijkstra", "yuasa", "hybrid")]
-            + [rescan(b) for b in ("dijkstra", "hybrid")])
+            + [rescan(b) for b in ("dijkstra", "hybrid")] + [wbbuf()])

@@ -60,6 +60,9 @@ def _label(s: GCSnapshot) -> str:
             + (f" · {s.text}" if s.text else ""))
     stats = (f"stack scans {s.stats.stack_scans} · re-scans {s.stats.stack_rescans} · "
              f"barrier shades {s.stats.barrier_shades} · freed {s.stats.freed}")
+    buffers = [f"{p}: {', '.join(objs)}" for p, objs in s.wbbuf if objs]
+    if buffers:
+        stats += " · wbBuf " + "; ".join(buffers)
     lines = [head, *textwrap.wrap(s.caption, CAPTION_WIDTH), stats,
              *textwrap.wrap(LEGEND, CAPTION_WIDTH + 15)]
     return '"' + "".join(_text(line) + "\\l" for line in lines) + '"'
