@@ -14,6 +14,7 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 
 from whygo.kernel import is_complete, split_flag_line
+from whygo.golang.toolchain import course_cache_dir
 from whygo.kernelspec import kernel_json
 
 pytestmark = pytest.mark.slow
@@ -192,8 +193,11 @@ def test_shutdown_kills_a_running_program_and_ends_the_kernel(tmp_path):
             time.sleep(0.1)
         assert program is not None
         kernel_pid = km.provisioner.process.pid
+        sessions = list((course_cache_dir() / "sessions").glob(f"*-{kernel_pid}-*"))
+        assert len(sessions) == 1  # the kernel's Session holds the cell's saved files
         km.shutdown_kernel(now=False)  # a shutdown_request over the control channel
         assert not km.is_alive()
+        assert not sessions[0].exists(), "do_shutdown closes the Session"
         for pid in (program.pid, kernel_pid):
             assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     finally:

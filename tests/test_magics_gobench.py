@@ -121,3 +121,9 @@ def test_endless_output_is_capped_and_memory_stays_bounded():
     assert outcome.error is None and "BenchmarkChatty" in outcome.table
     assert "[output truncated at 1 MB" in outcome.log and len(outcome.log) < 1_100_000
     assert peak < 8_000_000  # 20 MB printed; about 1 MB read, parsed a few times
+
+
+def test_gobench_help_lists_the_flags_and_runs_nothing(ip):
+    with capture_output() as cap:
+        result = ip.run_cell_magic("gobench", "--help", "this is not Go")
+    assert result is None and "--benchtime" in cap.stdout and "--cpu" in cap.stdout
