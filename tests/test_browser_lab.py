@@ -191,13 +191,14 @@ def press_play_and_see_frames_advance(page) -> None:
     play.scroll_into_view_if_needed()
     player = panel.locator(".widget-vbox:has(.widget-play)").first
     readout = player.locator(".widget-slider .widget-readout").first
-    picture = player.locator(".widget-html-content").first
+    pictures = player.locator(".widget-html-content")      # title?, picture, caption
     assert readout.inner_text().strip() == "0"
-    before = picture.inner_html()
+    before = pictures.evaluate_all("els => els.map(e => e.innerHTML).join('')")
     play.locator("button").first.click()       # the Play widget's play button
     page.wait_for_function("el => el.textContent.trim() !== '0'", arg=readout.element_handle(),
                            timeout=UI_TIMEOUT_MS)
-    assert picture.inner_html() != before, "the slider moved but the picture did not change"
+    after = pictures.evaluate_all("els => els.map(e => e.innerHTML).join('')")
+    assert after != before, "the slider moved but the picture did not change"
 
 
 @pytest.fixture(scope="module")
