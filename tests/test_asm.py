@@ -77,3 +77,10 @@ def test_compact_view_labels_code_inlined_from_other_packages():
 
 def test_compact_view_without_source_shows_line_numbers_only():
     assert format_compact(find(LISTING, "add")).splitlines()[1] == "line 3"
+
+
+def test_a_saved_cell_file_of_the_package_is_named_not_called_inlined():
+    listing = ("main.double STEXT nosplit size=4 align=0x0 args=0x8 locals=0x0 funcid=0x0\n"
+               "\t0x0000 00000 (cell/helpers.go:1[cell/helpers.saved.go:5])\tADDQ\tAX, AX\n"
+               "\t0x0003 00003 (cell/helpers.go:1[cell/helpers.saved.go:5])\tRET\t\n")
+    assert format_compact(find(listing, "double")).splitlines()[1] == "helpers.go line 1"

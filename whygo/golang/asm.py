@@ -138,12 +138,15 @@ def find(listing: str, name: str) -> AsmFunction:
                    f"Use one of these names with --asm.")
 
 
-def format_compact(fn: AsmFunction, source: str | None = None, cell_file: str = "cell.go") -> str:
+def format_compact(fn: AsmFunction, source: str | None = None, cell_file: str = "cell.go",
+                   module_prefix: str = "cell/") -> str:
     """Instructions grouped by the source line they came from.
 
     Lines of the cell are labelled ``line N`` (with the cell's text when
-    ``source`` is given); code inlined from elsewhere is labelled with its
-    file and line; positions the compiler does not know are ``(no line)``.
+    ``source`` is given); lines of the package's other files (saved cells)
+    ``helpers.go line N``; code inlined from other packages with its file and
+    line; positions the compiler does not know are ``(no line)``.
+    ``module_prefix`` is what ``-trimpath`` puts before the package's own files.
     """
     src_lines = source.splitlines() if source is not None else []
     flags = " ".join(a for a in fn.attributes.split() if "=" not in a)
@@ -155,12 +158,14 @@ def format_compact(fn: AsmFunction, source: str | None = None, cell_file: str = 
             last = key
             if ins.line is None:
                 label = "(no line)"
-            elif ins.file == cell_file or ins.file.endswith("/" + cell_file):
+            elif (file := ins.file.removeprefix(module_prefix)) == cell_file:
                 label = f"line {ins.line}"
                 if 0 < ins.line <= len(src_lines):
                     label = f"{label:<9} {src_lines[ins.line - 1].strip()}"
+            elif "/" not in file:  # another file of the cell's package: a saved cell
+                label = f"{file} line {ins.line}"
             else:
-                label = f"{ins.file}:{ins.line} (inlined)"
+                label = f"{file}:{ins.line} (inlined)"
             out.append(label)
         out.append(f"    {ins.offset:#06x}  {ins.op:<7} {ins.args}".rstrip())
     return "\n".join(out)
