@@ -449,3 +449,10 @@ def test_bad_configuration_is_a_clear_error(kwargs, match):
     from whygo.sched import ConfigError
     with pytest.raises(ConfigError, match=match):
         simulate([compute(1)], **kwargs)
+
+
+def test_a_long_chain_of_goroutines_yielding_at_once_does_not_overflow_the_stack():
+    # 5,000 goroutines that Gosched and exit at the same instant on one P:
+    # each schedule() is a tail call, run as a loop, not nested.
+    r = simulate([spawn([gosched()])] * 5000, procs=1, summary=True)
+    assert r.stats.gosched == 5000 and r.stats.goroutines == 5001

@@ -109,6 +109,8 @@ class Scheduler(SyscallRules, SysmonRules):
         self._heap: list = []
         self._seq = 0
         self._pending = 0          # timed events other than sysmon ticks
+        self._in_schedule = False  # see schedule(): tail calls become a loop
+        self._reschedule: M | None = None
         self._checked: dict[int, object] = {}   # id -> workload already validated
         # sysmon's own state (proc.go: sysmon locals idle and delay, sched.sysmonwait)
         self.sysmon_idle = 0
@@ -317,13 +319,29 @@ class Scheduler(SyscallRules, SysmonRules):
     # ------------------------------------------------------------ schedule
 
     def schedule(self, m: M) -> None:
-        """Find a G for M's P and run it. Mirrors runtime/proc.go: schedule."""
-        gp, inherit, source = self.find_runnable(m)
-        if gp is None:
-            return          # M parked, or waiting out the runnext-steal backoff
-        if m.spinning:
-            self.resetspinning(m)
-        self.execute(m, gp, inherit, source)
+        """Find a G for M's P and run it. Mirrors runtime/proc.go: schedule.
+
+        In the runtime schedule never returns, and here every call to it is
+        the last thing its caller does. So a call made while an outer one is
+        running (a G yields, the next one yields at the same instant, ...) is
+        handed to the outer loop instead of nesting: 100,000 goroutines that
+        Gosched in a row cannot overflow Python's stack.
+        """
+        if self._in_schedule:
+            self._reschedule = m
+            return
+        self._in_schedule = True
+        try:
+            while m is not None:
+                self._reschedule = None
+                gp, inherit, source = self.find_runnable(m)
+                if gp is not None:      # else M parked, or waits out the runnext-steal backoff
+                    if m.spinning:
+                        self.resetspinning(m)
+                    self.execute(m, gp, inherit, source)
+                m = self._reschedule
+        finally:
+            self._in_schedule = False
 
     def find_runnable(self, m: M):
         """Where an M with a P looks for work, in the runtime's order.
