@@ -405,3 +405,4 @@ def test_wbbuf_scenario_flushes_before_mark_termination():
     before = s.frames[s.frames.index(flushed[0]) - 1]
     assert before.colour("C") == "white" and ("P0", ("C", "C")) in before.wbbuf
     assert s.final.lost == () and "queues C in P0's wbBuf" in s.frames[7].caption
+    assert s.final.stats.barrier_shades == 1 and s.final.stats.wbbuf_flushes == 1

@@ -124,7 +124,7 @@ class GC:
         obj.colour = GREY
         self.work.append(name)
         self._events.append(Shade(name, by))
-        if by == "barrier":
+        if by in ("barrier", "flush"):   # a wbBuf holds only pointers the barrier queued
             self._stats["barrier_shades"] += 1
         return True
 

@@ -84,7 +84,7 @@ class GCStats:
     stack_rescans: int = 0
     objects_scanned: int = 0
     barrier_calls: int = 0
-    barrier_shades: int = 0      # objects turned grey by the barrier
+    barrier_shades: int = 0      # objects turned grey by the barrier (at once or at a wbBuf flush)
     wbbuf_flushes: int = 0
     allocated_black: int = 0
     freed: int = 0
@@ -113,4 +113,8 @@ class GCSnapshot:
     caption: str
 
     def colour(self, name: str) -> str:
-        return next(o.colour for o in self.objects if o.name == name)
+        for o in self.objects:
+            if o.name == name:
+                return o.colour
+        raise KeyError(f"no object {name!r} in this snapshot (objects: "
+                       f"{', '.join(o.name for o in self.objects)})")
