@@ -212,6 +212,17 @@ def test_run_with_code_in_the_cell_is_refused(ip):
     assert isinstance(exc, GoCellError) and "leave the cell empty" in str(exc)
 
 
+def test_a_missing_toolchain_is_a_short_error_with_the_fix(ip, monkeypatch):
+    import whygo.golang.runner as runner
+    from whygo.golang.toolchain import FIX, ToolchainError
+
+    def no_go(*args, **kwargs):
+        raise ToolchainError("whygo: no Go toolchain found. " + FIX)
+    monkeypatch.setattr(runner, "run", no_go)
+    out, err, exc = go(ip, "", HELLO)
+    assert isinstance(exc, GoCellError) and "make setup" in str(exc)
+
+
 def test_a_cell_works_after_a_failed_one(ip):
     go(ip, "", "this is not Go")
     out, err, exc = go(ip, "", HELLO)
