@@ -38,7 +38,7 @@ def kernel(tmp_path_factory):
     km, kc = start_kernel(tmp_path_factory.mktemp("k"))
     yield km, kc
     kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    km.shutdown_kernel(now=False)  # graceful: the kernel closes its Session
 
 
 def execute(kc, code, timeout=60):
