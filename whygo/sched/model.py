@@ -67,6 +67,11 @@ class Result:
     snapshots: tuple = ()
     timeline: Timeline | None = None
 
+    def __repr__(self) -> str:   # short: a notebook cell ending in a Result must stay readable
+        return (f"Result(procs={self.procs}, goroutines={self.stats.goroutines}, "
+                f"total_us={self.stats.total_us:g}, events={len(self.events)}, "
+                f"snapshots={len(self.snapshots)})")
+
 
 class Scheduler(SyscallRules, SysmonRules):
     """One simulated Go program: ``Scheduler(procs=4).run(main_workload)``.

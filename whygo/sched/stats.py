@@ -5,7 +5,7 @@ summary mode, so the 100,000-goroutine experiment has them too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -38,7 +38,7 @@ class Stats:
     latency_p50_us: float
     latency_p99_us: float
     latency_max_us: float
-    latency_by_g: tuple[float, ...] # per G (index = id - 1): total time spent runnable
+    latency_by_g: tuple[float, ...] = field(repr=False)   # per G (index = id - 1): total time runnable
 
     @property
     def utilization(self) -> tuple[float, ...]:

@@ -44,6 +44,9 @@ class Timeline:
     spans: list[Span] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
 
+    def __repr__(self) -> str:   # short, for notebooks
+        return f"Timeline(procs={self.procs}, spans={len(self.spans)}, marks={len(self.marks)})"
+
     @property
     def end_us(self) -> float:
         ends = [s.end_us for s in self.spans] + [m.t_us for m in self.marks]
