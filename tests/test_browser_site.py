@@ -34,11 +34,14 @@ TIMEOUT_MS = 15_000
 
 
 def chapter_by(manifest, entry_id: str, title_word: str):
-    """The manifest entry with this id, else the first whose title has the word, else None."""
-    for e in manifest.entries:
+    """The chapter with this id, else the first chapter whose title has the word, else None.
+
+    Only chapters: a lab about the scheduler is not the scheduler chapter.
+    """
+    for e in manifest.chapters:
         if e.id == entry_id:
             return e
-    for e in manifest.entries:
+    for e in manifest.chapters:
         if title_word in e.title.lower():
             return e
     return None
