@@ -29,7 +29,7 @@ test: setup browser
 	@$(BIN)/whygo doctor --quiet
 	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
 	$(BIN)/python -m pytest -p no:cacheprovider tests notebooks labs \
-	    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 test-fast: setup
 	$(BIN)/python -m pytest tests -m "not slow"
