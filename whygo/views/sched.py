@@ -130,8 +130,10 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
     if more:
         cv.text(17 + shown * SLOT_W + 0.5, y, more, 7.5, fontweight="bold")
 
-    ms = "   ".join(_m_text(m) for m in snapshot.ms)
-    lines = ["Ms:  " + (ms or "none")]
+    ms = [_m_text(m) for m in snapshot.ms[:12]]
+    if len(snapshot.ms) > 12:
+        ms.append(f"+{len(snapshot.ms) - 12} more")
+    lines = _wrap_items("Ms:  ", ms or ["none"])
     if snapshot.waiting:
         parked = ", ".join(f"G{g} ({why})" for g, why in snapshot.waiting[:8])
         more = f" +{len(snapshot.waiting) - 8}" if len(snapshot.waiting) > 8 else ""
@@ -140,6 +142,17 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
     cv.text(1, 3.5, textwrap.fill(snapshot.caption or "", 118), 8, style="italic")
     cv.flush()
     return fig
+
+
+def _wrap_items(prefix: str, items: list[str], width: int = 140) -> list[str]:
+    """Lay items out in lines of at most ``width`` characters, never splitting one."""
+    lines, line = [], prefix
+    for item in items:
+        if line.strip() and len(line) + len(item) > width:
+            lines.append(line.rstrip())
+            line = " " * len(prefix)
+        line += item + "   "
+    return lines + [line.rstrip()]
 
 
 def _m_text(m) -> str:
