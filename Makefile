@@ -40,6 +40,7 @@ bench: setup
 # The course website (Jupyter Book 1.x, offline, from the stored outputs) into build/book/.
 book: setup
 	$(BIN)/whygo book build
+	$(BIN)/whygo book check
 
 # The browser tests drive Debian's Chromium (test tools cannot download browsers here).
 CHROMIUM ?= /usr/bin/chromium

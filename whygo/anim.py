@@ -12,7 +12,7 @@ Figure or an SVG string. ``Player`` shows them two ways from the same call:
 
 Both live in one output: ``_repr_mimebundle_`` returns the widget view *and*
 the static ``text/html``. JupyterLab shows the widget; the book is configured
-to prefer ``text/html`` (see whygo/book.py), so it never shows a dead widget.
+to prefer ``text/html`` (see whygo/site.py), so it never shows a dead widget.
 nbval compares the ``text/html`` part; the image payloads inside it are
 blanked by tests/nbval_sanitize.cfg, the captions are compared.
 
