@@ -117,7 +117,8 @@ class SyscallRules:
         pp = self.pidleget()
         if pp is not None:
             self._wake_sysmon(syscall=True)
-            return pp, f"P{oldp.id if oldp else '?'} was handed off; it takes idle P{pp.id}"
+            lost = f"P{oldp.id} was handed off" if oldp else "its P was given away at once"
+            return pp, f"{lost}; it takes idle P{pp.id}"
         return None, ""
 
     def exitsyscall_no_p(self, m: M, gp: G) -> None:
