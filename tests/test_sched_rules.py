@@ -456,3 +456,14 @@ def test_a_long_chain_of_goroutines_yielding_at_once_does_not_overflow_the_stack
     # each schedule() is a tail call, run as a loop, not nested.
     r = simulate([spawn([gosched()])] * 5000, procs=1, summary=True)
     assert r.stats.gosched == 5000 and r.stats.goroutines == 5001
+
+
+def test_exitsyscall_takes_its_old_p_back_from_another_thread_in_a_syscall():
+    # Mirrors exitsyscallTryGetP: sysmon gave P0 to M1, whose G2 is now in a
+    # syscall itself; main's syscall returns and takes P0 straight back.
+    g2 = [compute(10), syscall(1000)]
+    main = [syscall(1), compute(4), spawn(g2), syscall(60), compute(5)]
+    r = simulate(main, procs=1, check=True)
+    out = [e for e in of(r, ev.SyscallExit) if e.g == 1][-1]
+    assert out.t == 65 and "takes its old P0 back from M1" in out.outcome
+    assert [e.t for e in of(r, ev.Exit) if e.g == 1] == [70]
