@@ -467,3 +467,22 @@ def test_exitsyscall_takes_its_old_p_back_from_another_thread_in_a_syscall():
     out = [e for e in of(r, ev.SyscallExit) if e.g == 1][-1]
     assert out.t == 65 and "takes its old P0 back from M1" in out.outcome
     assert [e.t for e in of(r, ev.Exit) if e.g == 1] == [70]
+
+
+@pytest.mark.parametrize("work,idle_others,want", [
+    (True, 0, "runs the waiting Gs"),          # local work: start an M at once
+    (False, 0, "spinning to look for work"),   # nobody spinning or idle: a spinner
+    (False, 2, "last P that is not idle"),      # every other P idle: start an M anyway
+    (False, 1, "no work and goes idle"),        # else the P just goes idle
+])
+def test_handoffp_starts_an_m_for_work_a_spinner_if_none_or_idles_the_p(work, idle_others, want):
+    s = Scheduler(3)
+    for i, pp in enumerate(s.allp[1:], 1):
+        if i <= idle_others:
+            s.pidleput(pp)
+        else:
+            s.acquirep(s._newm(), pp)
+    pp = s.allp[0]
+    if work:
+        pp.runq.extend(gs(2))
+    assert want in s.handoffp(pp)
