@@ -129,13 +129,16 @@ CLAIMS: tuple[Claim, ...] = (
           "runtime.Gosched() puts the current G back at the tail of the local queue.",
           "wrong",
           "goschedImpl calls globrunqput: the G goes to the tail of the GLOBAL queue. The "
-          "simulator and the runtime source both show it.",
+          "simulator, the runtime source and the real runtime's schedtrace (a global queue that "
+          "fills up on one P) all show it.",
           "sched"),
     Claim("100k-table", "2.1", "| 默认调度 | 1.2ms | 8.7 | 42MB |",
           "Table: 100,000 goroutines: GC pause 1.2 ms, creation 8.7 ms, 42 MB (GOMAXPROCS=1: 3.5 ms, 21.4 ms, 38 MB).",
-          "holds roughly",
-          "Re-measured on this machine; the figures depend on the machine and on what each "
-          "goroutine does, and the article does not say.",
+          "cannot be checked here",
+          "The article says neither what its goroutines do nor on which machine. Chapter 2.1 "
+          "re-runs it with an explicit workload (a short spin and a 256-byte allocation each): "
+          "every figure moves with the load, the workload and the number of Ps, so the table can "
+          "be re-measured but not confirmed.",
           "sched"),
     # ---- 2.2: channels ---------------------------------------------------------------------
     Claim("zero-copy-channel", "2.2", "采用 io_uring + memfd_create() 构建无锁环形缓冲区通道",

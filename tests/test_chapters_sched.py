@@ -1,0 +1,66 @@
+"""Tests of whygo/chapters/sched.py, the helpers of chapter 2.1 (the GMP scheduler)."""
+import pytest
+
+from whygo.chapters import sched as ch
+from whygo.golang.schedtrace import SchedSample
+
+
+def test_runtime_source_reads_gosched_impl_from_the_pinned_toolchain():
+    text = ch.runtime_source("goschedImpl")
+    assert text.startswith("func goschedImpl(")
+    assert text.rstrip().endswith("}")
+    assert "globrunqput(gp)" in text
+
+
+def test_runtime_source_reads_a_type_and_stops_at_its_closing_brace(tmp_path):
+    (tmp_path / "x.go").write_text("package runtime\n\ntype hchanX struct{}\n\n"
+                                   "type hchan struct {\n\tqcount uint\n}\n\nfunc after() {\n}\n")
+    assert ch.runtime_source("hchan", "x.go", root=tmp_path) == "type hchan struct {\n\tqcount uint\n}"
+
+
+def test_runtime_source_names_the_missing_declaration(tmp_path):
+    (tmp_path / "proc.go").write_text("package runtime\n")
+    with pytest.raises(ch.SourceNotFound, match="goSchedImpl"):
+        ch.runtime_source("goSchedImpl", root=tmp_path)
+    with pytest.raises(ch.SourceNotFound, match="nope.go"):
+        ch.runtime_source("x", "nope.go", root=tmp_path)
+
+
+def test_scenario_frames_keeps_every_animated_scenario_under_the_frame_limit():
+    tracks = ch.scenario_frames(limit=30)
+    assert "gosched-global" in tracks and "gomaxprocs (GOMAXPROCS=1)" in tracks
+    assert "100k-goroutines" not in tracks   # summary-only: no frames
+    assert all(0 < len(frames) <= 30 for frames in tracks.values())
+
+
+def _sample(ms, global_q, local):
+    return SchedSample(ms=ms, gomaxprocs=len(local), idleprocs=0, threads=3, spinningthreads=0,
+                       needspinning=0, idlethreads=0, runqueue=global_q, local_runq=tuple(local))
+
+
+def test_census_counts_samples_with_a_non_empty_global_queue():
+    c = ch.census([_sample(0, 0, [3]), _sample(1, 5, [1]), _sample(2, 2, [7])])
+    assert (c.samples, c.with_global, c.max_global, c.max_local) == (3, 2, 5, 7)
+    assert c.global_share == pytest.approx(2 / 3)
+
+
+def test_census_of_nothing_says_what_to_do():
+    with pytest.raises(ValueError, match="run the program longer"):
+        ch.census([])
+
+
+def test_global_queue_census_refuses_more_goroutines_than_a_local_queue_holds():
+    with pytest.raises(ValueError, match="1..256"):
+        ch.global_queue_census(goroutines=300)
+
+
+def test_median_report_takes_the_median_of_each_numeric_field():
+    reports = [{"create_ns": 30, "gcs": 4, "note": "a"}, {"create_ns": 10, "gcs": 5, "note": "b"},
+               {"create_ns": 20, "gcs": 4, "note": "c"}]
+    assert ch.median_report(reports) == {"create_ns": 20, "gcs": 4}
+
+
+def test_hundred_k_runs_the_real_program():
+    m = ch.hundred_k(1, n=2000, runs=1)
+    assert m["goroutines"] == 2000 and m["finished"] == 2000 and m["gomaxprocs"] == 1
+    assert 0 < m["create_ns"] <= m["total_ns"]

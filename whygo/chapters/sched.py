@@ -1,0 +1,138 @@
+"""Support for chapter 2.1, the GMP scheduler (notebooks/02-1-gmp-scheduler.ipynb).
+
+Small helpers that keep the notebook's cells to a few lines:
+
+* :func:`runtime_source` reads one function or type of the pinned Go
+  toolchain's runtime source at run time (the chapter shows ``goschedImpl``
+  from proc.go; chapter 2.2 shows ``hchan`` from chan.go), so the notebook
+  quotes the code the reader's own toolchain runs, never a copy.
+* :func:`scenario_frames` runs every animated scheduler scenario for the
+  player's selector.
+* :func:`global_queue_census` runs ``gocode/cmd/gosched`` under
+  ``GODEBUG=schedtrace`` and counts how often the GLOBAL run queue held
+  goroutines: the real-runtime test of where ``runtime.Gosched`` puts a G.
+* :func:`hundred_k` runs ``gocode/cmd/ch2hundredk`` (the source article's
+  100,000 goroutines) a few times and keeps the median of every figure.
+
+Everything that starts Go goes through ``whygo.golang`` (the pinned
+toolchain, the course runner); nothing here imports IPython.
+"""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from whygo.golang import evidence, runner
+from whygo.golang.toolchain import toolchain
+
+
+class SourceNotFound(LookupError):
+    """The runtime source has no such function or type; the message says where we looked."""
+
+
+def runtime_source(name: str, file: str = "proc.go", *, root: Path | None = None) -> str:
+    """The text of ``func name`` or ``type name`` in ``$GOROOT/src/runtime/<file>``.
+
+    The declaration runs from its ``func``/``type`` line (doc comment not
+    included) to the first line that is a lone ``}`` at column 0. ``root``
+    replaces the runtime folder (tests).
+    """
+    folder = Path(root) if root is not None else Path(toolchain().runtime_src)
+    path = folder / file
+    if not path.is_file():
+        raise SourceNotFound(f"{path} does not exist; give a file of the runtime folder {folder} "
+                             "(e.g. proc.go, chan.go)")
+    lines = path.read_text().splitlines()
+    start = re.compile(rf"^(func|type) {re.escape(name)}\b[ (\[]")
+    for i, line in enumerate(lines):
+        if start.match(line):
+            for j in range(i, len(lines)):
+                if lines[j] == "}":
+                    return "\n".join(lines[i:j + 1])
+            break
+    raise SourceNotFound(f"no 'func {name}' or 'type {name}' declaration in {path}; "
+                         "check the spelling (names are case-sensitive)")
+
+
+def scenario_frames(seed: int = 0, limit: int = 40) -> dict[str, tuple]:
+    """{label: frames} for every scheduler scenario that keeps frames (one entry per variant)."""
+    from whygo.sched import scenarios
+    from whygo.views.sched import frames
+
+    out = {}
+    for name in scenarios.names():
+        sc = scenarios.get(name)
+        if sc.summary_only:
+            continue
+        for label, result in sc.run_all(seed, frames=True).items():
+            key = name if len(sc.variants) == 1 else f"{name} ({label})"
+            out[key] = frames(result, limit)
+    return out
+
+
+@dataclass(frozen=True)
+class QueueCensus:
+    """How often ``schedtrace`` saw goroutines in the global and the local run queues."""
+    samples: int
+    with_global: int      # samples whose global queue (``runqueue=``) was not empty
+    max_global: int
+    max_local: int
+
+    @property
+    def global_share(self) -> float:
+        return self.with_global / self.samples if self.samples else 0.0
+
+
+def census(samples) -> QueueCensus:
+    """Count a list of :class:`whygo.golang.schedtrace.SchedSample`."""
+    samples = list(samples)
+    if not samples:
+        raise ValueError("no schedtrace samples to count: run the program longer or with a "
+                         "shorter schedtrace period")
+    return QueueCensus(
+        samples=len(samples),
+        with_global=sum(1 for s in samples if s.runqueue > 0),
+        max_global=max(s.runqueue for s in samples),
+        max_local=max((max(s.local_runq, default=0) for s in samples), default=0))
+
+
+def global_queue_census(goroutines: int = 100, rounds: int = 1500, work: int = 500) -> QueueCensus:
+    """Run ``cmd/gosched`` on ONE P under ``schedtrace=1`` and count the queues.
+
+    ``goroutines`` (<= 256) all fit in the local queue, so nothing would ever
+    reach the global queue if ``Gosched`` put a G back on the local one; they
+    yield every few microseconds, far below the 10 ms preemption slice.
+    """
+    if not 0 < goroutines <= 256:
+        raise ValueError(f"goroutines={goroutines}: use 1..256 so that they all fit in one local "
+                         "run queue (otherwise runqputslow spills them to the global queue anyway)")
+    return census(evidence.sched_series("gosched", gomaxprocs=1, schedtrace_ms=1, args={
+        "goroutines": goroutines, "rounds": rounds, "work": work}))
+
+
+def median_report(reports: list[dict]) -> dict:
+    """The median of every numeric field over several JSON reports (counts too)."""
+    if not reports:
+        raise ValueError("no reports to summarise: run the program at least once")
+    return {key: statistics.median(r[key] for r in reports) for key in reports[0]
+            if isinstance(reports[0][key], (int, float))}
+
+
+def hundred_k(gomaxprocs: int | None, *, n: int = 100_000, runs: int = 3, timeout: float = 60) -> dict:
+    """Median figures of ``runs`` runs of ``gocode/cmd/ch2hundredk`` with ``n`` goroutines.
+
+    ``gomaxprocs=None`` leaves GOMAXPROCS to the runtime (all cores).
+    """
+    env = {} if gomaxprocs is None else {"GOMAXPROCS": str(gomaxprocs)}
+    reports = []
+    for _ in range(runs):
+        result = runner.run_package("gocode/cmd/ch2hundredk", args=["-n", str(n)], env=env,
+                                    timeout=timeout)
+        if not result.ok:
+            raise evidence.EvidenceError(f"ch2hundredk -n {n} failed: {result.error_message()}\n"
+                                         f"{result.stderr.strip()[-1000:]}")
+        reports.append(json.loads(result.stdout))
+    return median_report(reports)
