@@ -193,3 +193,15 @@ def test_check_save_name_rejects_names_go_would_treat_specially(name):
 def test_package_clause_reports_name_and_line():
     assert snippet.package_clause("// doc\n\npackage foo\n") == ("foo", 3)
     assert snippet.package_clause("x := 1\n") is None
+
+
+def test_a_cgo_preamble_keeps_its_comment_and_errors_keep_cell_lines():
+    """cgo hands the comment above `import "C"` to the C compiler: no //line may sit in it."""
+    from whygo.golang.runner import run
+    from whygo.golang.snippet import cgo_preamble_lines
+    src = '// #include <stdlib.h>\nimport "C"\n\nfunc main() {\n\tfmt.Println(C.abs(-3))\n\tx := 1\n}\n'
+    assert cgo_preamble_lines(src) == 2
+    result = run(src, cgo=True)
+    assert [(e.line, e.message) for e in result.compile_errors] == [(6, "declared and not used: x")]
+    fixed = run(src.replace("\tx := 1\n", ""), cgo=True)
+    assert fixed.ok and fixed.stdout == "3\n"

@@ -52,8 +52,11 @@ class Message:
     text: str
 
 
+_CGO_WORK = re.compile(r"^\$WORK/b\d+/")  # cgo compiles copies of the files in go's work dir
+
+
 def _normalise(file: str, prefixes: tuple[str, ...]) -> str:
-    file = file.removeprefix("./")
+    file = _CGO_WORK.sub("", file.removeprefix("./"))
     for p in prefixes:
         if file.startswith(p):
             return file[len(p):]

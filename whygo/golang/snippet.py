@@ -289,6 +289,28 @@ def _line_directive(name: str, line: int) -> str:
     return f"//line {name}:{line}:1\n"
 
 
+_IMPORT_C = re.compile(r'^[ \t]*import[ \t]+"C"[ \t]*$', re.M)
+
+
+def cgo_preamble_lines(source: str) -> int:
+    """Lines up to and including ``import "C"`` when the cell starts with a cgo preamble, else 0.
+
+    cgo hands the comment right above ``import "C"`` to the C compiler, with the
+    comment markers removed: a ``//line`` directive there would become C code.
+    So those lines keep the real file's numbering and the directive follows them.
+    """
+    m = _IMPORT_C.search(source)
+    return source[:m.end()].count("\n") + 1 if m else 0
+
+
+def _numbered(text: str, name: str, cgo_lines: int) -> str:
+    """``text`` (the cell's first lines) with the directive that makes it cell line 1."""
+    if not cgo_lines:
+        return _line_directive(name, 1) + text
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:cgo_lines]) + _line_directive(name, cgo_lines + 1) + "".join(lines[cgo_lines:])
+
+
 def _auto_imports(source: str, table: Mapping[str, str], drop: frozenset[str]) -> tuple[str, ...]:
     mine = explicit_imports(source, {path: name for name, path in table.items()})
     wanted = {table[n] for n in used_names(source) if n in table and n not in mine}
@@ -317,14 +339,15 @@ def make_file(source: str, table: Mapping[str, str], *, filename: str = MAIN_FIL
                       original, drop)
     added = _auto_imports(source, table, drop)
     head = "package main\n\n" + _imports_block(added)
+    cgo = cgo_preamble_lines(source)
     if form == "declarations":
-        text = head + _line_directive(reported_as, 1) + source
+        text = head + _numbered(source, reported_as, cgo)
         return GoFile(filename, text, reported_as, form, added, original, drop)
     lines = source.splitlines(keepends=True)
     k = import_block_lines(source)
     text = head
     if k:
-        text += _line_directive(reported_as, 1) + "".join(lines[:k])
+        text += _numbered("".join(lines[:k]), reported_as, cgo if cgo <= k else 0)
     text += "\nfunc main() {\n" + _line_directive(reported_as, k + 1) + "".join(lines[k:]) + "}\n"
     return GoFile(filename, text, reported_as, form, added, original, drop)
 
