@@ -283,7 +283,8 @@ class ClaimCheck:
         c = self.claim
         colour = {"holds": "#166534", "holds roughly": "#3f6212", "misleading": "#9a3412",
                   "wrong": "#991b1b", "cannot be checked here": "#475569"}[c.verdict]
-        return (f'<div style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
+        # The id lets the summary chapter link straight to this check (book: page.html#claim-ID).
+        return (f'<div id="claim-{c.id}" style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
                 f"<div><b>Claim check</b> (article §{html.escape(c.section)})</div>"
                 f'<div lang="zh">{html.escape(c.zh)}</div>'
                 f"<div><i>{html.escape(c.en)}</i></div>"
