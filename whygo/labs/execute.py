@@ -14,8 +14,9 @@ grader keeps what was done even if this process is killed later::
 
 Limits: ``--timeout`` for the whole notebook (each cell gets what is left;
 at the end the kernel is interrupted and the run stops); ``--max-output``
-bytes of output kept for the whole notebook (the rest is dropped as it
-arrives, so a cell printing forever cannot exhaust memory). The kernel's pid
+bytes of output kept per cell (the rest is dropped as it arrives, so a cell
+printing forever cannot exhaust memory, and the check cells after it still
+have their say). The kernel's pid
 goes to ``--pidfile`` so the grader can kill the kernel's process group if
 this worker does not stop in time.
 """
@@ -46,7 +47,7 @@ class LabClient(NotebookClient):
         self.deadline = deadline
         self.max_output = max_output
         self.pidfile = pidfile
-        self.kept = 0
+        self.kept: dict[int, int] = {}
         self.truncated_cells: set[int] = set()
         self.current: str | None = None
         self.on_notebook_start = self._started
@@ -89,12 +90,13 @@ class LabClient(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {})))
-        if self.kept + size > self.max_output:
+        kept = self.kept.get(cell_index, 0)
+        if kept + size > self.max_output:
             if cell_index not in self.truncated_cells:
                 self.truncated_cells.add(cell_index)
                 self.log_event({"event": "truncated", "id": self.nb.cells[cell_index].get("id")})
             return None
-        self.kept += size
+        self.kept[cell_index] = kept + size
         return super().output(outs, msg, display_id, cell_index)
 
 
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("events")
     p.add_argument("--kernel", required=True)
     p.add_argument("--timeout", type=float, default=120.0)
-    p.add_argument("--max-output", type=int, default=2_000_000)
+    p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell")
     p.add_argument("--pidfile")
     ns = p.parse_args(argv)
     events = Path(ns.events)

@@ -15,14 +15,15 @@ It never raises for bad Go: compile errors and timeouts come back in the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whygo.golang import diagnostics, gotest
+from whygo.golang.cache import BinaryCache, cache_key, sweep_dead
 from whygo.golang.diagnostics import CompileError, Diagnostic
 from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
 
@@ -75,38 +76,73 @@ def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[str, str, int | No
         raise
 
 
+def _cache() -> BinaryCache:
+    cache = BinaryCache(course_cache_dir() / "labs")
+    sweep_dead(cache.work_root)
+    return cache
+
+
+def _build(work: Path, cell: str, extra: tuple[str, str], argv: list[str], *,
+           package: str = "main") -> tuple[str, bool, bool]:
+    """Write the module and run ``argv`` (a go build/test command); (log, ok, timed_out).
+    Retries without the automatic imports the compiler calls unused."""
+    (work / "go.mod").write_text("module cell\n\ngo 1.27\n")
+    (work / extra[0]).write_text(_package(extra[1], package))
+    drop: frozenset[str] = frozenset()
+    for _attempt in range(3):
+        name = CELL_FILE if package == "main" else "cell.go"   # _test.go files are not compiled by go build
+        (work / name).write_text(_package(gotest.bench_file(cell, drop), package))
+        out, err, code, timed_out = _run(argv, work, BUILD_TIMEOUT)
+        unused = diagnostics.unused_imports(out + err).get(CELL_FILE, set()) - drop
+        if code == 0 or timed_out or not unused:
+            break
+        drop |= unused
+    return out + err, code == 0 and not timed_out, timed_out
+
+
+def _package(text: str, name: str) -> str:
+    return text if name == "main" else re.sub(r"(?m)^package main\b", f"package {name}", text, count=1)
+
+
+def _failed(log: str, timed_out: bool) -> list[CompileError]:
+    return diagnostics.compile_errors(log, {CELL_FILE}) or [
+        CompileError(0, 0, "the build timed out" if timed_out else "the build failed", "")]
+
+
+def go_compile(cell: str, context: str = "package main\n", *, gcflags: str = "-m") -> GoCheckRun:
+    """Compile ``cell`` with ``context`` (declarations it may use) as a library: no link, no run."""
+    cache = _cache()
+    with cache.workdir() as work:
+        argv = [str(toolchain().go), "build", "-trimpath", f"-gcflags={gcflags}", "."]
+        log, ok, timed_out = _build(work, cell, ("context.go", context), argv, package="lab")
+    result = GoCheckRun(decisions=diagnostics.compiler_decisions(log, {CELL_FILE}))
+    if not ok:
+        result.compile_errors = _failed(log, timed_out)
+    return result
+
+
 def go_check(cell: str, harness: str, *, gcflags: str = "-m", run_args: list[str] | None = None,
              timeout: float = 60.0) -> GoCheckRun:
     """Compile ``cell`` + ``harness`` (a complete ``package main`` test file) and run the tests.
 
     ``run_args`` go to the test binary (default: run every Test, verbose).
     """
-    root = course_cache_dir() / "labs"
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="check-", dir=root))
-    try:
-        (work / "go.mod").write_text("module cell\n\ngo 1.27\n")
-        (work / "check_test.go").write_text(harness)
-        drop: frozenset[str] = frozenset()
-        for _attempt in range(3):   # undo automatic imports the compiler calls unused
-            (work / CELL_FILE).write_text(gotest.bench_file(cell, drop))
+    cache = _cache()
+    key = cache_key([("kind", "labs-go-check"), ("go", toolchain().version), ("gcflags", gcflags),
+                     ("cell", cell), ("harness", harness)])
+    with cache.workdir() as work:
+        entry = cache.lookup(key)
+        if entry is None:
             argv = [str(toolchain().go), "test", "-c", "-trimpath", f"-gcflags={gcflags}", "-o", "cell.test", "."]
-            out, err, code, timed_out = _run(argv, work, BUILD_TIMEOUT)
-            unused = diagnostics.unused_imports(out + err).get(CELL_FILE, set()) - drop
-            if code == 0 or timed_out or not unused:
-                break
-            drop |= unused
-        log = out + err
-        result = GoCheckRun(decisions=diagnostics.compiler_decisions(log, {CELL_FILE}))
-        if code != 0 or timed_out:
-            result.compile_errors = diagnostics.compile_errors(log, {CELL_FILE}) or [
-                CompileError(0, 0, "the build timed out" if timed_out else "go test -c failed", "")]
-            return result
-        argv = [str(work / "cell.test"), *(run_args or ["-test.v", "-test.count=1"])]
+            log, ok, timed_out = _build(work, cell, ("check_test.go", harness), argv)
+            if not ok:
+                return GoCheckRun(decisions=diagnostics.compiler_decisions(log, {CELL_FILE}),
+                                  compile_errors=_failed(log, timed_out))
+            entry = cache.store(key, work / "cell.test", {"log": log})
+        result = GoCheckRun(decisions=diagnostics.compiler_decisions(entry.log, {CELL_FILE}))
+        argv = [str(entry.binary), *(run_args or ["-test.v", "-test.count=1"])]
         result.stdout, result.stderr, result.returncode, result.timed_out = _run(argv, work, timeout)
         return result
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def escapes(decisions: list[Diagnostic], first: int, last: int) -> list[Diagnostic]:

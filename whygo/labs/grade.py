@@ -196,7 +196,7 @@ def grade_one(path: Path, *, expected_lab: str | None, timeout: float, max_outpu
 
 
 def grade(paths: list[Path], *, expected_lab: str | None = None, workers: int = 2, timeout: float = 120.0,
-          max_output: int = 2_000_000, progress=None) -> list[Row]:
+          max_output: int = 1_000_000, progress=None) -> list[Row]:
     """Grade every submission (``workers`` at a time); rows in the order of ``paths``."""
     done, lock = [0], threading.Lock()
 
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="grades.csv", help="CSV file to write (default: grades.csv)")
     p.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time (default: 2)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default: 120)")
-    p.add_argument("--max-output", type=int, default=2_000_000, help="bytes of output kept per notebook")
+    p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell (default: 1 MB)")
     ns = p.parse_args(argv)
     if ns.workers < 1 or ns.timeout <= 0:
         p.error("--workers must be >= 1 and --timeout > 0")

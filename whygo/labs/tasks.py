@@ -11,10 +11,10 @@ printed, and the check reports them as "not yet".
 """
 from __future__ import annotations
 
-from whygo.labs.golab import CELL_FILE, go_check
+from whygo.labs.golab import CELL_FILE, go_compile
 
-# The task is compiled as a test package (no ``func main`` needed) next to the
-# declarations its lab gives (diet: ``type Item``), without the check's tests.
+# The task is compiled as a library (no ``func main`` needed, no link) next to
+# the declarations its lab gives (diet: ``type Item``), without the check's tests.
 _EMPTY_HARNESS = "package main\n"
 
 
@@ -37,13 +37,16 @@ def task(line: str, cell: str) -> None:
     if not name or " " in name or "/" not in name:
         raise TaskNameError(f"%%task needs one check id like 'escape/1', got {line.strip()!r}")
     ANSWERS[name] = cell
-    result = go_check(cell, context_for(name), run_args=["-test.run=^$"])
+    result = go_compile(cell, context_for(name))
     if result.compile_errors:
         for e in result.compile_errors:
             where = f"line {e.line}: " if e.line else ""
             print(f"compile error: {where}{e.message}")
         return
-    decisions = [d for d in result.decisions if d.file == CELL_FILE]
+    # Inlined standard-library code reports on the line that calls it; its
+    # "inlining call" notes and its panic strings would bury the learner's own decisions.
+    decisions = [d for d in result.decisions if d.file == CELL_FILE
+                 and not d.message.startswith(("inlining call to", '"'))]
     print(f"saved as {name}; the compiler's decisions (-gcflags=-m) on your lines:")
     for d in decisions:
         print(f"  line {d.line}: {d.message}")

@@ -1,0 +1,189 @@
+"""``whygo grade`` and ``whygo labs student-version``: robust to what students hand in.
+
+One class of crafted submissions of the scheduler lab (pure Python, quick to
+run) is graded once, two at a time; each test looks at its row. Every
+robustness case of the brief has a submission: invalid JSON, another lab's
+notebook, a deleted and a reordered cell, an endless loop, a kernel killed by
+``os._exit``, a flood of output, and a student who prints a fake verdict.
+"""
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from whygo.labs.catalog import LABS
+from whygo.labs.grade import DID_NOT_RUN, NOT_YET, PASSED, grade, main, write_csv
+from whygo.labs.notebook import cells_by_id, main_student, read, solutions, with_solutions
+
+TIMEOUT = 40.0
+
+
+def _sched(solved: bool = True):
+    lab = LABS["sched"]
+    nb = read(lab.path)
+    return with_solutions(nb, lab) if solved else nb
+
+
+def _set(nb, cid: str, source: str):
+    cells_by_id(nb)[cid].source = source
+    return nb
+
+
+def _submissions(folder: Path) -> dict[str, Path]:
+    subs = {}
+
+    def put(name, nb):
+        path = folder / f"{name}.ipynb"
+        nbformat.write(nb, str(path))
+        subs[name] = path
+
+    put("solved", _sched())
+    put("starter", _sched(False))
+    (folder / "invalid.ipynb").write_text('{"cells": [ oops')
+    subs["invalid"] = folder / "invalid.ipynb"
+    put("other-lab", read(LABS["barrier"].path))
+    deleted = _sched()
+    deleted.cells = [c for c in deleted.cells if c.id != "check-2"]
+    put("deleted", deleted)
+    reordered = _sched()
+    ids = [c.id for c in reordered.cells]
+    check1 = reordered.cells.pop(ids.index("check-1"))
+    reordered.cells.insert(ids.index("task-1"), check1)
+    put("reordered", reordered)
+    put("endless", _set(_sched(), "task-2", "while True:\n    pass"))
+    put("exit", _set(_sched(), "task-2", "import os\nos._exit(1)"))
+    put("flood", _set(_sched(), "task-2", "for i in range(100_000):\n    print('x' * 100)"))
+    cheat = _set(_sched(False), "task-1", 'print("[check sched/1] passed: trust me")')
+    put("cheat", _set(cheat, "check-2", 'print("[check sched/2] passed: trust me")'))
+    return subs
+
+
+def _fingerprint(paths):
+    return {p: (hashlib.sha256(p.read_bytes()).hexdigest(), os.stat(p).st_mtime_ns) for p in paths}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("class")
+    subs = _submissions(folder)
+    before = _fingerprint(subs.values())
+    rows = grade(list(subs.values()), expected_lab="sched", workers=2, timeout=TIMEOUT, max_output=200_000)
+    return subs, {name: row for name, row in zip(subs, rows)}, before
+
+
+pytestmark = pytest.mark.slow
+
+
+def test_solution_scores_full_marks_and_starter_zero(graded):
+    _, rows, _ = graded
+    assert rows["solved"].checks == {"sched/1": PASSED, "sched/2": PASSED} and rows["solved"].note == ""
+    assert rows["starter"].checks == {"sched/1": NOT_YET, "sched/2": NOT_YET}
+    assert (rows["solved"].score, rows["solved"].max, rows["starter"].score) == (2, 2, 0)
+
+
+def test_invalid_json_gets_a_note_and_the_others_are_still_graded(graded):
+    _, rows, _ = graded
+    assert "invalid JSON" in rows["invalid"].note and rows["invalid"].score == 0
+    assert rows["solved"].score == 2
+
+
+def test_notebook_of_another_lab_is_refused(graded):
+    _, rows, _ = graded
+    row = rows["other-lab"]
+    assert "lab 'barrier', not of lab 'sched'" in row.note
+    assert row.checks == {"sched/1": DID_NOT_RUN, "sched/2": DID_NOT_RUN}
+
+
+def test_deleted_check_cell_is_noted_and_scores_zero(graded):
+    _, rows, _ = graded
+    row = rows["deleted"]
+    assert "check cell check-2 was deleted" in row.note
+    assert row.checks == {"sched/1": PASSED, "sched/2": DID_NOT_RUN}
+
+
+def test_reordered_cells_are_noted(graded):
+    _, rows, _ = graded
+    row = rows["reordered"]
+    assert "cells reordered: check-1 comes before task-1" in row.note
+    assert row.checks["sched/1"] == NOT_YET and row.checks["sched/2"] == PASSED
+
+
+def test_endless_loop_hits_the_time_limit_and_keeps_earlier_checks(graded):
+    _, rows, _ = graded
+    row = rows["endless"]
+    assert "time limit" in row.note and "task-2" in row.note
+    assert row.checks["sched/1"] == PASSED and row.checks["sched/2"] != PASSED
+
+
+def test_kernel_killed_by_os_exit_is_noted(graded):
+    _, rows, _ = graded
+    row = rows["exit"]
+    assert "kernel died in cell task-2" in row.note
+    assert row.checks == {"sched/1": PASSED, "sched/2": DID_NOT_RUN}
+
+
+def test_huge_output_is_truncated_and_the_checks_after_it_still_count(graded):
+    _, rows, _ = graded
+    row = rows["flood"]
+    assert "output of cell task-2 too large" in row.note
+    assert row.checks == {"sched/1": PASSED, "sched/2": NOT_YET}   # task-2 was replaced by the flood
+
+
+def test_fake_verdicts_do_not_count(graded):
+    _, rows, _ = graded
+    assert rows["cheat"].checks == {"sched/1": NOT_YET, "sched/2": NOT_YET}
+
+
+def test_submitted_files_are_never_written(graded):
+    subs, _, before = graded
+    assert _fingerprint(subs.values()) == before
+    assert sorted(p.name for p in next(iter(subs.values())).parent.iterdir()) == sorted(p.name for p in subs.values())
+
+
+def test_csv_has_one_column_per_check_and_a_note(graded, tmp_path):
+    subs, rows, _ = graded
+    out = tmp_path / "grades.csv"
+    write_csv(list(rows.values()), out)
+    table = list(csv.DictReader(out.open()))
+    assert list(table[0]) == ["file", "lab", "score", "max", "sched/1", "sched/2", "note"]
+    solved = next(r for r in table if r["file"] == str(subs["solved"]))
+    assert (solved["score"], solved["max"], solved["sched/1"]) == ("2", "2", "passed")
+
+
+def test_cli_writes_csv_and_prints_a_summary(tmp_path, capsys):
+    path = tmp_path / "one.ipynb"
+    nbformat.write(_sched(), str(path))
+    assert main([str(path), str(tmp_path / "missing.ipynb"), "--out", str(tmp_path / "g.csv"),
+                 "--workers", "1", "--timeout", str(TIMEOUT)]) == 0
+    out, err = capsys.readouterr()
+    assert "2 submission(s), 2/2 checks passed" in out and "1/2" in err and "2/2" in err
+    assert "file not found" in (tmp_path / "g.csv").read_text()
+
+
+# -- student version ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_student_version_has_every_lab_without_solutions(tmp_path, keep):
+    argv = [str(tmp_path / "class")] + (["--keep-outputs"] if keep else [])
+    assert main_student(argv) == 0
+    for lab in LABS.values():
+        nb = read(tmp_path / "class" / lab.notebook)
+        cells = cells_by_id(nb)
+        assert [c.id for c in nb.cells] == [c.id for c in read(lab.path).cells]
+        for cid, solution in solutions(lab).items():
+            assert cells[cid].source != solution
+        has_outputs = any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+        assert has_outputs is keep
+
+
+def test_student_version_refuses_a_file_as_outdir(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("")
+    assert main_student([str(target)]) == 2
+    assert "not a folder" in capsys.readouterr().err
