@@ -78,7 +78,8 @@ CLAIMS: tuple[Claim, ...] = (
           "Since Go 1.19, stop-the-world pauses stay in the hundreds of microseconds.",
           "holds roughly",
           "Typical pauses are that small, but not guaranteed: they depend on the machine, GOMAXPROCS "
-          "and load. The pause histogram from runtime/metrics is measured in chapter 3.1.",
+          "and load (on a busy machine some pauses take milliseconds, waiting for goroutines to stop). "
+          "The pause histogram from runtime/metrics is measured in chapter 3.1.",
           "gc"),
     Claim("span-pointer-arithmetic", "1", "分配时通过指针算术快速定位空闲区域,避免传统malloc的链表遍历",
           "Allocation finds free space by pointer arithmetic, avoiding malloc's free-list walks.",
@@ -195,8 +196,9 @@ CLAIMS: tuple[Claim, ...] = (
           "The hybrid barrier uses an insertion barrier for stack objects and a deletion barrier for heap objects.",
           "wrong",
           "Stack writes have no barrier at all. On every heap pointer write the runtime shades both "
-          "the old and the new pointer (the Yuasa and Dijkstra halves together), and stacks are "
-          "scanned once, never re-scanned.",
+          "the old and the new pointer (the Yuasa and Dijkstra halves together: gcWriteBarrier2), "
+          "and stacks are scanned once, never re-scanned. The article's rule, which skips the shade "
+          "when the new object is marked, loses a live object in the model.",
           "gc"),
     Claim("daemon-72h", "3.1", "该实现使Daemon在72小时连续运行下,99% GC STW ≤ 150μs",
           "Over 72 hours, the Docker daemon's 99th-percentile GC pause stayed at or below 150 µs.",

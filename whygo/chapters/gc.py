@@ -1,0 +1,217 @@
+"""Chapter 3.1 (the garbage collector): the helpers its notebook needs.
+
+* :func:`article_barrier` -- the heap half of the source article's barrier
+  pseudo-code ("heap objects use the deletion barrier"), written to the GC
+  model's barrier contract so the reader can watch it lose an object;
+  :func:`article_case` -- the interleaving that shows it.
+* :func:`barrier_table` -- one row per barrier: what it shaded, re-scanned, lost.
+* :func:`write_barrier_calls` -- which functions of a Go snippet the compiler
+  gave a write barrier (``runtime.gcWriteBarrierN`` calls in ``-gcflags=-S``).
+* :func:`mbarrier_comment` -- the design comment at the top of the pinned
+  ``runtime/mbarrier.go``, read at run time.
+* :func:`pause_quantile`, :func:`render_pauses`, :func:`stw_table` -- the
+  pause figures of a real run (runtime/metrics histogram and gctrace) beside
+  the article's table.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from matplotlib.figure import Figure
+
+from whygo import report
+from whygo.gc import GC, WHITE
+from whygo.gc.barriers import BarrierSpec
+from whygo.gc.scenarios import LOST_HEAP, LOST_STEPS, Scenario
+
+DPI = 80
+
+
+class ChapterError(ValueError):
+    """A chapter helper was given something it cannot use; the message says what to pass."""
+
+
+# ---------------------------------------------------------------------------
+# The article's barrier
+
+
+def article_barrier(heap, slot_owner, old, new, ctx):
+    """The heap half of the article's ``gcWriteBarrier`` pseudo-code (section 3.1).
+
+    For a slot in the heap the article records the old object only "when the
+    old pointer is overwritten and neither the old nor the new object is
+    marked". Its other half ("a slot on the stack: shade the new object")
+    cannot be written: Go emits no barrier for stack writes at all, so the
+    model (like the compiler) never calls a barrier for them.
+    """
+    if old is not None and heap.colour(old) == WHITE and (new is None or heap.colour(new) == WHITE):
+        return [old]
+    return []
+
+
+ARTICLE = BarrierSpec("article", article_barrier)
+
+# The lost-object moves, except that B's pointer to C is overwritten with a
+# pointer to an already-marked object instead of nil: the article's condition
+# "neither object is marked" then skips the shade.
+ARTICLE_STEPS = tuple("g1: b.f0 = a" if s == "g1: b.f0 = nil" else s for s in LOST_STEPS)
+
+
+def article_case(barrier: str | BarrierSpec = ARTICLE) -> Scenario:
+    """The lost-object heap with ``b.f0 = a`` as the deleting write, under ``barrier``."""
+    name = barrier if isinstance(barrier, str) else barrier.name
+    frames = GC(LOST_HEAP, barrier).run(list(ARTICLE_STEPS))
+    return Scenario(f"article-{name}", f"Overwrite with a marked pointer, barrier: {name}", name,
+                "Like the lost object, but B's pointer to C is overwritten with a pointer to A, "
+                "which is already black. The article's deletion rule only fires when neither "
+                "the old nor the new object is marked, so C is not shaded.",
+                LOST_HEAP, ARTICLE_STEPS, tuple(frames))
+
+
+def barrier_table(scenarios: Iterable[Scenario]) -> report.Table:
+    """What each run's barrier did: barrier calls, shades, stack re-scans, lost objects."""
+    rows = []
+    for s in scenarios:
+        st = s.final.stats
+        rows.append([s.frames[0].barrier, st.barrier_calls, st.barrier_shades, st.stack_rescans,
+                     ", ".join(s.final.lost) or "none"])
+    if not rows:
+        raise ChapterError("barrier_table needs at least one scenario (whygo.gc.scenarios)")
+    return report.Table(["barrier", "barrier calls", "objects shaded by it", "stack re-scans",
+                         "live objects lost"], rows)
+
+
+# ---------------------------------------------------------------------------
+# Evidence from the real toolchain
+
+_WB_CALL = re.compile(r"runtime\.gcWriteBarrier(\d*)\(SB\)")
+
+
+def write_barrier_calls(listing: str, functions: Sequence[str]) -> dict[str, list[str]]:
+    """For each function, the write-barrier routines it calls in a ``-gcflags=-S`` listing.
+
+    ``runtime.gcWriteBarrier2`` reserves two wbBuf slots: the old and the new
+    pointer of one write (runtime/mwbbuf.go: ``get2``).
+    """
+    from whygo.golang.asm import functions as parse_functions
+
+    found = parse_functions(listing)
+    out = {}
+    for name in functions:
+        if name not in found:
+            raise ChapterError(f"function {name!r} is not in the listing; it has "
+                               f"{', '.join(sorted(found)) or 'no functions'}. Mark it "
+                               "//go:noinline so it keeps a symbol of its own.")
+        out[name] = [m.group(0).removesuffix("(SB)") for i in found[name].code
+                     if i.op == "CALL" and (m := _WB_CALL.search(i.args or ""))]
+    return out
+
+
+def mbarrier_comment(runtime_src: Path | None = None) -> str:
+    """The hybrid-barrier design comment at the top of the pinned runtime/mbarrier.go.
+
+    From "Go uses a hybrid barrier" to the line that links the design
+    proposal, comment markers removed.
+    """
+    if runtime_src is None:
+        from whygo.golang.toolchain import toolchain
+        runtime_src = toolchain().runtime_src
+    path = Path(runtime_src) / "mbarrier.go"
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as exc:
+        raise ChapterError(f"cannot read {path}: {exc}. Is the pinned Go toolchain installed "
+                           "(whygo doctor)?") from None
+    start = next((i for i, l in enumerate(lines) if "Go uses a hybrid barrier" in l), None)
+    end = next((i for i, l in enumerate(lines) if start is not None and i > start
+                and "golang/proposal" in l), None)
+    if start is None or end is None:
+        raise ChapterError(f"{path} has no hybrid-barrier comment ending with a proposal link; "
+                           "this Go version may describe its barrier elsewhere.")
+    return "\n".join(l.removeprefix("//").removeprefix(" ") for l in lines[start:end + 1])
+
+
+# ---------------------------------------------------------------------------
+# Pauses
+
+
+def pause_quantile(buckets: Sequence[tuple[float | None, float | None, int]], q: float) -> float:
+    """Upper bound of the histogram bucket that holds quantile ``q`` (0 < q <= 1).
+
+    A runtime/metrics histogram only says a pause fell in [low, high), so the
+    quantile is reported as "at most high". An infinite top bound falls back
+    to the bucket's low end.
+    """
+    if not 0 < q <= 1:
+        raise ChapterError(f"q={q}: a quantile is a fraction in (0, 1], e.g. 0.99")
+    total = sum(c for _, _, c in buckets)
+    if total == 0:
+        raise ChapterError("the pause histogram is empty: the run had no GC; run it longer")
+    seen = 0
+    for low, high, count in buckets:
+        seen += count
+        if seen >= q * total:
+            return high if high is not None else low
+    return buckets[-1][1] or buckets[-1][0]
+
+
+def render_pauses(buckets: Sequence[tuple[float | None, float | None, int]], *,
+                  limit_s: float | None = 150e-6, title: str = "") -> Figure:
+    """The pause histogram: one bar per non-empty bucket, time on a log axis, in µs."""
+    finite = [(lo, hi, c) for lo, hi, c in buckets if lo is not None and hi is not None and lo > 0]
+    if not finite:
+        raise ChapterError("no finite, non-empty bucket to draw: the run had no GC pause")
+    fig = Figure(figsize=(8, 3.6), dpi=DPI)
+    ax = fig.add_subplot()
+    for lo, hi, c in finite:
+        ax.bar(lo * 1e6, c, width=(hi - lo) * 1e6, align="edge", color="#4c72b0",
+               edgecolor="#2a4a7a")
+    if limit_s is not None:
+        ax.axvline(limit_s * 1e6, color="#d62728", ls="--", lw=1.2,
+                   label=f"article: 99% of pauses <= {limit_s * 1e6:g} µs")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.set_xscale("log")
+    ax.set_xlabel("pause (µs, log scale)")
+    ax.set_ylabel("pauses")
+    ax.set_title(title or "GC stop-the-world pauses (runtime/metrics /sched/pauses/total/gc:seconds)",
+                 fontsize=10)
+    ax.grid(alpha=0.25)
+    fig.tight_layout()
+    return fig
+
+
+def stw_figures(cycles: Sequence, buckets: Sequence) -> dict[str, float]:
+    """Pause figures of one run, in seconds (and a share).
+
+    From gctrace (each cycle's two stop-the-world phases, wall clock): mean
+    and worst pause, and the share of the cycle's wall time spent in the
+    concurrent mark phase (the article's "mark concurrency"). From the
+    runtime/metrics histogram: the 50th and 99th percentile upper bounds.
+    """
+    if not cycles:
+        raise ChapterError("no gctrace cycle: run the workload longer or with a smaller GOGC")
+    pauses = [p for c in cycles for p in (c.clock_sweep_term_ms, c.clock_mark_term_ms)]
+    clock = sum(c.clock_sweep_term_ms + c.clock_mark_ms + c.clock_mark_term_ms for c in cycles)
+    return {"mean_s": sum(pauses) / len(pauses) / 1e3, "max_s": max(pauses) / 1e3,
+            "p50_s": pause_quantile(buckets, 0.5), "p99_s": pause_quantile(buckets, 0.99),
+            "concurrent_share": sum(c.clock_mark_ms for c in cycles) / clock if clock else 0.0}
+
+
+ARTICLE_STW = [("24 h", "82 µs", "126 µs", "99.3%"), ("72 h", "91 µs", "148 µs", "98.7%")]
+
+
+def stw_table(figures: dict[str, float], seconds: float) -> report.Table:
+    """The article's 24 h / 72 h table with this machine's run as the last row."""
+    rows = [[f"article, Docker daemon, {t}", a, p, m] for t, a, p, m in ARTICLE_STW]
+    rows.append([f"this machine, gcload, {report.seconds(seconds)}",
+                 report.seconds(figures["mean_s"]), f"<= {report.seconds(figures['p99_s'])}",
+                 report.measured(100 * figures["concurrent_share"], "%")])
+    return report.Table(["run", "mean STW", "P99 STW", "mark concurrency"], rows,
+                        caption="Stop-the-world pauses: the article's table beside this machine")
+
+
+__all__ = ["ARTICLE", "ARTICLE_STEPS", "ChapterError", "article_barrier",
+           "article_case", "barrier_table", "mbarrier_comment", "pause_quantile",
+           "render_pauses", "stw_figures", "stw_table", "write_barrier_calls"]
