@@ -187,3 +187,13 @@ def test_student_version_refuses_a_file_as_outdir(tmp_path, capsys):
     target.write_text("")
     assert main_student([str(target)]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_go_kernel_lab_is_graded_from_its_go_checks(tmp_path):
+    lab = LABS["leak"]
+    solved, starter = tmp_path / "solved.ipynb", tmp_path / "starter.ipynb"
+    nbformat.write(with_solutions(read(lab.path), lab), str(solved))
+    nbformat.write(read(lab.path), str(starter))
+    rows = grade([solved, starter], expected_lab="leak", workers=2, timeout=90)
+    assert rows[0].checks == {"leak/1": PASSED, "leak/2": PASSED}, rows[0].note
+    assert rows[1].checks == {"leak/1": NOT_YET, "leak/2": NOT_YET}, rows[1].note
