@@ -43,3 +43,38 @@ def test_a_claim_check_shows_quote_english_and_verdict():
     text, page = repr(check), check._repr_html_()
     assert "将其放回本地队列尾部" in text and "Verdict: WRONG" in text
     assert 'lang="zh"' in page and "Verdict: wrong." in page
+
+
+def test_every_claim_whose_chapter_exists_is_shown_in_that_chapter():
+    """A chapter listed in book.toml shows each of its claims with claims.show(id)."""
+    from whygo.book import load_manifest
+    chapters = {e.id: e.notebook for e in load_manifest().chapters}
+    shown = claims.where_shown()
+    missing = [(c.id, chapters[c.chapter]) for c in claims.CLAIMS
+               if c.chapter in chapters and shown.get(c.id, ("",))[0] != chapters[c.chapter]]
+    assert missing == []
+
+
+def test_every_claim_names_a_chapter_id_of_the_course_plan():
+    planned = {"why-go", "sched", "channels", "sched-load", "pool-atomic", "context", "gc",
+               "stacks-escape", "allocator", "single-binary", "cgo", "binary-size", "plugins", "claims"}
+    assert {c.chapter for c in claims.CLAIMS} <= planned
+
+
+def test_the_summary_chapter_table_is_the_generated_one():
+    """Chapter 5's table is generated from CLAIMS; refresh it after editing the registry:
+    python -c "from whygo.claims import refresh_summary; refresh_summary()"."""
+    import json
+    notebook = ROOT / "notebooks" / "05-claims-checked.ipynb"
+    if not notebook.is_file():
+        pytest.skip("chapter 5 is not written yet")
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    tables = ["".join(c["source"]) for c in cells
+              if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("| § |")]
+    assert tables == [claims.summary_markdown()]
+
+
+def test_the_summary_links_each_claim_to_its_anchor_in_the_chapter():
+    table = claims.summary_markdown()
+    assert "(01-why-go-is-efficient.ipynb#claim-no-vtable)" in table
+    assert table.count("\n") == len(claims.CLAIMS) + 1

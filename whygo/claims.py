@@ -13,6 +13,7 @@ Verdicts: holds, holds roughly, misleading, wrong, cannot be checked here.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 VERDICTS = ("holds", "holds roughly", "misleading", "wrong", "cannot be checked here")
@@ -296,3 +297,82 @@ class ClaimCheck:
 
 def show(claim_id: str) -> ClaimCheck:
     return ClaimCheck(get(claim_id))
+
+
+# ---- the summary chapter -------------------------------------------------------------------
+# Chapter 05 shows every claim in one table. The table is Markdown generated from CLAIMS (so
+# that the links work both in JupyterLab and in the book) and a test keeps the stored cell equal
+# to summary_markdown(); the evidence column comes from the chapters' stored outputs, which
+# nbval keeps current. To refresh the cell after editing CLAIMS: see tests/test_claims.py.
+
+_SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']\s*\)""")
+
+
+def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
+    """claim id -> (notebook path, evidence): where a chapter calls ``claims.show(id)``, and the
+    last lines printed by the code cell before it (the cell whose output decides the claim)."""
+    import json
+
+    from whygo.book import load_manifest
+    manifest = manifest or load_manifest()
+    found: dict[str, tuple[str, str]] = {}
+    for entry in manifest.chapters:
+        if not entry.path.is_file():
+            continue
+        cells = json.loads(entry.path.read_text(encoding="utf-8"))["cells"]
+        previous_output = ""
+        for cell in cells:
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            for claim_id in _SHOW.findall(source):
+                found.setdefault(claim_id, (entry.notebook, previous_output))
+            if not _SHOW.search(source):
+                previous_output = _output_text(cell.get("outputs", []))
+    return found
+
+
+def _output_text(outputs: list) -> str:
+    # A line printed in pieces may be split over several stream outputs: join them first.
+    text = ""
+    for out in outputs:
+        if out.get("output_type") == "stream" and out.get("name") == "stdout":
+            text += "".join(out["text"])
+        elif out.get("output_type") in ("execute_result", "display_data"):
+            text += "\n" + "".join(out.get("data", {}).get("text/plain", "")) + "\n"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " / ".join(lines[-2:])[:160]
+
+
+def summary_markdown(manifest=None) -> str:
+    """The Markdown table of every claim, in article order, linked to the check in its chapter."""
+    from whygo.book import load_manifest
+    manifest = manifest or load_manifest()
+    titles = {e.id: (e.title, e.notebook) for e in manifest.chapters}
+    rows = ["| § | the article says | in English | verdict | checked in |",
+            "| --- | --- | --- | --- | --- |"]
+    for c in CLAIMS:
+        title, notebook = titles.get(c.chapter, (None, None))
+        here = "notebooks/"
+        where = (f"[{title}]({notebook.removeprefix(here)}#claim-{c.id})" if notebook
+                 else "(chapter to come)")
+        zh = c.zh.replace("|", "\\|")
+        rows.append(f"| {c.section} | {zh} | {c.en} | **{c.verdict}** | {where} |")
+    return "\n".join(rows)
+
+
+def verdict_counts() -> dict[str, int]:
+    return {v: sum(c.verdict == v for c in CLAIMS) for v in VERDICTS}
+
+
+def refresh_summary(path=None) -> None:
+    """Rewrite chapter 5's generated table cell from CLAIMS (run after editing the registry)."""
+    import nbformat
+
+    from whygo.book import ROOT
+    path = path or ROOT / "notebooks" / "05-claims-checked.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("| § |"):
+            cell.source = summary_markdown()
+    nbformat.write(nb, path)
