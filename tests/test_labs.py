@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from whygo.labs import run_check
 from whygo.labs.catalog import LABS
@@ -220,3 +221,14 @@ def test_starter_fails_every_check_and_solution_passes_every_check(executed, lab
             got = verdicts.get(lab.check_cell(check), [])
             assert [v.check for v in got] == [check], (kind, check, got)
             assert got[0].passed is expect, (kind, got[0].line())
+
+
+_text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60).filter(
+    lambda s: " — hint: " not in s and s.strip() == s)
+
+
+@settings(derandomize=True, deadline=None, max_examples=200)
+@given(lab=st.sampled_from(sorted(LABS)), n=st.integers(1, 9), ok=st.booleans(), message=_text, hint=_text)
+def test_any_verdict_line_parses_back_to_the_same_verdict(lab, n, ok, message, hint):
+    v = passed(f"{lab}/{n}", message) if ok else not_yet(f"{lab}/{n}", message, hint)
+    assert parse_verdicts(f"output before\n{v.line()}\noutput after") == [v]

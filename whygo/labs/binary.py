@@ -11,6 +11,8 @@ machine.
 """
 from __future__ import annotations
 
+import subprocess
+
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.runner import run_package
 from whygo.labs.protocol import Verdict, not_yet, passed
@@ -30,7 +32,6 @@ def _build(build: dict):
 
 
 def _selftest(binary) -> str | None:
-    import subprocess
     try:
         out = subprocess.run([str(binary), "-selftest"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -158,8 +158,8 @@ def score(row: Row, lab: Lab, events: list[dict], timeout: float) -> None:
             elif e.get("error"):
                 row.checks[check] = NOT_YET
                 row.notes.append(f"{check} could not run: {e['error'].splitlines()[0][:200]}")
-    if not any(e.get("event") == "end" for e in events) and not any(
-            e.get("event") in ("killed",) for e in events):
+    kinds = {e.get("event") for e in events}
+    if "end" not in kinds and "killed" not in kinds:   # the worker itself died without a word
         row.notes.append("the run ended early")
 
 
