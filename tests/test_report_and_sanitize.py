@@ -68,3 +68,11 @@ def test_bench_tables_mark_clock_figures_and_keep_allocation_counts():
     out = sanitize(repr(table))
     assert "~MEASURED" in out and "123456789" not in out and "9.52" not in out
     assert out.rstrip().endswith("(~MEASURED)16          1")  # B/op, allocs/op reproduce exactly
+
+
+def test_bench_table_header_does_not_move_with_the_figures():
+    from whygo.golang.benchfmt import parse
+    fast = parse("BenchmarkAdd-2   \t1000\t         9.5 ns/op\n")
+    slow = parse("BenchmarkAdd-2   \t123456789\t      12345.25 ns/op\n")
+    assert repr(fast).splitlines()[0] == repr(slow).splitlines()[0]
+    assert sanitize(repr(fast)) == sanitize(repr(slow))

@@ -132,6 +132,7 @@ def parse(text: str) -> "BenchTable":
 
 # Figures that come from a clock and differ run to run.
 CLOCK_UNITS = frozenset({"iterations", "ns/op", "MB/s"})
+CLOCK_WIDTH = 12  # wider than any "~1234567890" a benchmark prints
 
 
 def _format_number(value: float | int | None) -> str:
@@ -250,7 +251,11 @@ class BenchTable:
         if not body:
             lines = ["(no benchmark results)"]
         else:
-            widths = [max(len(row[c]) for row in [header, *body]) for c in range(len(header))]
+            # Clock columns get a fixed minimum width, so that the header line does not move
+            # with the measured figures (stored notebook outputs compare it as text).
+            widths = [max([len(row[c]) for row in [header, *body]]
+                          + [CLOCK_WIDTH if header[c] in CLOCK_UNITS else 0])
+                      for c in range(len(header))]
 
             def fmt(row: list[str]) -> str:
                 return "  ".join(cell.ljust(w) if c == 0 else cell.rjust(w)
