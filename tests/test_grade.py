@@ -197,3 +197,14 @@ def test_go_kernel_lab_is_graded_from_its_go_checks(tmp_path):
     rows = grade([solved, starter], expected_lab="leak", workers=2, timeout=90)
     assert rows[0].checks == {"leak/1": PASSED, "leak/2": PASSED}, rows[0].note
     assert rows[1].checks == {"leak/1": NOT_YET, "leak/2": NOT_YET}, rows[1].note
+
+
+def test_a_kernel_that_ignores_interrupts_is_killed(tmp_path, monkeypatch):
+    import whygo.labs.grade as grading
+    monkeypatch.setattr(grading, "KILL_GRACE", 5.0)
+    path = tmp_path / "stubborn.ipynb"
+    stubborn = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    nbformat.write(_set(_sched(), "task-2", stubborn), str(path))
+    row = grade([path], workers=1, timeout=10)[0]
+    assert "time limit (10 s) reached in cell task-2" in row.note and "was killed" in row.note
+    assert row.checks == {"sched/1": PASSED, "sched/2": DID_NOT_RUN}
