@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from whygo.labs.golab import CELL_FILE, go_compile
 
+ANSWERS: dict[str, str] = {}   # check id -> the Go source of its task cell, as last run
+
 # The task is compiled as a library (no ``func main`` needed, no link) next to
 # the declarations its lab gives (diet: ``type Item``), without the check's tests.
 _EMPTY_HARNESS = "package main\n"
@@ -24,8 +26,6 @@ def context_for(name: str) -> str:
         from whygo.labs.diet import COMMON
         return COMMON
     return _EMPTY_HARNESS
-
-ANSWERS: dict[str, str] = {}
 
 
 class TaskNameError(ValueError):
