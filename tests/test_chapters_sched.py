@@ -64,3 +64,19 @@ def test_hundred_k_runs_the_real_program():
     m = ch.hundred_k(1, n=2000, runs=1)
     assert m["goroutines"] == 2000 and m["finished"] == 2000 and m["gomaxprocs"] == 1
     assert 0 < m["create_ns"] <= m["total_ns"]
+
+
+def _ev(p, g_id, old, new):
+    from whygo.golang.gotrace import TraceEvent
+    return TraceEvent(m=1, p=p, g=None, kind="StateTransition", time_ns=0, resource="G", id=g_id,
+                      old=old, new=new)
+
+
+def test_wakeups_counts_where_a_woken_goroutine_runs_next():
+    events = [_ev(0, 5, "Waiting", "Runnable"), _ev(0, 5, "Runnable", "Running"),   # same P
+              _ev(1, 6, "Waiting", "Runnable"), _ev(0, 6, "Runnable", "Running"),   # another P
+              _ev(1, 7, "Waiting", "Runnable"), _ev(1, 7, "Runnable", "Running"),   # not ours
+              _ev(0, 5, "Runnable", "Running")]                                     # no wake-up
+    w = ch.wakeups(events, goroutines={5, 6})
+    assert (w.total, w.on_wakers_p) == (2, 1) and w.share == 0.5
+    assert ch.wakeups([], goroutines={5}).share == 0.0

@@ -136,3 +136,34 @@ def hundred_k(gomaxprocs: int | None, *, n: int = 100_000, runs: int = 3, timeou
                                          f"{result.stderr.strip()[-1000:]}")
         reports.append(json.loads(result.stdout))
     return median_report(reports)
+
+
+@dataclass(frozen=True)
+class Wakeups:
+    """Wake-ups in a real trace: a G made runnable from a channel wait by code on P ``p``."""
+    total: int
+    on_wakers_p: int      # of them, the G's next run was on the waker's P (runnext, or its local queue)
+
+    @property
+    def share(self) -> float:
+        return self.on_wakers_p / self.total if self.total else 0.0
+
+
+def wakeups(events, goroutines: set[int]) -> Wakeups:
+    """Count, for the program's goroutines, where each wake-up ran next.
+
+    A wake-up is a ``Waiting->Runnable`` transition emitted on a P (by the
+    goroutine that readied it: ``goready`` -> ``runqput(pp, gp, next=true)``
+    on the waker's own P). Wake-ups that never ran again are left out.
+    """
+    pending: dict[int, int] = {}          # G -> the waker's P
+    total = same = 0
+    for ev in events:
+        if ev.resource != "G" or ev.id not in goroutines:
+            continue
+        if ev.old == "Waiting" and ev.new == "Runnable" and ev.p is not None:
+            pending[ev.id] = ev.p
+        elif ev.new == "Running" and ev.id in pending:
+            total += 1
+            same += ev.p == pending.pop(ev.id)
+    return Wakeups(total, same)
