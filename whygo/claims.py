@@ -228,6 +228,35 @@ CLAIMS: tuple[Claim, ...] = (
           "Each P has its own mcache, so the fast path takes no lock.",
           "holds", "mcache is per P (p.mcache); only a refill goes to mcentral, which has per-span-class locks.",
           "allocator"),
+    Claim("labelpair-16b", "3.3", "Metric、LabelPair 等 ≤16B 小对象",
+          "Metric, LabelPair and the like are small objects of at most 16 bytes.",
+          "wrong",
+          "A label pair of two strings is 32 bytes (two string headers) and holds pointers, so it "
+          "can never use the 16-byte tiny allocator, which takes only pointer-free objects; a "
+          "sample struct is larger still.",
+          "allocator"),
+    Claim("alloc-2-16b", "3.3", "mcache.alloc[2](对应16B class)",
+          "new(LabelPair) takes its span from mcache.alloc[2], the 16-byte class.",
+          "wrong",
+          "mcache.alloc is indexed by span class (size class << 1 | noscan): alloc[2] is size class "
+          "1 (8 bytes) with pointers. The 16-byte class is size class 2, span classes 4 and 5; a "
+          "32-byte LabelPair uses span class 8.",
+          "allocator"),
+    Claim("freeindex-atomic", "3.3", "原子递增 span.freeIndex",
+          "The fast path atomically increments span.freeIndex and returns the pointer.",
+          "wrong",
+          "nextFreeFast finds the slot with a count of trailing zeros in allocCache and updates "
+          "freeindex with plain stores: no atomic is needed, because the mcache and its spans "
+          "belong to the running P.",
+          "allocator"),
+    Claim("pool-throughput-table", "3.3", "| 标准 new() | 2.1M | 89 |",
+          "Table (10M samples, 4 cores): plain new() 2.1M ops/s with 89 ms of GC pauses; "
+          "sync.Pool + mcache 5.7M ops/s with 12 ms.",
+          "holds roughly",
+          "Pooling the sample's objects removes every allocation (0 allocs/op against 3) and makes "
+          "it several times faster here too; the exact figures depend on the machine. With no "
+          "allocation the pooled run triggers no GC at all, and the mcache is used by both rows.",
+          "allocator"),
     # ---- 4: deployment --------------------------------------------------------------------------
     Claim("no-base-image", "4.1", "彻底消除 /bin/sh、curl 等基础镜像层依赖",
           "A single static binary removes any need for the base image's /bin/sh, curl and the like.",

@@ -1,0 +1,187 @@
+"""Chapter 3.3 (the allocator): the helpers its notebook needs.
+
+* :func:`runtime_line` -- one declaration of the pinned runtime's source,
+  with file and line, read at run time (``mcache.alloc``, ``numSpanClasses``,
+  ``p.mcache``, ``nextFreeFast``...): the notebook quotes the toolchain the
+  reader runs, never a copy.
+* :func:`model_bytes_per_object` / :func:`model_vs_memstats` -- the
+  allocator model's bytes per object beside what ``runtime.MemStats`` saw for
+  the same requests (``whygo.golang.evidence.memstats_for_sizes``).
+* :func:`label_benchmarks` / :func:`label_runs` / :func:`throughput_table` --
+  ``gocode/cmd/ch3labels``: metric samples with fresh objects versus
+  ``sync.Pool``, as ``go test -bench -benchmem`` and as a timed run with GC
+  figures, beside the article's table.
+"""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from whygo import report
+from whygo.alloc import Heap
+
+
+class ChapterError(ValueError):
+    """A chapter helper was given something it cannot use; the message says what to pass."""
+
+
+# ---------------------------------------------------------------------------
+# The pinned runtime's own declarations
+
+
+def runtime_line(file: str, pattern: str, runtime_src: Path | None = None) -> tuple[str, str]:
+    """(``file:line``, the stripped line) of the first line of ``runtime/<file>``
+    matching the regular expression ``pattern``."""
+    if runtime_src is None:
+        from whygo.golang.toolchain import toolchain
+        runtime_src = toolchain().runtime_src
+    path = Path(runtime_src) / file
+    try:
+        lines = path.read_text().splitlines()
+    except OSError as exc:
+        raise ChapterError(f"cannot read {path}: {exc}. Is the pinned Go toolchain installed "
+                           "(whygo doctor)?") from None
+    rx = re.compile(pattern)
+    for number, line in enumerate(lines, 1):
+        if rx.search(line):
+            return f"runtime/{file}:{number}", line.strip()
+    raise ChapterError(f"no line of {path} matches {pattern!r}; this Go version may declare "
+                       "it elsewhere (grep the runtime source for the name).")
+
+
+def runtime_function(file: str, name: str, runtime_src: Path | None = None) -> str:
+    """The source of ``func name`` in ``runtime/<file>``, up to its closing brace."""
+    where, _ = runtime_line(file, rf"^func (\([^)]*\) )?{re.escape(name)}\(", runtime_src)
+    if runtime_src is None:
+        from whygo.golang.toolchain import toolchain
+        runtime_src = toolchain().runtime_src
+    lines = (Path(runtime_src) / file).read_text().splitlines()
+    start = int(where.rsplit(":", 1)[1]) - 1
+    end = next(i for i in range(start, len(lines)) if lines[i] == "}")
+    return "\n".join(lines[start:end + 1])
+
+
+# ---------------------------------------------------------------------------
+# Model beside MemStats
+
+
+def _model_heap(size: int, noscan: bool, n: int) -> Heap:
+    if n < 1:
+        raise ChapterError(f"n={n}: allocate at least one object")
+    h = Heap()
+    for _ in range(n):
+        h.mallocgc(size, noscan)
+    return h
+
+
+def model_bytes_per_object(size: int, noscan: bool, n: int = 1000) -> float:
+    """Heap bytes per object the allocator model uses for ``n`` requests of ``size`` bytes.
+
+    Tiny requests count their share of 16-byte blocks, as MemStats.HeapAlloc does.
+    """
+    return _model_heap(size, noscan, n).stats().bytes_used / n
+
+
+def model_tiny_blocks(size: int, n: int) -> int:
+    """16-byte blocks the model's tiny allocator takes for ``n`` noscan objects of ``size`` bytes."""
+    return _model_heap(size, True, n).stats().tiny_blocks
+
+
+def model_vs_memstats(rows: Sequence[dict]) -> tuple[report.Table, bool]:
+    """A table of requested bytes, the model's and the runtime's bytes per object.
+
+    ``rows`` come from ``evidence.memstats_for_sizes``; the model makes the
+    same ``n`` requests. The runtime's bytes per object is printed as
+    measured (a runtime allocation during the batch can move it a little).
+    Returns the table and whether the model's slot size equals the size
+    class MemStats.BySize saw for every request that is not tiny.
+    """
+    if not rows:
+        raise ChapterError("no MemStats rows: pass evidence.memstats_for_sizes([...])")
+    body, agree = [], True
+    for r in rows:
+        noscan = r["kind"] == "noscan"
+        model = model_bytes_per_object(r["requested_bytes"], noscan, r["n"])
+        tiny = noscan and r["requested_bytes"] < 16
+        if not tiny and r["class_size"]:
+            agree = agree and model == r["class_size"]
+        body.append([r["kind"], r["requested_bytes"], f"{model:g}",
+                     report.measured(r["bytes_per_object"], "B"), r["class_size"] or "-",
+                     f"{100 * (model - r['requested_bytes']) / model:.0f}%"])
+    table = report.Table(["kind", "requested B", "model B/object", "MemStats B/object",
+                          "size class (BySize)", "waste (model)"], body,
+                         caption="Heap bytes per object: the allocator model beside runtime.MemStats")
+    return table, agree
+
+
+# ---------------------------------------------------------------------------
+# Metric samples: fresh objects versus sync.Pool
+
+PACKAGE = "cmd/ch3labels"
+ARTICLE_THROUGHPUT = [("plain new()", "2.1M", "89"), ("sync.Pool + mcache", "5.7M", "12")]
+
+
+def label_benchmarks(*, benchtime: str = "200ms", count: int = 1, timeout: float = 300):
+    """``go test -bench Sample -benchmem`` in gocode/cmd/ch3labels (a BenchTable)."""
+    from whygo.golang import benchfmt
+    from whygo.golang.evidence import gocode_dir
+    from whygo.golang.toolchain import go_command
+
+    proc = go_command("test", "-run", "^$", "-bench", "Sample", "-benchmem",
+                      f"-benchtime={benchtime}", f"-count={count}", f"./{PACKAGE}",
+                      cwd=gocode_dir(), timeout=timeout, check=False)
+    table = benchfmt.parse(proc.stdout)
+    if proc.returncode != 0 or not table.rows:
+        raise ChapterError(f"go test -bench in gocode/{PACKAGE} failed or ran no benchmark:\n"
+                           f"{(proc.stdout + proc.stderr).strip()[-2000:]}")
+    return table
+
+
+def label_runs(mode: str, *, points: int = 10_000_000, repeat: int = 3,
+               timeout: float = 120) -> list[dict]:
+    """``repeat`` runs of ch3labels in ``mode`` ("new" or "pool"): their JSON reports."""
+    from whygo.golang.runner import run_package
+
+    if mode not in ("new", "pool"):
+        raise ChapterError(f"mode={mode!r}: use 'new' (fresh objects) or 'pool' (sync.Pool)")
+    if repeat < 1:
+        raise ChapterError(f"repeat={repeat}: run at least once")
+    out = []
+    for _ in range(repeat):
+        r = run_package(f"gocode/{PACKAGE}", args=["-mode", mode, "-points", str(points)],
+                        timeout=timeout)
+        if not r.ok:
+            raise ChapterError(f"ch3labels -mode {mode} failed: {r.error_message()}\n"
+                               f"{r.stderr.strip()[-1000:]}")
+        out.append(json.loads(r.stdout))
+    return out
+
+
+def median(runs: Iterable[dict], key: str) -> float:
+    values = [r[key] for r in runs]
+    if not values:
+        raise ChapterError(f"no runs to take the median of {key!r} from")
+    return statistics.median(values)
+
+
+def throughput_table(new_runs: Sequence[dict], pool_runs: Sequence[dict]) -> report.Table:
+    """The article's throughput table with this machine's medians beside it."""
+    rows = []
+    for (label, ops, pause), runs in zip(ARTICLE_THROUGHPUT, (new_runs, pool_runs)):
+        rows.append([label, f"{ops} ops/s", f"{pause} ms",
+                     report.measured(median(runs, "ops_per_second") / 1e6, "M ops/s"),
+                     report.seconds(median(runs, "gc_pause_seconds")),
+                     report.measured(median(runs, "gc_cycles"), "cycles", digits=2)])
+    points, workers = new_runs[0]["points"], new_runs[0]["workers"]
+    return report.Table(["allocation", "article: throughput", "article: GC pauses, total",
+                         "here: throughput", "here: GC pauses, total", "here: GC cycles"], rows,
+                        caption=f"{points:,} samples; article: 4 cores; here: {workers} workers "
+                                f"(GOMAXPROCS), median of {len(new_runs)} runs")
+
+
+__all__ = ["ARTICLE_THROUGHPUT", "ChapterError", "label_benchmarks", "label_runs", "median",
+           "model_bytes_per_object", "model_tiny_blocks", "model_vs_memstats", "runtime_function", "runtime_line",
+           "throughput_table"]
