@@ -232,3 +232,16 @@ _text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), mi
 def test_any_verdict_line_parses_back_to_the_same_verdict(lab, n, ok, message, hint):
     v = passed(f"{lab}/{n}", message) if ok else not_yet(f"{lab}/{n}", message, hint)
     assert parse_verdicts(f"output before\n{v.line()}\noutput after") == [v]
+
+
+@pytest.mark.slow
+def test_go_check_reuses_the_built_test_binary_but_runs_it_again(tmp_path, monkeypatch):
+    from whygo.labs import golab
+    monkeypatch.setenv("WHYGO_CACHE", str(tmp_path))
+    cell = "func Now() int64 { return time.Now().UnixNano() }"
+    harness = 'package main\n\nimport (\n\t"fmt"\n\t"testing"\n)\n\nfunc TestNow(t *testing.T) { fmt.Println("NOW", Now()) }\n'
+    first, second = golab.go_check(cell, harness), golab.go_check(cell, harness)
+    assert first.problem() is None and "NOW" in first.stdout
+    assert first.stdout != second.stdout                       # it ran twice
+    assert len(golab._cache().entries()) == 1                  # from one build
+    assert [d.message for d in first.decisions] == [d.message for d in second.decisions]
