@@ -109,3 +109,14 @@ def test_runtime_mentions_counts_files(tmp_path):
     (tmp_path / "b.go").write_text("TypedMemMove and io_uring\n")
     assert ch.runtime_mentions(["typedmemmove", "io_uring", "memfd"], root=tmp_path) == {
         "typedmemmove": 2, "io_uring": 1, "memfd": 0}
+
+
+def test_json_over_http_sends_every_message_through_the_real_program():
+    r = ch.json_over_http(n=3, size=3000)
+    assert r["messages"] == 3 and r["received"] == 3 and r["payload_bytes"] == 3000
+    assert 0 < r["fastest_ns"] <= r["median_ns"]
+
+
+def test_json_over_http_refuses_an_empty_run():
+    with pytest.raises(ValueError, match="at least one message"):
+        ch.json_over_http(n=0)

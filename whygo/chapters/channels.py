@@ -19,11 +19,14 @@ step by step, and its view:
   the running count of element copies.
 * :func:`function_lines` and :func:`runtime_mentions` quote the pinned
   runtime source at run time (the chapter never carries a copy of it).
+* :func:`json_over_http` runs ``gocode/cmd/ch2jsonhttp``: the article's
+  "JSON over HTTP" row for 1 MiB messages, on the loopback interface.
 
 Pure Python and deterministic; no widgets.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -32,6 +35,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from whygo.chapters.sched import SourceNotFound, runtime_source
+from whygo.golang import runner
 from whygo.golang.toolchain import toolchain
 
 DPI = 80
@@ -254,5 +258,21 @@ def runtime_mentions(words: Iterable[str], *, root: Path | None = None) -> dict[
     return {w: sum(1 for t in texts if w.lower() in t) for w in words}
 
 
-__all__ = ["ChanScriptError", "ChanSnap", "SourceNotFound", "chanrecv", "chansend", "function_lines",
+class ProgramError(RuntimeError):
+    """A gocode program of this chapter failed; the message has the end of its stderr."""
+
+
+def json_over_http(n: int = 20, size: int = 1 << 20, *, timeout: float = 60) -> dict:
+    """Send ``n`` messages of ``size`` bytes as JSON over loopback HTTP; the program's report."""
+    if n < 1 or size < 0:
+        raise ValueError(f"n={n}, size={size}: send at least one message of 0 or more bytes")
+    result = runner.run_package("gocode/cmd/ch2jsonhttp", args=["-n", str(n), "-size", str(size)],
+                                timeout=timeout)
+    if not result.ok:
+        raise ProgramError(f"ch2jsonhttp -n {n} -size {size} failed: {result.error_message()}\n"
+                           f"{result.stderr.strip()[-1000:]}")
+    return json.loads(result.stdout)
+
+
+__all__ = ["ProgramError", "json_over_http", "ChanScriptError", "ChanSnap", "SourceNotFound", "chanrecv", "chansend", "function_lines",
            "play", "player", "render_chan", "runtime_mentions"]
