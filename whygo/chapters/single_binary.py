@@ -49,6 +49,14 @@ class ChapterError(RuntimeError):
     """A chapter helper could not do what was asked; the message says why and what to do."""
 
 
+class ExitedEarly(ChapterError):
+    """The server exited before it answered: ``status`` is its exit status, ``stderr`` what it said."""
+
+    def __init__(self, message: str, status: int, stderr: str):
+        super().__init__(message)
+        self.status, self.stderr = status, stderr
+
+
 # ---------------------------------------------------------------------------
 # Building
 
@@ -137,8 +145,9 @@ def _wait_for_200(proc: subprocess.Popen, argv: Sequence[str], port: int, timeou
     while not _ask_once(port):
         if proc.poll() is not None:
             err = proc.stderr.read().decode(errors="replace").strip()
-            raise ChapterError(f"{' '.join(map(str, argv))} exited with status {proc.returncode} "
-                               f"before answering on port {port}: {err or 'no message'}")
+            raise ExitedEarly(f"{' '.join(map(str, argv))} exited with status {proc.returncode} "
+                              f"before answering on port {port}: {err or 'no message'}",
+                              proc.returncode, err)
         if time.perf_counter() > deadline:
             raise ChapterError(f"{argv[0]} did not answer 200 on 127.0.0.1:{port} within {timeout:g} s")
         time.sleep(0.0002)

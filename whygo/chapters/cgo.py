@@ -1,0 +1,92 @@
+"""Chapter 4.2 (cgo and cold start): the helpers its notebook needs.
+
+The chapter builds the service of chapter 4.1 (``gocode/cmd/ch41server``)
+twice, with ``CGO_ENABLED=0`` and ``=1``, and compares what each needs and
+how fast each starts. The building, starting and timing live in
+:mod:`whygo.chapters.single_binary`; this module adds what is about cgo:
+
+* :func:`c_compiler` -- the C compiler cgo would use, or None (then cgo
+  builds are impossible and the chapter says so);
+* :func:`deps_of` / :func:`needs_cgo` -- ``go list -deps`` of standard
+  packages with cgo enabled: which of them pull in ``runtime/cgo``;
+* :func:`loader_files` -- the dynamic loader and shared libraries a dynamic
+  binary needs, found on this machine (what an image would have to carry);
+* :func:`start_in_root` -- one start of a binary in an empty root, as a
+  sentence that is the same on every run;
+* :func:`cold_start_table` -- the article's P50/P90 table beside this machine's.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+from whygo import report
+from whygo.chapters import single_binary as sb
+from whygo.golang.elfinfo import read_elf
+from whygo.golang.runner import gocode_dir
+from whygo.golang.toolchain import go_command
+
+# Where glibc's loader and the distributions put shared libraries (searched in order).
+LIBRARY_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
+                "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+
+
+def c_compiler() -> str | None:
+    """Path of the C compiler ``go build`` would call for cgo ($CC, else gcc), or None."""
+    return shutil.which(os.environ.get("CC") or "gcc")
+
+
+def deps_of(*packages: str, cgo: bool = True) -> list[str]:
+    """``go list -deps PACKAGES`` with CGO_ENABLED set as asked: every package they link."""
+    if not packages:
+        raise sb.ChapterError("give at least one package, e.g. deps_of('fmt')")
+    proc = go_command("list", "-deps", *packages, cwd=gocode_dir(),
+                      env={"CGO_ENABLED": "1" if cgo else "0"}, check=False)
+    if proc.returncode != 0:
+        raise sb.ChapterError(f"go list -deps {' '.join(packages)} failed:\n{proc.stderr.strip()}")
+    return proc.stdout.split()
+
+
+def needs_cgo(package: str) -> bool:
+    """Does ``package`` link ``runtime/cgo`` (the bridge to C) when cgo is enabled?"""
+    return "runtime/cgo" in deps_of(package, cgo=True)
+
+
+def find_library(name: str, dirs: Sequence[str] = LIBRARY_DIRS) -> Path:
+    for folder in dirs:
+        candidate = Path(folder) / name
+        if candidate.exists():
+            return candidate
+    raise sb.ChapterError(f"shared library {name} not found in {', '.join(dirs)}")
+
+
+def loader_files(binary: Path) -> list[Path]:
+    """The files the kernel and the dynamic loader must find before ``main`` runs:
+    the interpreter (PT_INTERP) and every DT_NEEDED library, at their paths here."""
+    elf = read_elf(binary)
+    files = [Path(elf.interpreter)] if elf.interpreter else []
+    return files + [find_library(name) for name in elf.needed]
+
+
+def start_in_root(root: Path) -> str:
+    """Start ``/server`` in ``root`` and say what happened, in words that do not vary."""
+    try:
+        with sb.serving(sb.in_root(root)) as port:
+            status, body = sb.get(port, "/")
+            return f"started; GET / -> {status} {body}"
+    except sb.ExitedEarly as exc:
+        return f"did not start (exit status {exc.status}): {exc.stderr}"
+
+
+def cold_start_table(here: dict[str, tuple[sb.Summary, int]]) -> report.Table:
+    """The article's cold-start table (ms, ARM64 edge node) beside this machine's figures.
+
+    ``here``: label -> (start-up summary, binary size in bytes)."""
+    rows = [["article: net/http (CGO=0)", "83 ms", "112 ms", "9.2 MB"],
+            ["article: nginx + Lua", "147 ms", "236 ms", "24.8 MB (with modules and libraries)"]]
+    rows += [[f"here: {label}", report.seconds(s.median), report.seconds(s.p90), report.size(n)]
+             for label, (s, n) in here.items()]
+    return report.Table(["", "P50", "P90", "binary size"], rows,
+                        caption="Exec to first 200: the article (ARM64 edge node) and this machine")
