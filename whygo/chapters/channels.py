@@ -220,7 +220,8 @@ def render_chan(snap: ChanSnap, *, title: str = "") -> Figure:
         ax.add_patch(Rectangle((80, 17.5 - 5 * k), 18, 4, facecolor=_PARK, edgecolor="#555555"))
         ax.text(89, 19.5 - 5 * k, g, ha="center", va="center", fontsize=8)
     # receivers' stacks and this step's copies
-    stacks = "   ".join(f"{g}'s stack: {', '.join(vs)}" for g, vs in snap.received) or "nothing received yet"
+    stacks = ("   ".join(f"{g}'s stack: {', '.join(vs)}" for g, vs in snap.received)
+              or "nothing received yet")
     ax.text(50, 7.5, stacks, ha="center", va="center", fontsize=8.5,
             bbox=dict(boxstyle="round", facecolor=_RECV, edgecolor="none"))
     if snap.copied:
@@ -274,5 +275,5 @@ def json_over_http(n: int = 20, size: int = 1 << 20, *, timeout: float = 60) -> 
     return json.loads(result.stdout)
 
 
-__all__ = ["ProgramError", "json_over_http", "ChanScriptError", "ChanSnap", "SourceNotFound", "chanrecv", "chansend", "function_lines",
-           "play", "player", "render_chan", "runtime_mentions"]
+__all__ = ["ChanScriptError", "ChanSnap", "ProgramError", "SourceNotFound", "chanrecv", "chansend",
+           "function_lines", "json_over_http", "play", "player", "render_chan", "runtime_mentions"]
