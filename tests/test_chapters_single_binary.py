@@ -88,3 +88,12 @@ def test_render_startups_draws_one_row_per_way():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["a", "b"]
     with pytest.raises(sb.ChapterError, match="non-empty"):
         sb.render_startups({"a": []})
+
+
+def test_roots_of_dead_processes_are_swept_when_a_process_makes_its_first(monkeypatch, tmp_path):
+    monkeypatch.setattr(sb.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sb, "_SCRATCH", None)
+    dead = tmp_path / "whygo-scratch-999999999-abc"
+    dead.mkdir()
+    parent = sb._scratch_parent()
+    assert not dead.exists() and parent.startswith(str(tmp_path / f"whygo-scratch-{sb.os.getpid()}-"))

@@ -242,10 +242,17 @@ _SCRATCH: tempfile.TemporaryDirectory | None = None
 
 
 def _scratch_parent() -> str:
-    """One temporary folder per process for the roots, removed when the process exits."""
+    """One temporary folder per process for the roots, removed when the process exits.
+
+    A kernel that is killed never runs its exit handlers, so the folders of
+    processes that no longer exist are swept away when a new one is made."""
     global _SCRATCH
     if _SCRATCH is None:
-        _SCRATCH = tempfile.TemporaryDirectory(prefix="whygo-scratch-")
+        for old in Path(tempfile.gettempdir()).glob("whygo-scratch-*-*"):
+            pid = old.name.split("-")[2]
+            if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                shutil.rmtree(old, ignore_errors=True)
+        _SCRATCH = tempfile.TemporaryDirectory(prefix=f"whygo-scratch-{os.getpid()}-")
     return _SCRATCH.name
 
 
