@@ -240,3 +240,20 @@ def test_any_quoted_flag_values_come_back_unchanged(env, args, timeout):
                      f"--args {shlex.quote(shlex.join(args))}", f"--timeout {timeout!r}"])
     flags = parse_flags(line)
     assert flags.env == env and flags.args == tuple(args) and flags.timeout == timeout
+
+
+def test_load_ext_warns_when_the_go_in_use_is_not_the_pinned_one(tmp_path, monkeypatch, capsys):
+    import importlib
+    from IPython.core.interactiveshell import InteractiveShell
+    tc_mod = importlib.import_module("whygo.golang.toolchain")
+    fake = tmp_path / "go"
+    fake.write_text("#!/bin/sh\necho go1.20.1\necho /opt/go\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("WHYGO_GO", str(fake))
+    tc_mod.toolchain.cache_clear()
+    try:
+        from whygo.magics import load_ipython_extension
+        load_ipython_extension(InteractiveShell.instance())
+        assert "the course is pinned to go1.27.3" in capsys.readouterr().err
+    finally:
+        tc_mod.toolchain.cache_clear()

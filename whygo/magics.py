@@ -379,5 +379,16 @@ class GoMagics(Magics):
 
 
 def load_ipython_extension(ipython) -> None:
-    """Called by ``%load_ext whygo`` (through ``whygo/__init__.py``)."""
+    """Called by ``%load_ext whygo`` (through ``whygo/__init__.py``).
+
+    Says so at once when the Go in use is not the course's pinned one
+    (``WHYGO_GO``): stored outputs were made with the pinned compiler.
+    """
+    from whygo.golang.toolchain import ToolchainError, toolchain
     ipython.register_magics(GoMagics)
+    try:
+        warning = toolchain().warning()
+    except ToolchainError as exc:  # the first %%go cell reports it again, with the fix
+        warning = str(exc)
+    if warning:
+        print(warning, file=sys.stderr)
