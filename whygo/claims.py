@@ -188,6 +188,31 @@ CLAIMS: tuple[Claim, ...] = (
           "An atomic add is cheaper than lock/unlock, but the gain depends on contention and "
           "cores; chapter 2.4 measures it here.",
           "pool-atomic"),
+    # ---- 2.5: context ------------------------------------------------------------------------
+    Claim("deadline-hop", "2.5", "确保超时信号可逐跳感知并触发统一回滚",
+          "Passing the deadline along lets every hop see the timeout and triggers a unified rollback.",
+          "holds roughly",
+          "Inside one process every hop sees the tightest deadline (a child's deadline is capped "
+          "by its parent's) and gets DeadlineExceeded. But a context only signals: nothing is "
+          "rolled back unless each function checks ctx.Done(), returns and undoes its own work.",
+          "context"),
+    Claim("otel-timeout", "2.5", 'otel.Tracer("order-svc").Start(ctx, "create-order"),',
+          "WithTimeout(otel.Tracer(...).Start(ctx, \"create-order\"), 5*time.Second) adds a deadline "
+          "and tracing metadata in one call.",
+          "wrong",
+          "Tracer.Start returns two values (a context and a span), so it cannot be WithTimeout's "
+          "parent argument: the code does not compile (shown with a stand-in tracer of the same "
+          "signature). Split it: ctx, span := tracer.Start(...); defer span.End().",
+          "context"),
+    Claim("deadline-table", "2.5", "| HTTP middleware | ✅ | ❌(需手动注入) | ✅ |",
+          "Table: gRPC clients and HTTP middleware pass the deadline on; DB drivers depend on "
+          "the driver.",
+          "misleading",
+          "net/http does not send a deadline: the server's request context has none and is only "
+          "cancelled when the client hangs up (shown over loopback). gRPC's grpc-timeout header "
+          "cannot be checked here (not in the standard library); database/sql does hand the "
+          "context to the driver, whose use of it varies, as the table says.",
+          "context"),
     # ---- 3.1: the garbage collector ---------------------------------------------------------
     Claim("hybrid-since-121", "3.1", "Go 1.21+ 默认启用的三色标记 + 混合写屏障",
           "The tri-colour collector with the hybrid write barrier is on by default since Go 1.21.",
