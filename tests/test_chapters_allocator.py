@@ -90,3 +90,16 @@ def test_the_size_class_table_the_chapter_quotes_has_68_classes():
     # the chapter prints NumSizeClasses x 2 as the mcache's span classes
     t = load_table()
     assert t.NumSizeClasses == 68 and len(t.classes) == 67
+
+
+def test_label_benchmarks_count_three_allocations_fresh_and_none_pooled():
+    bench = ch.label_benchmarks(benchtime="2000x")
+    assert bench["BenchmarkSample/new"].allocs_per_op == 3
+    assert bench["BenchmarkSample/pool"].allocs_per_op == 0
+
+
+def test_label_runs_of_both_modes_encode_the_same_samples():
+    fresh = ch.label_runs("new", points=20_000, repeat=1)
+    pooled = ch.label_runs("pool", points=20_000, repeat=1)
+    assert fresh[0]["checksum"] == pooled[0]["checksum"]
+    assert fresh[0]["mallocs_per_point"] >= 3 > pooled[0]["mallocs_per_point"]
