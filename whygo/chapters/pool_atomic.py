@@ -1,0 +1,117 @@
+"""Support for chapter 2.4, sync.Pool and atomics (notebooks/02-4-sync-pool-and-atomic.ipynb).
+
+* :func:`sync_source` quotes a function of the pinned toolchain's
+  ``src/sync/pool.go`` (the chapter shows ``poolCleanup`` and ``getSlow``),
+  read at run time so the notebook shows the code the reader's Go runs.
+* :func:`pool_pressure` runs ``gocode/cmd/ch24pool``: the same requests
+  handled with a new TagSet each and with a pooled one, with the heap
+  allocations, bytes and GC cycles ``runtime.MemStats`` counted.
+* :func:`counter_gains` turns the chapter's mutex-versus-atomic benchmarks
+  into the article's figure: how much more throughput the atomic version has.
+
+Everything that starts Go goes through ``whygo.golang``; no IPython here.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from whygo.chapters.sched import runtime_source
+from whygo.golang import runner
+from whygo.golang.toolchain import toolchain
+
+PROGRAM = "cmd/ch24pool"
+
+
+class PoolChapterError(RuntimeError):
+    """A chapter 2.4 helper got bad input or bad program output; the message says which."""
+
+
+def sync_source(name: str) -> str:
+    """The text of ``func name`` in ``$GOROOT/src/sync/pool.go`` of the pinned toolchain."""
+    return runtime_source(name, "pool.go", root=Path(toolchain().goroot) / "src" / "sync")
+
+
+@dataclass(frozen=True)
+class PoolRun:
+    """One way of handling the requests (see gocode/cmd/ch24pool: Result)."""
+    way: str          # "new" or "pool"
+    requests: int
+    labels: int       # labels parsed in all: the same work both ways
+    mallocs: int      # heap allocations (runtime.MemStats.Mallocs)
+    bytes: int        # bytes allocated (TotalAlloc)
+    gcs: int          # GC cycles that ran (NumGC)
+    seconds: float
+
+    @property
+    def mallocs_per_request(self) -> float:
+        return self.mallocs / self.requests
+
+    @property
+    def bytes_per_request(self) -> float:
+        return self.bytes / self.requests
+
+
+def parse_runs(text: str) -> dict[str, PoolRun]:
+    runs = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            run = PoolRun(**json.loads(line))
+        except (ValueError, TypeError) as exc:
+            raise PoolChapterError(f"line {n} of {PROGRAM}'s output is not a result ({exc}): "
+                                   f"{line[:120]!r}") from None
+        runs[run.way] = run
+    if set(runs) != {"new", "pool"}:
+        raise PoolChapterError(f"{PROGRAM} printed ways {sorted(runs)}, expected new and pool")
+    return runs
+
+
+def pool_pressure(requests: int = 1_000_000, labels: int = 6, *, timeout: float = 60) -> dict[str, PoolRun]:
+    """Handle ``requests`` requests with a new TagSet each, then with sync.Pool."""
+    if not isinstance(requests, int) or requests < 1:
+        raise PoolChapterError(f"requests={requests!r}: give a whole number >= 1")
+    if not isinstance(labels, int) or labels < 0:
+        raise PoolChapterError(f"labels={labels!r}: give a whole number >= 0")
+    result = runner.run_package(PROGRAM, args=["-requests", str(requests), "-labels", str(labels)],
+                                timeout=timeout)
+    if not result.ok:
+        raise PoolChapterError(f"{PROGRAM} failed: {result.error_message()}\n{result.stderr[-1000:]}")
+    return parse_runs(result.stdout)
+
+
+@dataclass(frozen=True)
+class CounterGain:
+    """Mutex versus atomic for one benchmark pair at one GOMAXPROCS."""
+    what: str
+    procs: int
+    mutex_ns: float
+    atomic_ns: float
+
+    @property
+    def throughput_gain(self) -> float:
+        """How much more work per second the atomic version does: 0.23 is the article's +23%."""
+        return self.mutex_ns / self.atomic_ns - 1
+
+
+def median_ns(table, name: str, procs: int) -> float:
+    """Median ns/op of benchmark ``name`` (e.g. "BenchmarkAtomicCounter") at GOMAXPROCS ``procs``."""
+    values = sorted(r.ns_per_op for r in table.rows if r.name == name and r.procs == procs)
+    if not values:
+        raise PoolChapterError(f"no result for {name} with GOMAXPROCS={procs} in the benchmark "
+                               f"table (it has {', '.join(table.names()) or 'nothing'}): run the "
+                               f"benchmark cell with --cpu listing {procs}")
+    return statistics.median(values)
+
+
+def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ...]) -> list[CounterGain]:
+    """For each ``what -> (mutex benchmark, atomic benchmark)`` and GOMAXPROCS, the gain.
+
+    ``table`` is a ``%%gobench`` result (whygo.golang.benchfmt.BenchTable);
+    with ``--count N`` each figure is the median of the N runs.
+    """
+    return [CounterGain(what, p, median_ns(table, mutex, p), median_ns(table, atomic, p))
+            for what, (mutex, atomic) in pairs.items() for p in procs]
