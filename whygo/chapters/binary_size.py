@@ -1,0 +1,222 @@
+"""Chapter 4.3 (binary size flags): the helpers its notebook needs.
+
+The chapter builds one realistic program, ``gocode/cmd/ch43risk`` (JSON in,
+a small hot scoring function, JSON out), with the flags the article names and
+compares the binaries:
+
+* :func:`build` -- ``go build FLAGS`` of the program into the course cache.
+  The course runner always adds ``-trimpath``; this chapter measures that very
+  flag, so it calls ``go build`` itself;
+* :func:`measure` / :func:`size_table` -- file size, symbol table, DWARF,
+  ``.gopclntab`` and the number of ``type:`` symbols (the type descriptors
+  reflection reads) of each build, from :func:`whygo.golang.elfinfo.read_elf`;
+* :func:`mentions` -- whether a binary holds a byte string (the build folder);
+* :func:`inline_decisions` -- the compiler's ``can inline`` lines for the
+  program's own file, under some ``-gcflags``;
+* :func:`run_times` -- exec-to-exit of a binary, many times (start-up cost);
+* :func:`LINKNAME_*` sources and :func:`overflow_summary` -- the article's
+  ``//go:linkname`` example and a correct declaration, for the runner.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from whygo import report
+from whygo.golang.elfinfo import read_elf
+from whygo.golang.runner import gocode_dir
+from whygo.golang.toolchain import course_cache_dir, go_command, toolchain
+
+PROGRAM = "cmd/ch43risk"
+
+# The builds the chapter compares: a label -> the flags given to `go build`.
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "default": (),
+    "-trimpath": ("-trimpath",),
+    "-ldflags='-s -w'": ("-ldflags=-s -w",),
+    "-gcflags=-l": ("-gcflags=-l",),              # the main package only
+    "-gcflags=all=-l": ("-gcflags=all=-l",),      # every package, the runtime included
+    "-trimpath -ldflags='-s -w'": ("-trimpath", "-ldflags=-s -w"),
+}
+
+
+class ChapterError(RuntimeError):
+    """A chapter helper could not do what was asked; the message says why and what to do."""
+
+
+def build(flags: Sequence[str] = (), *, package: str = PROGRAM) -> Path:
+    """``go build FLAGS ./PACKAGE`` in gocode/, cached by toolchain, flags and sources."""
+    if isinstance(flags, str):
+        raise ChapterError(f"flags={flags!r}: give a list of go build flags, e.g. ['-trimpath']")
+    root = gocode_dir()
+    folder = root / package
+    if not folder.is_dir():
+        raise ChapterError(f"{package} is not a folder of {root}: give a package path such as {PROGRAM!r}")
+    key = hashlib.sha256()
+    for part in (toolchain().version, str(root), package, *flags):
+        key.update(part.encode() + b"\0")
+    for f in sorted(folder.glob("*.go")):
+        key.update(f.name.encode() + b"\0" + f.read_bytes())
+    out = course_cache_dir() / "ch43" / f"{folder.name}-{key.hexdigest()[:16]}"
+    if not out.is_file():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(".tmp")
+        proc = go_command("build", "-buildvcs=false", *flags, "-o", str(tmp), f"./{package}",
+                          cwd=root, check=False)
+        if proc.returncode != 0:
+            raise ChapterError(f"go build {' '.join(flags)} ./{package} failed:\n{proc.stderr.strip()}")
+        tmp.replace(out)
+    return out
+
+
+def mentions(binary: Path, text: str | Path) -> bool:
+    """Does the file hold these bytes anywhere (e.g. the absolute build folder)?"""
+    return str(text).encode() in Path(binary).read_bytes()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What one build of the program weighs, and where the bytes are."""
+    label: str
+    size: int              # file size
+    symtab: int            # .symtab + .strtab bytes (0 when stripped)
+    dwarf: int             # .debug_* bytes
+    pclntab: int           # .gopclntab: the runtime's own line tables, kept by -s -w
+    type_symbols: int      # `type:` symbols in .symtab (0 when stripped)
+    has_build_dir: bool    # the absolute path of gocode/ appears in the file
+
+
+def measure(label: str, flags: Sequence[str]) -> Measure:
+    binary = build(flags)
+    info = read_elf(binary)
+    sec = info.sections
+    return Measure(label=label, size=info.size, symtab=sec.get(".symtab", 0) + sec.get(".strtab", 0),
+                   dwarf=info.dwarf_bytes, pclntab=sec.get(".gopclntab", 0),
+                   type_symbols=sum(1 for s in info.symbols if s.startswith("type:")),
+                   has_build_dir=mentions(binary, gocode_dir()))
+
+
+def measure_all() -> list[Measure]:
+    return [measure(label, flags) for label, flags in VARIANTS.items()]
+
+
+def size_table(rows: Sequence[Measure]) -> report.Table:
+    """Sizes printed with report.size (deterministic for a pinned toolchain, but sizes all the same)."""
+    base = rows[0].size
+    return report.Table(
+        ["build", "file", "vs default", "symbol table", "DWARF", ".gopclntab", "type: symbols", "build folder inside"],
+        [[m.label, report.size(m.size), "0" if m.size == base else report.size(m.size - base),
+          report.size(m.symtab) if m.symtab else "none", report.size(m.dwarf) if m.dwarf else "none",
+          report.size(m.pclntab), m.type_symbols, "yes" if m.has_build_dir else "no"] for m in rows],
+        caption=f"go build FLAGS ./{PROGRAM}")
+
+
+def inline_decisions(gcflags: str = "-m", *, package: str = PROGRAM) -> list[str]:
+    """The compiler's ``can inline`` lines for the package's own files (``file:line: can inline f``)."""
+    proc = go_command("build", "-buildvcs=false", f"-gcflags={gcflags}", "-o", "/dev/null", f"./{package}",
+                      cwd=gocode_dir(), check=False)
+    if proc.returncode != 0:
+        raise ChapterError(f"go build -gcflags={gcflags} ./{package} failed:\n{proc.stderr.strip()}")
+    own = f"{package}/"
+    return sorted({line.strip() for line in proc.stderr.splitlines()
+                   if ": can inline " in line and line.lstrip("./").startswith(own)})
+
+
+def run_times(binary: Path, args: Sequence[str] = ("-gen", "200", "-brief"), *, runs: int = 21) -> list[float]:
+    """Seconds from exec to exit of the binary, ``runs`` times (the first run warms the page cache)."""
+    if runs < 1:
+        raise ChapterError(f"runs={runs}: give at least 1 run")
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.run([str(binary), *args], capture_output=True, timeout=30)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise ChapterError(f"{binary} {' '.join(args)} failed: {proc.stderr.decode(errors='replace')}")
+    return times[1:]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+# ---------------------------------------------------------------------------
+# //go:linkname
+
+# The article's example, as printed, in a program that calls it. The stack is
+# limited to 1 MiB so that the endless recursion ends in milliseconds.
+LINKNAME_ARTICLE = '''package main
+
+import (
+	"fmt"
+	"runtime/debug"
+	_ "unsafe" // //go:linkname is only allowed in a file that imports unsafe
+)
+
+//go:linkname unsafeJSONUnmarshal encoding/json.unmarshal
+func unsafeJSONUnmarshal(data []byte, v interface{}) error {
+	return unsafeJSONUnmarshal(data, v)
+}
+
+func main() {
+	debug.SetMaxStack(1 << 20)
+	var v map[string]int
+	fmt.Println(unsafeJSONUnmarshal([]byte(`{"a": 1}`), &v), v)
+}
+'''
+
+# What a pull-style linkname really looks like: a declaration without a body,
+# which asks the linker for the other package's symbol.
+LINKNAME_BODYLESS = '''package main
+
+import (
+	"encoding/json"
+	"fmt"
+	_ "unsafe"
+)
+
+//go:linkname %(local)s encoding/json.%(target)s
+func %(local)s(data []byte, v any) error
+
+func main() {
+	var v map[string]int
+	fmt.Println(%(local)s([]byte(`{"a": 1}`), &v), v, json.Valid(nil))
+}
+'''
+
+
+def bodyless(target: str) -> str:
+    """A program declaring ``encoding/json.<target>`` through //go:linkname, without a body."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
+        raise ChapterError(f"{target!r} is not a Go identifier: give a function name such as 'checkValid'")
+    return LINKNAME_BODYLESS % {"local": "pulled", "target": target}
+
+
+def overflow_summary(stderr: str) -> list[str]:
+    """The stable lines of a stack-overflow crash: the limit, the fatal error and the
+    function on top of the stack (addresses and arguments vary, so they are dropped)."""
+    lines = stderr.splitlines()
+    keep = [ln for ln in lines if ln.startswith(("runtime: goroutine stack exceeds", "fatal error:"))]
+    for i, ln in enumerate(lines):
+        if ln.startswith("goroutine 1 ") and i + 1 < len(lines):
+            keep.append("top of goroutine 1: " + lines[i + 1].split("(")[0])
+            break
+    return keep
+
+
+def go_source(name: str) -> str:
+    """A file of the program's package, for showing the hot function."""
+    return (gocode_dir() / PROGRAM / name).read_text()
+
+
+ARTICLE_TABLE = (   # the article's §4.3 table: build, size, cold start, reflective calls/s
+    ("default build", "15.8 MB", "412 ms", "18,420"),
+    ("-gcflags=-l", "12.1 MB", "297 ms", "11,650"),
+    ("+ linkname", "9.3 MB", "218 ms", "4,290"),
+)
