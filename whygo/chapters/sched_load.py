@@ -226,25 +226,31 @@ def plot_load(points: Sequence[Point]):
 
 
 def plot_sched(points: Sequence[Point]):
-    """What schedtrace and runtime/metrics saw on the server, against client goroutines."""
+    """What schedtrace and runtime/metrics saw on the server, against client goroutines:
+    run queues, idle Ps, OS threads (schedtrace) and the p99 wait for a P (runtime/metrics)."""
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), dpi=75)
+    fig, axes = plt.subplots(2, 2, figsize=(9, 5.6), dpi=75)
+    axes = axes.ravel()
     for procs, group in by_procs(points).items():
         xs = [p.conc for p in group]
         sums = [sched_summary(p) for p in group]
         label = f"GOMAXPROCS={procs}"
         axes[0].plot(xs, [s.mean_runnable for s in sums], marker="o", label=label)
         axes[1].plot(xs, [s.idle_share for s in sums], marker="o", label=label)
-        axes[2].plot(xs, [p.server["sched_latency_p99_us"] / 1000 for p in group], marker="o",
+        axes[2].plot(xs, [s.max_threads for s in sums], marker="o", label=label)
+        axes[3].plot(xs, [p.server["sched_latency_p99_us"] / 1000 for p in group], marker="o",
                      label=label)
-    titles = ("runnable Gs in run queues (mean)", "idle Ps / GOMAXPROCS (mean)",
-              "p99 wait to be scheduled (ms)")
+    titles = ("schedtrace: runnable Gs in run queues (mean)",
+              "schedtrace: idle Ps / GOMAXPROCS (mean)",
+              "schedtrace: OS threads (max)",
+              "runtime/metrics: p99 wait for a P (ms)")
     for ax, title in zip(axes, titles):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("client goroutines")
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
-    axes[2].set_yscale("log")
+    axes[2].set_ylim(bottom=0)
+    axes[3].set_yscale("log")
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     plt.close(fig)
