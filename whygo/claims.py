@@ -179,14 +179,6 @@ CLAIMS: tuple[Claim, ...] = (
           "load whether or not the server keeps up; idle Ps reach zero at the knee but also on "
           "any busy machine. The direct signal is the wait for a P: /sched/latencies:seconds.",
           "sched-load"),
-    Claim("gm-ratio-signal", "2.3", "三者比值突变即为调度器饱和信号",
-          "A sudden change in the ratios of goroutines, threads and idle Ps signals a saturated "
-          "scheduler.",
-          "misleading",
-          "Goroutines follow open connections and threads stay nearly constant, so G:M grows with "
-          "load whether or not the server keeps up; idle Ps reach zero at the knee but also on "
-          "any busy machine. The direct signal is the wait for a P: /sched/latencies:seconds.",
-          "sched-load"),
     # ---- 2.4: sync.Pool and atomics ----------------------------------------------------------
     Claim("pool-gc-40", "2.4", "曾导致 GC 压力飙升 40%",
           "Creating a TagSet per request raised GC pressure by 40%; sync.Pool fixed it.",
