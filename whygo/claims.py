@@ -420,7 +420,24 @@ CLAIMS: tuple[Claim, ...] = (
           "Go plugins, loaded with plugin.Open(), replace dynamic linking for hot updates.",
           "misleading",
           "The plugin package needs cgo and the identical toolchain and dependency versions for "
-          "host and plugin, which contradicts the CGO-disabled deployment of section 4.2.",
+          "host and plugin, which contradicts the CGO-disabled deployment of section 4.2. A "
+          "plugin cannot be closed (the package documentation says so), so every update stays "
+          "in memory for the life of the process.",
+          "plugins"),
+    Claim("plugin-sandbox", "4.4", "禁止访问os,net,unsafe等敏感包",
+          "Tenant plugins are kept from using sensitive packages such as os, net and unsafe, and "
+          "isolated by running in their own goroutine with a context timeout.",
+          "wrong",
+          "Go has no way to restrict what a plugin imports: it runs in the host's address space "
+          "with the host's rights (the tenant plugin of chapter 4.4 links os, syscall and unsafe "
+          "through fmt and encoding/json). A goroutine is not a sandbox and a context is only a "
+          "request to stop; isolation needs a separate process or a WebAssembly runtime.",
+          "plugins"),
+    Claim("plugin-example", "4.4", 'import "plugin"',
+          "The example plugin source (plugin/main.go) builds into plugin.so.",
+          "wrong",
+          "It imports plugin, which it never uses, and uses context without importing it: the Go "
+          "compiler rejects both (chapter 4.4 builds it and shows the errors).",
           "plugins"),
     # ---- 5: the conclusion ---------------------------------------------------------------------
     Claim("conclusion-k8s", "5", "基于 Kubernetes 的微服务灰度发布系统全链路搭建",
