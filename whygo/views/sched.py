@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 
+import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Rectangle
-from matplotlib.transforms import Affine2D
+from matplotlib.path import Path
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, Bbox, IdentityTransform
 
 from whygo.sched.snapshot import Snapshot
 from whygo.sched.timeline import Timeline
@@ -46,41 +52,122 @@ def g_colour(g: int) -> str:
     return _PALETTE[(g - 1) % len(_PALETTE)]
 
 
-# Text is what costs time when a frame is drawn (a fixed cost per text artist,
-# plus one per glyph), so each row of G ids is ONE text, numbers only, in a
-# monospace font whose character cells line up with the slots drawn behind it.
+# Text is what costs time when a frame is drawn: Agg lays out, hints and
+# rasterises every glyph of every Text through FreeType (~0.07 ms a glyph, and
+# a frame has ~800), which alone broke the 40 ms frame budget (25 fps). So all
+# the text of a frame is ONE artist (_GlyphText): monospace glyph outlines,
+# each character's outline computed once per process and cached, placed on a
+# fixed character grid and filled by Agg as a single path. Every string stays
+# on the figure (``get_texts()``), and the monospace cells of a row of G ids
+# line up with the slots drawn behind them.
 MONO = "DejaVu Sans Mono"         # ships with matplotlib
 MONO_PT = 6.5
 CELL_CHARS = 4                    # one slot = 4 characters: " 12 " (ids only: glyphs cost time)
 FIG_W_IN = 8
-# Agg hints glyph advances to whole pixels: 0.602 em (DejaVu Sans Mono) at
-# 6.5 pt and 80 dpi is 4 px; tests/test_sched_views.py checks this.
-CHAR_PX = round(0.60205 * MONO_PT * DPI / 72)
+# The advance of DejaVu Sans Mono (0.602 em) rounded to whole pixels, as a
+# hinted font would: 6.5 pt at 80 dpi is 4 px.
+_ADVANCE_EM = 0.60205
+
+
+def advance_px(size_pt: float) -> int:
+    """Pixels from one character cell to the next at ``size_pt``."""
+    return max(1, round(_ADVANCE_EM * size_pt * DPI / 72))
+
+
+CHAR_PX = advance_px(MONO_PT)
 UNITS_PER_PX = 100 / (FIG_W_IN * DPI)
 SLOT_W = CELL_CHARS * CHAR_PX * UNITS_PER_PX
+_STYLES = {"normal": FontProperties(family=MONO), "bold": FontProperties(family=MONO, weight="bold"),
+           "italic": FontProperties(family=MONO, style="oblique")}
+
+
+@lru_cache(maxsize=1024)
+def _glyph(char: str, style: str) -> tuple[np.ndarray, np.ndarray]:
+    """The outline of one character at 1 pt (vertices, codes), computed once."""
+    outline = TextPath((0, 0), char, size=1, prop=_STYLES[style])
+    return outline.vertices.copy(), outline.codes.copy()
 
 
 def _cells(items: Sequence[str]) -> str:
     return "".join(str(i).center(CELL_CHARS) for i in items)
 
 
+class _GlyphText(Artist):
+    """All the strings of a figure, drawn as one filled path of cached glyph
+    outlines. Strings are left-aligned on a monospace grid; ``va`` is
+    "center" (of the capitals) or "top" (of the first line)."""
+
+    zorder = 3        # above the boxes
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: list[tuple[float, float, str, float, str, str]] = []
+
+    def add(self, x: float, y: float, text: str, size: float, style: str = "normal",
+            va: str = "center") -> None:
+        """Queue ``text`` at figure fraction (x, y)."""
+        self._items.append((x, y, text, size, style, va))
+
+    def get_texts(self) -> list[str]:
+        return [item[2] for item in self._items]
+
+    def _lines(self):
+        """(left px, baseline px, size px, advance px, line, style) for every line."""
+        to_px = self.figure.transFigure.transform
+        px_per_pt = self.figure.dpi / 72
+        for x, y, text, size, style, va in self._items:
+            left, at = to_px((x, y))
+            size_px, step = size * px_per_pt, advance_px(size) * self.figure.dpi / DPI  # any dpi
+            baseline = at - (0.36 if va == "center" else 0.8) * size_px   # caps are ~0.73 em tall
+            for k, line in enumerate(text.split("\n")):
+                yield left, baseline - 1.25 * k * size_px, size_px, step, line, style
+
+    def placed(self):
+        """(x px, baseline px, size px, char, style) of every glyph to draw."""
+        for left, baseline, size_px, step, line, style in self._lines():
+            for i, char in enumerate(line):
+                if char != " ":
+                    yield left + i * step, baseline, size_px, char, style
+
+    def draw(self, renderer) -> None:
+        vertices, codes = [], []
+        for x, baseline, size_px, char, style in self.placed():
+            v, c = _glyph(char, style)
+            vertices.append(v * size_px + (x, baseline))
+            codes.append(c)
+        if vertices:
+            gc = renderer.new_gc()
+            gc.set_linewidth(0)
+            gc.set_snap(False)
+            renderer.draw_path(gc, Path(np.concatenate(vertices), np.concatenate(codes)),
+                               IdentityTransform(), (0, 0, 0, 1))
+            gc.restore()
+
+    def get_window_extent(self, renderer=None) -> Bbox:
+        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, len(line) * step, 1.2 * size_px)
+                 for left, baseline, size_px, step, line, _ in self._lines() if line]
+        return Bbox.union(boxes) if boxes else Bbox.null()
+
+
 class _Canvas:
     """Draws straight on the Figure (no Axes: creating one costs as much as a
     dozen labels) in layout units: x from 0 to 100, y from 0 to ``height``.
-    Rectangles are collected and drawn as one PatchCollection at the end."""
+    Rectangles are collected and drawn as one PatchCollection, strings as one
+    _GlyphText."""
 
     def __init__(self, fig: Figure, height: float) -> None:
         self.fig = fig
         self.height = height
         self.rects: list[Rectangle] = []
         self.faces: list[str] = []
+        self.glyphs = _GlyphText()
 
     def rect(self, x, y, w, h, face) -> None:
         self.rects.append(Rectangle((x, y), w, h))
         self.faces.append(face)
 
-    def text(self, x, y, text, size=7.5, va="center", **kw) -> None:
-        self.fig.text(x / 100, y / self.height, text, fontsize=size, va=va, **kw)
+    def text(self, x, y, text, size=7.5, style="normal", va="center") -> None:
+        self.glyphs.add(x / 100, y / self.height, text, size, style, va)
 
     def slots(self, x, y, gs: Sequence[int | None], h=2.4, prefix="") -> None:
         """A row of slots, one per entry (None = empty), and one text with their ids."""
@@ -88,13 +175,14 @@ class _Canvas:
             self.rect(x + k * SLOT_W, y - h / 2, SLOT_W, h, _EMPTY if g is None else g_colour(g))
         text = _cells("" if g is None else f"{prefix}{g}" for g in gs).rstrip()
         if text:
-            self.text(x, y, text, MONO_PT, family=MONO, ha="left")
+            self.text(x, y, text, MONO_PT)
 
     def flush(self) -> None:
         if self.rects:
             tr = Affine2D().scale(1 / 100, 1 / self.height) + self.fig.transFigure
             self.fig.add_artist(PatchCollection(self.rects, facecolors=self.faces, edgecolors=_EDGE,
                                                 linewidths=0.5, transform=tr))
+        self.fig.add_artist(self.glyphs)
 
 
 def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
@@ -113,7 +201,7 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
     cv = _Canvas(fig, height)
 
     head = f"t = {snapshot.t:g} µs"
-    cv.text(1, height - 2.5, f"{title}   ·   {head}" if title else head, 9, fontweight="bold")
+    cv.text(1, height - 2.5, f"{title}   ·   {head}" if title else head, 9, "bold")
     box_w = 100 / per_row - 2
     box_h = 20
     for i, p in enumerate(procs):
@@ -123,28 +211,29 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
 
     y = height - 5.5 - rows * (box_h + 2) - 3
     gq = snapshot.global_runq
-    cv.text(1, y, f"global runq ({len(gq)})", 7.5, fontweight="bold")
+    cv.text(1, y, f"global runq ({len(gq)})", 7.5, "bold")
     shown = min(GLOBAL_SHOWN, int((99 - 17) / SLOT_W))
     more = f"+{len(gq) - shown}" if len(gq) > shown else ""
     cv.slots(17, y, [gq[k] if k < len(gq) else None for k in range(shown)])
     if more:
-        cv.text(17 + shown * SLOT_W + 0.5, y, more, 7.5, fontweight="bold")
+        cv.text(17 + shown * SLOT_W + 0.5, y, more, 7.5, "bold")
 
     ms = [_m_text(m) for m in snapshot.ms[:12]]
     if len(snapshot.ms) > 12:
         ms.append(f"+{len(snapshot.ms) - 12} more")
     lines = _wrap_items("Ms:  ", ms or ["none"])
     if snapshot.waiting:
-        parked = ", ".join(f"G{g} ({why})" for g, why in snapshot.waiting[:8])
-        more = f" +{len(snapshot.waiting) - 8}" if len(snapshot.waiting) > 8 else ""
-        lines.append("parked:  " + parked + more)
+        parked = [f"G{g} ({why})" for g, why in snapshot.waiting[:8]]
+        if len(snapshot.waiting) > 8:
+            parked.append(f"+{len(snapshot.waiting) - 8}")
+        lines += _wrap_items("parked:  ", parked)
     cv.text(1, y - 4.5, "\n".join(lines), 7, va="top")
-    cv.text(1, 3.5, textwrap.fill(snapshot.caption or "", 118), 8, style="italic")
+    cv.text(1, 3.5, textwrap.fill(snapshot.caption or "", 118), 8, "italic")
     cv.flush()
     return fig
 
 
-def _wrap_items(prefix: str, items: list[str], width: int = 140) -> list[str]:
+def _wrap_items(prefix: str, items: list[str], width: int = 124) -> list[str]:
     """Lay items out in lines of at most ``width`` characters, never splitting one."""
     lines, line = [], prefix
     for item in items:
@@ -168,7 +257,7 @@ def _draw_p(cv: _Canvas, p, x, y, w, h, runq_size: int) -> None:
     shown = min(SLOTS_SHOWN, runq_size, 2 * per_row)
     more = f"  +{len(p.runq) - shown}" if len(p.runq) > shown else ""
     doing = "syscall" if p.in_syscall else "running"
-    cv.text(x + 1, y + h - 2.6, f"P{p.id} {p.status}   {m}   tick {p.schedtick}", 7.5, fontweight="bold")
+    cv.text(x + 1, y + h - 2.6, f"P{p.id} {p.status}  {m}  tick {p.schedtick}", 7.5, "bold")
     # "running G5   runnext G7" is one monospace line; the chips sit behind the ids.
     row_y = y + h - 6.8
     cw = CHAR_PX * UNITS_PER_PX
@@ -178,7 +267,7 @@ def _draw_p(cv: _Canvas, p, x, y, w, h, runq_size: int) -> None:
         cv.rect(x + 1 + len("".join(cells)) * cw, row_y - 1.6, SLOT_W, 3.2,
                 _EMPTY if g is None else g_colour(g))
         cells.append(_cells(["" if g is None else f"G{g}"]))
-    cv.text(x + 1, row_y, "".join(cells), MONO_PT, family=MONO, ha="left")
+    cv.text(x + 1, row_y, "".join(cells), MONO_PT)
     cv.text(x + 1, y + 9.6, f"runq {len(p.runq)}/{runq_size}{more}", 7)
     q = [p.runq[k] if k < len(p.runq) else None for k in range(shown)]
     cv.slots(x + 1, y + 6.1, q[:per_row])
