@@ -12,6 +12,8 @@
 
 Pure functions: they build a new matplotlib ``Figure`` (no pyplot state) and
 never touch the model. Each G keeps the same colour in every picture.
+``render_sched`` draws all its text as one artist of cached glyph outlines
+(see ``_GlyphText``) so a frame, PNG included, fits the player's 40 ms.
 """
 from __future__ import annotations
 
