@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from whygo import report
+from whygo.golang.gosource import declaration
 from whygo.alloc import Heap
 
 
@@ -54,14 +55,11 @@ def runtime_line(file: str, pattern: str, runtime_src: Path | None = None) -> tu
 
 def runtime_function(file: str, name: str, runtime_src: Path | None = None) -> str:
     """The source of ``func name`` in ``runtime/<file>``, up to its closing brace."""
-    where, _ = runtime_line(file, rf"^func (\([^)]*\) )?{re.escape(name)}\(", runtime_src)
+    runtime_line(file, rf"^func (\([^)]*\) )?{re.escape(name)}\(", runtime_src)  # clear errors
     if runtime_src is None:
         from whygo.golang.toolchain import toolchain
         runtime_src = toolchain().runtime_src
-    lines = (Path(runtime_src) / file).read_text().splitlines()
-    start = int(where.rsplit(":", 1)[1]) - 1
-    end = next(i for i in range(start, len(lines)) if lines[i] == "}")
-    return "\n".join(lines[start:end + 1])
+    return declaration(Path(runtime_src) / file, name)
 
 
 # ---------------------------------------------------------------------------

@@ -20,41 +20,26 @@ toolchain, the course runner); nothing here imports IPython.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from whygo.golang import evidence, runner
+from whygo.golang.gosource import DeclarationNotFound, declaration
 from whygo.golang.toolchain import toolchain
 
 
-class SourceNotFound(LookupError):
-    """The runtime source has no such function or type; the message says where we looked."""
+SourceNotFound = DeclarationNotFound  # the name this chapter's callers and tests use
 
 
 def runtime_source(name: str, file: str = "proc.go", *, root: Path | None = None) -> str:
-    """The text of ``func name`` or ``type name`` in ``$GOROOT/src/runtime/<file>``.
-
-    The declaration runs from its ``func``/``type`` line (doc comment not
-    included) to the first line that is a lone ``}`` at column 0. ``root``
-    replaces the runtime folder (tests).
-    """
+    """The text of ``func name`` or ``type name`` in ``$GOROOT/src/runtime/<file>``
+    (:func:`whygo.golang.gosource.declaration`). ``root`` replaces the runtime folder (tests)."""
     folder = Path(root) if root is not None else Path(toolchain().runtime_src)
-    path = folder / file
-    if not path.is_file():
-        raise SourceNotFound(f"{path} does not exist; give a file of the runtime folder {folder} "
-                             "(e.g. proc.go, chan.go)")
-    lines = path.read_text().splitlines()
-    start = re.compile(rf"^(func|type) {re.escape(name)}\b[ (\[]")
-    for i, line in enumerate(lines):
-        if start.match(line):
-            for j in range(i, len(lines)):
-                if lines[j] == "}":
-                    return "\n".join(lines[i:j + 1])
-            break
-    raise SourceNotFound(f"no 'func {name}' or 'type {name}' declaration in {path}; "
-                         "check the spelling (names are case-sensitive)")
+    if not (folder / file).is_file():
+        raise SourceNotFound(f"{folder / file} does not exist; give a file of the runtime folder "
+                             f"{folder} (e.g. proc.go, chan.go)")
+    return declaration(folder / file, name)
 
 
 def scenario_frames(seed: int = 0, limit: int = 40) -> dict[str, tuple]:

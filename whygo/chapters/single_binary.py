@@ -36,6 +36,7 @@ from typing import Callable, Iterator, Sequence
 from matplotlib.figure import Figure
 
 from whygo import report
+from whygo.golang.gosource import find_declaration
 from whygo.golang.runner import gocode_dir, run_package
 from whygo.golang.toolchain import go_command, go_env
 
@@ -86,11 +87,9 @@ def deps(*, cgo: bool = False, package: str = "./" + SERVER) -> list[str]:
 def go_source(name: str, package: str = SERVER) -> str:
     """The declaration ``func NAME`` of a gocode/ program, read from the file (up to its closing brace)."""
     for path in sorted((gocode_dir() / package).glob("*.go")):
-        text = path.read_text()
-        start = text.find(f"\nfunc {name}(")
-        if start >= 0:
-            end = text.find("\n}\n", start)
-            return text[start + 1:end + 2]
+        text = find_declaration(path, name)
+        if text is not None:
+            return text
     raise ChapterError(f"no func {name} in gocode/{package}: give the name of one of its functions")
 
 
