@@ -1,5 +1,6 @@
 """The %%go magic and its shared cell logic, in a real IPython shell, building real Go."""
 import shlex
+import time
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -8,6 +9,7 @@ from IPython import get_ipython
 from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
+from stopwatch import GRACE_S, MARGIN_S, STUBBORN, TIMEOUT_S, alive, stamps
 from whygo.magics import CellFlagsError, GoCellError, parse_flags
 
 
@@ -121,6 +123,16 @@ def test_allow_fail_shows_the_error_without_raising(ip):
 def test_timeout_kills_an_infinite_loop(ip):
     out, err, exc = go(ip, "--timeout 1", 'fmt.Println("spinning")\nfor {}')
     assert out == "spinning\n" and "timed out" in str(exc)
+
+
+def test_timeout_flag_stops_the_program_on_time(ip):
+    assert go(ip, "--args exit", STUBBORN)[2] is None          # built now, not timed
+    out, err, exc = go(ip, f"--timeout {TIMEOUT_S:g} --args ignore", STUBBORN)
+    back = time.time()
+    s = stamps(out)
+    assert str(exc) == f"timed out after {TIMEOUT_S:g} s" and not alive(s.pid)
+    assert s.sigint is not None and s.sigint - s.start <= TIMEOUT_S + MARGIN_S
+    assert back - s.start <= TIMEOUT_S + GRACE_S + MARGIN_S, f"back {back - s.start:.2f} s after the start"
 
 
 def test_env_args_and_stdin_reach_the_program(ip):

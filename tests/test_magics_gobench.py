@@ -1,4 +1,8 @@
 """%%gobench and its engine whygo.golang.gotest, building and running real Go test binaries."""
+import os
+import signal
+import time
+
 import psutil
 import pytest
 from IPython.core.error import UsageError
@@ -6,6 +10,7 @@ from IPython import get_ipython
 from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
+from stopwatch import BENCH_GRACE_S, MARGIN_S, STUBBORN_BENCH, TIMEOUT_S, When, alive, stamps
 from whygo.golang.benchfmt import BenchTable
 from whygo.golang.gotest import BenchFlags, BenchFlagsError, bench_file, parse_bench_flags, run_bench
 from whygo.magics import GoCellError
@@ -59,6 +64,30 @@ def test_a_benchmark_that_never_ends_is_killed_at_the_timeout():
     assert outcome.timed_out and outcome.error == "timed out after 2 s"
     left = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     assert all(p.status() == psutil.STATUS_ZOMBIE for p in left)
+
+
+def test_a_benchmark_ignoring_sigint_gets_sigint_at_the_timeout_and_sigkill_after_the_grace():
+    outcome = run_bench(STUBBORN_BENCH, BenchFlags(timeout=TIMEOUT_S))   # builds, then runs
+    back = time.time()
+    s = stamps(outcome.log)
+    assert outcome.timed_out and outcome.error == f"timed out after {TIMEOUT_S:g} s"
+    assert not alive(s.pid)
+    assert s.sigint is not None and s.sigint - s.start <= TIMEOUT_S + MARGIN_S, \
+        f"SIGINT {s.sigint - s.start:.2f} s after the benchmark started"
+    assert back - s.sigint <= BENCH_GRACE_S + MARGIN_S, f"SIGKILL {back - s.sigint:.2f} s after SIGINT"
+    assert back - s.start <= TIMEOUT_S + BENCH_GRACE_S + MARGIN_S
+
+
+def test_an_interrupt_stops_a_benchmark_ignoring_sigint_within_the_grace():
+    poke = When("cell.test", lambda: os.kill(os.getpid(), signal.SIGINT))
+    poke.start()
+    with pytest.raises(KeyboardInterrupt):
+        run_bench(STUBBORN_BENCH, BenchFlags(timeout=120))
+    back = time.time()
+    poke.join(5)
+    assert poke.at is not None and back - poke.at <= BENCH_GRACE_S + MARGIN_S, \
+        f"the interrupt took {back - poke.at:.2f} s"
+    assert not alive(poke.process.pid)
 
 
 BENCH = '''

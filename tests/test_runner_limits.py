@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from stopwatch import GRACE_S, MARGIN_S, STUBBORN, TIMEOUT_S, When, alive, running_child, stamps
 from whygo.golang import runner
 from whygo.golang.runner import run
 
@@ -24,15 +25,6 @@ from whygo.golang.runner import run
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WHYGO_CACHE", str(tmp_path_factory.getbasetemp() / "whygo-cache"))
-
-
-def alive(pid: int) -> bool:
-    """True while the process exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def wait_dead(pid: int, seconds: float = 5.0) -> bool:
@@ -167,6 +159,72 @@ def test_interrupt_all_stops_programs_run_by_other_threads(tmp_path):
     assert not worker.is_alive()
     assert outcome == {"interrupted": True}
     assert all(wait_dead(p) for p in pids)
+
+
+# -- when: the deadline and the grace, timed ------------------------------------------------
+
+def test_sigint_comes_at_the_deadline_and_a_program_that_dies_of_it_is_not_kept_waiting():
+    assert run(STUBBORN, build_only=True).ok          # time the program, not its build
+    called = time.time()
+    result = run(STUBBORN, timeout=TIMEOUT_S)
+    back = time.time()
+    s = stamps(result.stdout)
+    assert result.timed_out and result.returncode in (-signal.SIGINT, 2)   # Go died of the SIGINT
+    assert not alive(s.pid)
+    assert back >= called + TIMEOUT_S, "stopped before its timeout"
+    assert back - s.start <= TIMEOUT_S + MARGIN_S, f"gone {back - s.start:.2f} s after it started"
+
+
+def test_sigint_at_the_deadline_then_sigkill_after_half_a_second():
+    assert run(STUBBORN, build_only=True).ok
+    called = time.time()
+    result = run(STUBBORN, args=["ignore"], timeout=TIMEOUT_S)
+    back = time.time()
+    s = stamps(result.stdout)
+    assert result.timed_out and result.returncode == -signal.SIGKILL
+    assert result.error_message() == f"timed out after {TIMEOUT_S:g} s"
+    assert not alive(s.pid)
+    assert s.sigint is not None, "SIGKILL came without a SIGINT first"
+    assert called + TIMEOUT_S <= s.sigint <= s.start + TIMEOUT_S + MARGIN_S, \
+        f"SIGINT {s.sigint - s.start:.2f} s after the start, timeout {TIMEOUT_S} s"
+    assert back - s.sigint <= GRACE_S + MARGIN_S, f"SIGKILL {back - s.sigint:.2f} s after SIGINT"
+    assert back - s.start <= TIMEOUT_S + GRACE_S + MARGIN_S
+
+
+def test_an_interrupt_stops_a_program_that_ignores_sigint_within_the_grace():
+    binary = run(STUBBORN, build_only=True).binary
+    poke = When(binary, lambda: os.kill(os.getpid(), signal.SIGINT))
+    poke.start()
+    with pytest.raises(KeyboardInterrupt):
+        run(STUBBORN, args=["ignore"], timeout=60)
+    back = time.time()
+    poke.join(5)
+    assert poke.at is not None and back - poke.at <= GRACE_S + MARGIN_S, \
+        f"interrupt took {back - poke.at:.2f} s"
+    assert not alive(poke.process.pid)
+
+
+def test_interrupt_all_stops_a_program_that_ignores_sigint_within_the_grace():
+    binary = run(STUBBORN, build_only=True).binary
+    outcome = {}
+
+    def cell():
+        try:
+            outcome["result"] = run(STUBBORN, args=["ignore"], timeout=60)
+        except KeyboardInterrupt:
+            outcome["interrupted"] = time.time()
+
+    worker = threading.Thread(target=cell)
+    worker.start()
+    program = running_child(binary)
+    time.sleep(0.3)
+    asked = time.time()
+    runner.interrupt_all()
+    worker.join(30)
+    assert outcome.keys() == {"interrupted"}
+    assert outcome["interrupted"] - asked <= GRACE_S + MARGIN_S, \
+        f"interrupt_all took {outcome['interrupted'] - asked:.2f} s"
+    assert not alive(program.pid)
 
 
 # -- output ------------------------------------------------------------------------
