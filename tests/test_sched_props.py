@@ -7,11 +7,15 @@ duplicated, queue capacities hold and each P runs at most one G.
 """
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from whygo.sched import compute, gosched, recv, send, simulate, sleep, spawn, syscall
 from whygo.sched import events as ev
+from whygo.sched import runq
+from whygo.sched import model as sched_model
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=60)
 
@@ -69,11 +73,64 @@ def test_each_p_runs_at_most_one_g_at_a_time(prog):
 
 
 @SETTINGS
-@given(programs())
-def test_queue_capacities_are_respected(prog):
+@given(programs(), st.integers(0, 3))
+def test_a_full_local_queue_spills_its_oldest_half_plus_the_new_g(prog, seed):
+    """runtime/proc.go: runqputslow moves the first (oldest) len/2 Gs of a full queue,
+    then the G being put, to the tail of the global queue."""
     main, channels, procs, runq_size = prog
-    r = simulate(main, procs=procs, channels=channels, runq_size=runq_size)
+    spills = []
+    real = runq.runqputslow
+
+    def spy(sched, pp, gp):
+        before = [g.id for g in pp.runq]
+        batch = real(sched, pp, gp)
+        spills.append((before, gp.id, [g.id for g in batch], [g.id for g in pp.runq]))
+        return batch
+
+    with mock.patch.object(runq, "runqputslow", spy):
+        r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size, frames=True)
+    half = runq_size // 2
+    for before, gp, batch, after in spills:
+        assert len(before) == runq_size, "spilled a queue that was not full"
+        assert batch == before[:half] + [gp] and after == before[half:]
+    events = [(e, snap) for e, snap in zip(r.events, r.snapshots) if isinstance(e, ev.RunqOverflow)]
+    assert [list(e.moved) for e, _ in events] == [batch for _, _, batch, _ in spills]
+    for e, snap in events:   # the batch is at the tail of the global queue, in order
+        assert snap.global_runq[-len(e.moved):] == e.moved
+        assert not set(e.moved) & set(snap.procs[e.p].runq)
+    # the capacity is reached before anything spills, and never passed
+    assert r.stats.overflows == len(spills)
     assert max(r.stats.runq_peak) <= runq_size
+    if spills:
+        assert max(r.stats.runq_peak) == runq_size
+
+
+@SETTINGS
+@given(programs(), st.integers(0, 3))
+def test_every_steal_takes_half_of_the_victims_queue_rounded_up(prog, seed):
+    """runtime/proc.go: runqgrab takes the n - n/2 oldest of the victim's n queued Gs;
+    runqsteal runs the last one taken and queues the others on the thief, in order."""
+    main, channels, procs, runq_size = prog
+    taken = []
+    real = sched_model.runqtake
+
+    def spy(victim, count, runnext):
+        before = [g.id for g in victim.runq]
+        batch = real(victim, count, runnext)
+        if not runnext:
+            taken.append((before, [g.id for g in batch]))
+        return batch
+
+    with mock.patch.object(sched_model, "runqtake", spy):
+        r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size, frames=True)
+    for before, batch in taken:
+        assert batch == before[:len(before) - len(before) // 2], f"took {batch} of {before}"
+    steals = [(e, snap) for e, snap in zip(r.events, r.snapshots) if isinstance(e, ev.Steal) and not e.runnext]
+    assert [e.count for e, _ in steals] == [len(batch) for _, batch in taken]
+    for (e, snap), (_, batch) in zip(steals, taken):
+        assert e.g == batch[-1]                                   # the last one taken runs now
+        rest = tuple(batch[:-1])
+        assert snap.procs[e.p].runq[len(snap.procs[e.p].runq) - len(rest):] == rest
 
 
 @settings(derandomize=True, deadline=None, max_examples=25)
