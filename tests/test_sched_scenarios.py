@@ -1,11 +1,15 @@
-"""The named scheduler scenarios: each tells its story, and their summaries match the golden files.
+"""The named scheduler scenarios: each tells its story, and each run matches its golden file.
 
-Golden files live in tests/fixtures/sched_<name>.json. After an intended change
-to the model, regenerate them with
+Golden files live in tests/fixtures/sched_<name>.json: per variant the
+statistics and, line by line, which G moved where at each event
+(``scenarios.moves``), so a rule that moves the wrong goroutines fails even
+when every count stays the same. After an intended change to the model,
+regenerate them with
 
     .venv/bin/python -m whygo.sched.scenarios --golden tests/fixtures
 
-and review the diff: every changed number should be explained by the change.
+and review the diff: every changed line should be explained by the change
+(runtime/proc.go is the authority, e.g. runqputslow moves the oldest half).
 """
 from __future__ import annotations
 
@@ -39,17 +43,29 @@ def test_every_scenario_has_a_title_and_a_paragraph_of_explanation(name):
     assert sc.title and len(sc.explanation.split()) >= 40
 
 
+def golden(name: str) -> dict:
+    return json.loads((FIXTURES / f"sched_{name}.json").read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("name", SMALL)
 def test_scenario_summary_matches_golden_file(name):
-    golden = json.loads((FIXTURES / f"sched_{name}.json").read_text())
-    assert scenarios.get(name).summary() == golden
+    assert scenarios.get(name).summary() == {label: v["stats"] for label, v in golden(name).items()}
+
+
+@pytest.mark.parametrize("name", SMALL)
+def test_scenario_moves_match_golden_file(name):
+    """Which G went where at every event, variant by variant."""
+    sc = scenarios.get(name)
+    for label, want in golden(name).items():
+        got = scenarios.moves(sc.run(variant=label))
+        assert got == want["moves"], f"{label}: first difference at event " \
+            f"{next(i for i, (a, b) in enumerate(zip(got + [None], want['moves'] + [None])) if a != b)}"
 
 
 @pytest.mark.slow   # three runs of 100,000 goroutines: about 5 s of CPU
 def test_100k_goroutines_summary_matches_golden_file():
-    golden = json.loads((FIXTURES / "sched_100k-goroutines.json").read_text())
     got = scenarios.get("100k-goroutines").summary()
-    assert got == golden
+    assert got == {label: v["stats"] for label, v in golden("100k-goroutines").items()}
     four, one, written = got["GOMAXPROCS=4"], got["GOMAXPROCS=1"], got["as written, GOMAXPROCS=4"]
     assert four["goroutines"] == one["goroutines"] == written["goroutines"] == 100_001
     assert four["overflows"] > 0 and four["total_us"] < one["total_us"]
@@ -87,10 +103,14 @@ def test_ping_pong_stays_on_one_p_through_runnext():
     assert runs and all(e.p == 0 and e.source == "runnext" for e in runs)
 
 
-def test_overflow_scenario_spills_half_plus_one():
+def test_overflow_scenario_spills_the_oldest_half_plus_the_displaced_g():
+    """Queue size 4. G2..G5 fill P0's queue behind runnext G6; `go` G7 displaces G6 and
+    runqputslow moves the two oldest, G2 and G3, then G6; later G4, G5 and G9 likewise."""
     r = scenarios.get("runq-overflow").run()
     spills = [e for e in r.events if isinstance(e, ev.RunqOverflow)]
-    assert spills and all(len(e.moved) == 4 // 2 + 1 for e in spills)
+    assert [e.moved for e in spills] == [(2, 3, 6), (4, 5, 9)]
+    first = r.snapshots[r.events.index(spills[0])]
+    assert first.global_runq == (2, 3, 6) and first.procs[0].runq == (4, 5) and first.procs[0].runnext == 7
 
 
 def test_gomaxprocs_four_is_faster_than_one():

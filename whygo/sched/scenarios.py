@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .events import Exit
 from .model import Result, simulate
 from .workload import compute, gosched, recv, send, sleep, spawn, syscall
 
@@ -190,13 +191,70 @@ def get(name: str) -> Scenario:
         raise ScenarioError(f"no scenario named {name!r}; choose one of {names()}") from None
 
 
+def _places(snap) -> dict[int, tuple[str, int]]:
+    """G id -> (where it is, its position there) in one snapshot."""
+    where: dict[int, tuple[str, int]] = {g: ("waiting", 0) for g, _ in snap.waiting}
+    for m in snap.ms:
+        if m.g is not None:
+            where[m.g] = (f"M{m.id} {m.state}", 0)
+    for p in snap.procs:
+        if p.curg is not None:
+            where[p.curg] = (f"P{p.id}" + (" syscall" if p.in_syscall else ""), 0)
+        if p.runnext is not None:
+            where[p.runnext] = (f"P{p.id}.runnext", 0)
+        where.update((g, (f"P{p.id}.runq", i)) for i, g in enumerate(p.runq))
+    where.update((g, ("global", i)) for i, g in enumerate(snap.global_runq))
+    return where
+
+
+def moves(result: Result) -> list[str]:
+    """Which G went where, event by event (needs ``frames=True``), for the golden files.
+
+    One line per event, ``"0 Spawn P0 G7: G7 new->P0.runnext, G2 P0.runq->global"``:
+    the Gs whose place changed, listed in the order they now stand in their
+    queue. A place is a P's ``runnext`` or local ``runq``, ``global``, running on
+    ``P<n>``, in a syscall on ``M<n>``, ``waiting``; ``new`` before a G first
+    appears, ``picked`` while the scheduler holds it (taken, not yet running),
+    ``exited``. Aggregate statistics cannot see a rule that moves the wrong Gs;
+    these lines do.
+    """
+    lines, before, seen = [], {}, set()
+    for snap in result.snapshots:
+        e, now = snap.event, _places(snap)
+
+        def gone(g):
+            if g not in seen:
+                return "new"
+            return "exited" if isinstance(e, Exit) and e.g == g else "picked"
+
+        place = {g: (before[g][0] if g in before else gone(g), now.get(g, (gone(g), 0)))
+                 for g in before.keys() | now.keys()}
+        moved = sorted((g for g, (old, new) in place.items() if old != new[0]), key=lambda g: (place[g][1], g))
+        head = " ".join([f"{e.t:g} {e.kind}"] + [f"{k}{v}" for k, v in (("P", e.p), ("G", e.g)) if v is not None])
+        body = ", ".join(f"G{g} {place[g][0]}->{place[g][1][0]}" for g in moved)
+        lines.append(f"{head}: {body}" if body else head)
+        before = now
+        seen |= now.keys()
+    return lines
+
+
+def golden(sc: Scenario, seed: int = 0) -> dict:
+    """A scenario's golden file: per variant its statistics and, unless it is summary
+    only, where every G moved (:func:`moves`)."""
+    out = {}
+    for label in sc.variants:
+        r = sc.run(seed, frames=not sc.summary_only, variant=label)
+        out[label] = {"stats": r.stats.to_dict(), **({} if sc.summary_only else {"moves": moves(r)})}
+    return out
+
+
 def write_golden(folder: Path, seed: int = 0) -> list[Path]:
-    """Write tests/fixtures/sched_<name>.json for every scenario."""
+    """Write tests/fixtures/sched_<name>.json for every scenario (see :func:`golden`)."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for sc in _ALL:
         path = folder / f"sched_{sc.name}.json"
-        path.write_text(json.dumps(sc.summary(seed), indent=1, sort_keys=True) + "\n")
+        path.write_text(json.dumps(golden(sc, seed), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         out.append(path)
     return out
 
