@@ -1,9 +1,14 @@
 """Chapter 3.2 helpers (whygo/chapters/stacks_escape.py): the model's stack moves against a
 report of the real runtime, and escape decisions paired with their source lines."""
+import json
+from pathlib import Path
+
 import pytest
 
 from whygo.chapters import stacks_escape as se
 from whygo.chapters.stacks_escape import StacksEscapeError
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def report(base=240, frame=192, depth=3000, start=2048):
@@ -37,15 +42,40 @@ def test_model_moves_when_the_next_frame_would_cross_stackguard0():
     assert reach(first - 1) < 2048 - c.stack_guard <= reach(first)
 
 
+def real_report() -> dict:
+    """What gocode/cmd/stackgrow printed with the pinned Go (stack_growth(depth=10_000), as
+    chapter 3.2 runs it); test_the_fixture_is_what_stackgrow_prints keeps it current."""
+    return json.loads((FIXTURES / "stackgrow_depth10000.json").read_text())
+
+
 def test_predict_moves_recovers_the_base_and_predicts_the_rest():
+    r = real_report()
+    p = se.predict_moves(r)
+    assert p.frame == 192 and p.fitted == 2
+    assert p.real == (5, 15, 37, 79, 165, 335, 677, 1359, 2725, 5455)
+    assert p.predicted == p.real and p.all_match        # 8 moves the model was not fitted on
+    # the fitted base lies within one frame of the bytes the program reports in use at depth 0
+    assert r["checkpoints"][0]["used_bytes"] - p.frame < p.bases[0] <= r["checkpoints"][0]["used_bytes"] + p.frame
+
+
+def test_predict_moves_notices_a_report_the_model_cannot_explain():
+    bad = real_report()
+    bad["growths"][-1]["depth"] += 7
+    assert not se.predict_moves(bad).all_match
+
+
+def test_predict_moves_of_the_models_own_report_recovers_its_base():
     p = se.predict_moves(report(base=240))
     assert 240 in p.bases and p.all_match and p.fitted == 2
 
 
-def test_predict_moves_notices_a_report_the_model_cannot_explain():
-    bad = report()
-    bad["growths"][-1]["depth"] += 7
-    assert not se.predict_moves(bad).all_match
+@pytest.mark.slow
+def test_the_fixture_is_what_stackgrow_prints():
+    from whygo.golang.evidence import stack_growth
+    now, stored = stack_growth(depth=10_000), real_report()
+    assert now["growths"] == stored["growths"]
+    assert [(c["depth"], c["used_bytes"], c["moves"]) for c in now["checkpoints"]] == \
+        [(c["depth"], c["used_bytes"], c["moves"]) for c in stored["checkpoints"]]
 
 
 def test_predict_moves_needs_moves_left_to_predict():
