@@ -85,7 +85,12 @@ def test_gc_run_reports_cycles_and_a_pause_histogram():
     # Two stop-the-world pauses per cycle: sweep termination and mark termination.
     assert run.pauses.metric == "/sched/pauses/total/gc:seconds"
     assert run.pauses.total >= run.report["gc_cycles"]
-    assert run.pauses.max_s is None or run.pauses.max_s > 0
+    buckets = run.pauses.buckets
+    assert all(c > 0 for _, _, c in buckets)                         # non-empty buckets only
+    assert all(lo < hi for lo, hi, _ in buckets if lo is not None and hi is not None)
+    assert [lo for lo, _, _ in buckets] == sorted(lo for lo, _, _ in buckets)
+    # a finite maximum: the top bucket's upper bound (the runtime's last bucket is open)
+    assert run.pauses.max_s is not None and run.pauses.max_s == buckets[-1][1] > 0
 
 
 def test_gogc_off_means_no_gc_at_all():

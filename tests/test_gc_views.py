@@ -56,9 +56,15 @@ def test_gc_dot_shows_rescan_state_and_phase_label():
 
 
 def test_render_gc_escapes_quotes_in_captions():
+    """Quotes and backslashes survive DOT, and <, > and & survive SVG: the caption
+    reads back, character for character, from the parsed XML."""
+    import xml.etree.ElementTree as ET
+    caption = 'say "hi" \\ bye <b>&'
     frame = GC({"objects": {"A": {"f0": None}}, "stacks": {"g1": {"x": "A"}}}).snapshot()
-    odd = frame.__class__(**{**frame.__dict__, "caption": 'say "hi" \\ bye'})
-    assert "<svg" in render_gc(odd)
+    odd = frame.__class__(**{**frame.__dict__, "caption": caption})
+    root = ET.fromstring(render_gc(odd))
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert caption in texts
 
 
 def test_render_pacer_returns_a_figure_with_heap_and_goal():
