@@ -16,7 +16,7 @@ from browser_helpers import built_book, demo_book
 from whygo.book import parse_manifest
 from whygo.linkcheck import check_site
 from whygo.site import (MIME_PRIORITY_OVERRIDES, SiteError, book_config, book_toc, build_warnings,
-                        prepare_source, root_entry)
+                        output_anchors, prepare_source, root_entry)
 
 COURSE = """
 [course]
@@ -229,7 +229,45 @@ def test_real_book_builds_with_every_page_and_no_broken_link():
                                                     and m.launch.get("binderhub_url"))
     assert (html / "search.html").is_file() and (html / "searchindex.js").is_file()
     assert [str(b) for b in check_site(html)] == []
-    print("Sphinx warnings of the real book:", build_warnings(html.parent.parent))
+    assert build_warnings(html.parent.parent) == []
+
+
+def test_output_anchors_are_the_ids_of_html_elements():
+    html = '<div id="claim-x" style="a"><p>no id</p><a class="z" id=\'y\'>'
+    assert output_anchors(html) == ["claim-x", "y"]
+    assert output_anchors("<p>valid=\"no\"</p>") == []
+
+
+@pytest.mark.slow
+def test_links_to_ids_of_html_outputs_resolve_and_only_missing_ones_warn(tmp_path):
+    """[text](page.ipynb#claim-x) to a <div id="claim-x"> in an output builds without a
+    warning and keeps its anchor; a link to an id no output defines still warns."""
+    import nbformat
+    from whygo.site import build
+    target = nbformat.v4.new_notebook()
+    target.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell("claims.show('x')", execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": '<div id="claim-x">the claim</div>', "text/plain": "claim x"})]
+    target.cells = [nbformat.v4.new_markdown_cell("# Claims"), cell]
+    links = nbformat.v4.new_notebook()
+    links.metadata["kernelspec"] = target.metadata["kernelspec"]
+    links.cells = [nbformat.v4.new_markdown_cell(
+        "# Summary\n\n[found](01-claims.ipynb#claim-x) and [lost](01-claims.ipynb#claim-nope)")]
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(links, tmp_path / "notebooks/00-summary.ipynb")
+    nbformat.write(target, tmp_path / "notebooks/01-claims.ipynb")
+    m = parse_manifest('[course]\ntitle = "T"\nauthors = ["A"]\ndescription = "D"\n'
+                       '[[chapters]]\nid = "course-map"\ntitle = "S"\nnotebook = "notebooks/00-summary.ipynb"\n'
+                       '[[chapters]]\nid = "claims"\ntitle = "C"\nnotebook = "notebooks/01-claims.ipynb"\n')
+    html = build(manifest=m, root=tmp_path, source_dir=tmp_path / "src", output_dir=tmp_path / "out")
+    warnings = build_warnings(tmp_path / "out")
+    assert [w for w in warnings if "xref_missing" in w and "claim-x" in w] == []
+    assert len([w for w in warnings if "'claim-nope' [myst.xref_missing]" in w]) == 1
+    page = (html / "notebooks/00-summary.html").read_text(encoding="utf-8")
+    assert 'href="01-claims.html#claim-x"' in page
+    assert [str(b) for b in check_site(html)] == ["notebooks/00-summary.html: 01-claims.html#claim-nope "
+                                                  "(no anchor #claim-nope in notebooks/01-claims.html)"]
 
 
 @pytest.mark.slow

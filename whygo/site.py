@@ -169,14 +169,48 @@ def redirect_html(root_docname: str) -> str:
 
 
 def sphinx_extensions() -> list[str]:
-    """Jupyter Book's extensions without sphinx_thebe.
+    """Jupyter Book's extensions without sphinx_thebe, plus this module (see :func:`setup`).
 
     Thebe is off (it needs a CDN and a Binder), yet sphinx_thebe still writes its
     ``const THEBE_JS_URL`` script into every page, twice in a Jupyter Book build:
     a JavaScript error ("Identifier 'THEBE_JS_URL' has already been declared").
     """
     from jupyter_book.config import get_default_sphinx_config
-    return [e for e in get_default_sphinx_config()["extensions"] if e != "sphinx_thebe"]
+    return [e for e in get_default_sphinx_config()["extensions"] if e != "sphinx_thebe"] + ["whygo.site"]
+
+
+# -- Sphinx extension: anchors defined by notebook outputs are link targets -----------------
+
+_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid=["']([^"']+)["']""")
+
+
+def output_anchors(html: str) -> list[str]:
+    """The ``id`` attributes of the elements in an HTML output, in order."""
+    return _HTML_ID.findall(html)
+
+
+def _register_output_anchors(app, doctree) -> None:
+    """Sphinx ``doctree-read``: make the ids of a page's HTML outputs MyST link targets.
+
+    ``claims.show(id)`` prints ``<div id="claim-ID">``, and chapter 5 links to it with
+    ``[text](01-why-go-is-efficient.ipynb#claim-ID)``. MyST only knows the ids of
+    headings (``myst_slugs``), so it warned "local id not found" [myst.xref_missing]
+    for every such link, although the built link works. Adding the ids that the
+    page's outputs really define makes them resolve like heading anchors; a link to
+    an id that no output defines still warns.
+    """
+    from docutils import nodes
+    slugs = app.env.metadata[app.env.docname].setdefault("myst_slugs", {})
+    for node in doctree.findall(nodes.raw):
+        if "html" in node.get("format", "").split():
+            for anchor in output_anchors(node.astext()):
+                slugs.setdefault(anchor, (node.line, anchor, anchor))
+
+
+def setup(app) -> dict:
+    """Sphinx entry point: the book's _config.yml lists this module as an extension."""
+    app.connect("doctree-read", _register_output_anchors)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _write_if_changed(path: Path, text: str) -> None:
