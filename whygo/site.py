@@ -24,7 +24,10 @@ Choices that keep the site honest and offline:
 * the site has an icon and its own index.html redirect naming it, and the
   theme's colour mode is set: each avoids an error in the browser console.
 * Sphinx's warnings of the last build are kept (``build_warnings()``) and
-  printed by ``whygo book build``. ``whygo.linkcheck`` checks the links.
+  printed by ``whygo book build``; the real book builds without any (a test
+  fails on one). Ids that notebook outputs define, such as the claim anchors
+  of ``claims.show``, are MyST link targets: this module is also a small
+  Sphinx extension (``setup``). ``whygo.linkcheck`` checks the links.
 
 ``main(argv)`` is the command line (``whygo book build`` calls it).
 """
