@@ -1,4 +1,5 @@
 """The `go test -bench` parser, on output captured from the pinned toolchain (tests/fixtures/benchfmt_*.txt)."""
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -105,19 +106,64 @@ def test_ratio_of_a_missing_unit_is_a_clear_error():
 
 def test_to_records_gives_one_plain_dict_per_line():
     records = parse(fixture("basic")).to_records()
-    assert records[1] == {"name": "BenchmarkAlloc", "procs": 2, "iterations": 2000,
+    assert records[1] == {"name": "BenchmarkAlloc", "procs": 2, "round": 0, "iterations": 2000,
                           "ns/op": 45.04, "B/op": 64.0, "allocs/op": 1.0}
     assert len(records) == 5
 
 
 def test_text_repr_is_aligned_columns():
-    lines = repr(parse(fixture("basic"))).splitlines()
+    lines = repr(replace(parse(fixture("basic")), cpu_flag="1,2")).splitlines()
     assert lines[0].split() == ["benchmark", "procs", "iterations", "ns/op", "B/op",
                                 "allocs/op", "items/op"]
     # right-aligned numbers: every row ends its ns/op column at the same place
     col_end = lines[0].index("ns/op") + len("ns/op")
     assert lines[2][:col_end].endswith("45.04")
     assert len({len(line) for line in lines[1:5]}) == 1
+
+
+def test_procs_column_only_when_gomaxprocs_was_asked_for():
+    # Without --cpu, Go runs with one P per CPU: the column would tell this machine's
+    # CPU count, so a 1-CPU and a 2-CPU machine would store different tables.
+    one_cpu, two_cpus = parse("BenchmarkAdd 10 5 ns/op\n"), parse("BenchmarkAdd-2 10 5 ns/op\n")
+    assert repr(one_cpu) == repr(two_cpus)
+    assert "procs" not in repr(one_cpu) and "procs" not in one_cpu._repr_html_()
+    asked = replace(two_cpus, cpu_flag="2")
+    assert repr(asked).splitlines()[0].split()[:2] == ["benchmark", "procs"]
+    assert repr(asked).splitlines()[1].split()[:2] == ["BenchmarkAdd", "2"]
+
+
+def _rounds(*texts):
+    return BenchTable.from_rounds([parse(t) for t in texts], cpu_flag="1,2")
+
+
+def test_rounds_are_grouped_like_go_test_count_prints_them():
+    table = _rounds("BenchmarkA 1 10 ns/op\nBenchmarkA-2 1 11 ns/op\nBenchmarkB 1 5 ns/op\n",
+                    "BenchmarkA 1 12 ns/op\nBenchmarkA-2 1 13 ns/op\nBenchmarkB 1 6 ns/op\n")
+    assert [(r.full_name, r.round) for r in table] == [
+        ("BenchmarkA", 0), ("BenchmarkA", 1), ("BenchmarkA-2", 0), ("BenchmarkA-2", 1),
+        ("BenchmarkB", 0), ("BenchmarkB", 1)]
+    assert table.cpu_flag == "1,2"
+
+
+def test_paired_divides_within_each_round_and_takes_the_median():
+    # Round 1 was disturbed while A ran (40 ns): its ratio is an outlier, the median ignores it.
+    table = _rounds("BenchmarkA 1 10 ns/op\nBenchmarkB 1 5 ns/op\n",
+                    "BenchmarkA 1 40 ns/op\nBenchmarkB 1 5 ns/op\n",
+                    "BenchmarkA 1 9 ns/op\nBenchmarkB 1 4.5 ns/op\n")
+    pair = table.paired("A", "B")
+    assert pair.ratios == (2.0, 8.0, 2.0)
+    assert pair.median == 2.0 and pair.spread == (2.0, 8.0)
+    assert pair.at_least(2.0) and not pair.at_least(2.01)
+
+
+def test_paired_picks_a_gomaxprocs_and_names_what_is_missing():
+    table = _rounds("BenchmarkA 1 10 ns/op\nBenchmarkA-2 1 30 ns/op\nBenchmarkB 1 5 ns/op\n"
+                    "BenchmarkB-2 1 10 ns/op\n")
+    assert table.paired("A", "B", procs=2).median == 3.0
+    with pytest.raises(KeyError, match="several GOMAXPROCS"):
+        table.paired("A", "B")
+    with pytest.raises(KeyError, match="GOMAXPROCS=4"):
+        table.paired("A", "B", procs=4)
 
 
 def test_html_repr_is_a_table_with_escaped_names():

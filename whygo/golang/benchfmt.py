@@ -23,8 +23,8 @@ from __future__ import annotations
 import html
 import re
 import statistics
-from dataclasses import dataclass, field
-from typing import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
 
 NS, BYTES, ALLOCS = "ns/op", "B/op", "allocs/op"
 STANDARD_UNITS = (NS, BYTES, ALLOCS)
@@ -46,6 +46,7 @@ class BenchRow:
     procs: int                     # GOMAXPROCS during the run (1 when Go printed no suffix)
     iterations: int                # b.N
     metrics: Mapping[str, float]   # every unit -> value, standard and custom, in printed order
+    round: int = 0                 # which round of an interleaved ``--count N`` run (0-based)
 
     @property
     def full_name(self) -> str:
@@ -65,8 +66,8 @@ class BenchRow:
         return self.metrics.get(ALLOCS)
 
     def to_record(self) -> dict:
-        return {"name": self.name, "procs": self.procs, "iterations": self.iterations,
-                **dict(self.metrics)}
+        return {"name": self.name, "procs": self.procs, "round": self.round,
+                "iterations": self.iterations, **dict(self.metrics)}
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,25 @@ def _format_number(value: float | int | None) -> str:
 
 
 @dataclass(frozen=True)
+class RoundRatios:
+    """Per-round ratios of two benchmarks (see :meth:`BenchTable.paired`)."""
+    ratios: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        """The lowest and highest round: how much the ratio moved with the noise."""
+        return min(self.ratios), max(self.ratios)
+
+    def at_least(self, margin: float) -> bool:
+        """True when the median round shows ``slow`` at least ``margin`` times ``fast``."""
+        return self.median >= margin
+
+
+@dataclass(frozen=True)
 class BenchTable:
     """The result of one ``%%gobench`` run.
 
@@ -155,11 +175,35 @@ class BenchTable:
     lookup then returns their median row (median of every metric), which is
     the figure ``benchstat`` reports too. With ``--cpu 1,2`` the rows differ in
     procs: ask for one with Go's suffix, ``table["BenchmarkAdd-2"]``.
+
+    ``--count N`` runs in N interleaved rounds (every benchmark once per
+    round), so a burst of load elsewhere on the machine hits all benchmarks
+    alike; :meth:`paired` compares two benchmarks round by round.
+
+    The ``procs`` column is shown only when ``--cpu`` asked for GOMAXPROCS
+    values (``cpu_flag``): otherwise it would show how many CPUs this machine
+    happens to have, which is not part of the lesson.
     """
     rows: tuple[BenchRow, ...]
     config: Mapping[str, str] = field(default_factory=dict)
     failures: tuple[BenchFailure, ...] = ()
     log: str = ""            # other lines: the program's prints, --- BENCH: logs
+    cpu_flag: str | None = None   # the --cpu list asked for ("1,2"), None when not asked
+
+    @classmethod
+    def from_rounds(cls, rounds: Sequence["BenchTable"], cpu_flag: str | None = None) -> "BenchTable":
+        """One table from the tables of successive rounds. Rows are grouped by
+        benchmark and GOMAXPROCS in the order Go first printed them (the order
+        ``-test.count=N`` would print), each group in round order."""
+        numbered = [replace(r, round=i) for i, t in enumerate(rounds) for r in t.rows]
+        first = {}
+        for r in numbered:
+            first.setdefault((r.name, r.procs), len(first))
+        numbered.sort(key=lambda r: (first[(r.name, r.procs)], r.round))
+        config = next((t.config for t in rounds if t.config), {})
+        return cls(rows=tuple(numbered), config=config,
+                   failures=tuple(f for t in rounds for f in t.failures),
+                   log="\n".join(t.log for t in rounds if t.log), cpu_flag=cpu_flag)
 
     # -- Python access ------------------------------------------------------
     def names(self) -> list[str]:
@@ -179,11 +223,19 @@ class BenchTable:
                 return by_name or by_full
         return []
 
-    def __getitem__(self, key: str) -> BenchRow:
-        rows = self._matching(key)
+    def _rows(self, key: str, procs: int | None) -> list[BenchRow]:
+        rows = [r for r in self._matching(key) if procs is None or r.procs == procs]
         if not rows:
-            raise KeyError(f"no benchmark named {key!r}; this table has: "
-                           f"{', '.join(self.names()) or 'no results'}")
+            raise KeyError(f"no benchmark named {key!r}" + (f" with GOMAXPROCS={procs}" if procs else "")
+                           + f"; this table has: {', '.join(self.names()) or 'no results'}")
+        return rows
+
+    def __getitem__(self, key: str) -> BenchRow:
+        return self.median(key)
+
+    def median(self, key: str, procs: int | None = None) -> BenchRow:
+        """The row of ``key`` (its median row over rounds), at GOMAXPROCS ``procs`` if given."""
+        rows = self._rows(key, procs)
         procs = sorted({r.procs for r in rows})
         if len(procs) > 1:
             raise KeyError(f"{key!r} ran with several GOMAXPROCS values {procs}; ask for one "
@@ -216,6 +268,25 @@ class BenchTable:
             raise BenchFormatError(f"benchmark {b!r} has {unit} = 0, so the ratio is undefined")
         return va / vb
 
+    def paired(self, slow: str, fast: str, unit: str = NS, procs: int | None = None) -> "RoundRatios":
+        """``slow``'s metric over ``fast``'s, round by round (2.0: ``fast`` took half the time).
+
+        Each ratio compares two runs made moments apart in the same round, so
+        a change of load between rounds cancels out; the median over rounds
+        then ignores a round that was disturbed while one of the two ran.
+        ``procs`` picks the GOMAXPROCS value when the table has several.
+        """
+        def by_round(key: str) -> dict[int, float]:
+            rows = self._rows(key, procs)
+            if len({r.procs for r in rows}) > 1:
+                raise KeyError(f"{key!r} ran with several GOMAXPROCS values; pass procs=")
+            return {r.round: r.metrics[unit] for r in rows if unit in r.metrics}
+        a, b = by_round(slow), by_round(fast)
+        ratios = tuple(a[i] / b[i] for i in sorted(a.keys() & b.keys()) if b[i] > 0)
+        if not ratios:
+            raise BenchFormatError(f"{slow!r} and {fast!r} share no round with {unit!r} figures")
+        return RoundRatios(ratios)
+
     def to_records(self) -> list[dict]:
         """One plain dict per result line (e.g. for ``pandas.DataFrame``)."""
         return [r.to_record() for r in self.rows]
@@ -230,12 +301,13 @@ class BenchTable:
         course's "measured here" mark ``~`` (see whygo/report.py); B/op and
         allocs/op are exact and reproduce run to run, so they are shown plainly."""
         units = self.units()
-        header = ["benchmark", "procs", "iterations", *units]
+        procs = ["procs"] if self.cpu_flag else []
+        header = ["benchmark", *procs, "iterations", *units]
 
         def cell(value, unit: str) -> str:
             text = _format_number(value)
             return f"~{text}" if text and unit in CLOCK_UNITS else text
-        body = [[r.name, str(r.procs), cell(r.iterations, "iterations"),
+        body = [[r.name, *([str(r.procs)] if procs else []), cell(r.iterations, "iterations"),
                  *(cell(r.metrics.get(u), u) for u in units)] for r in self.rows]
         return header, body
 

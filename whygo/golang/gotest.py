@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def _build_parser() -> _Parser:
     p.add_argument("--bench", metavar="REGEXP", default=".", help="which benchmarks (default: all)")
     p.add_argument("--benchtime", metavar="T", default="1s",
                    help="time per benchmark (1s) or iterations (1000x)")
-    p.add_argument("--count", metavar="N", type=int, default=1, help="run each benchmark N times")
+    p.add_argument("--count", metavar="N", type=int, default=1, help="run every benchmark N times, in N interleaved rounds")
     p.add_argument("--cpu", metavar="LIST", default=None, help="GOMAXPROCS values, e.g. 1,2,4")
     p.add_argument("--timeout", metavar="N", type=float, default=120.0,
                    help="kill the run after N seconds (default 120)")
@@ -216,12 +217,23 @@ def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
             sentence = f"compile error {where}: {first.message.splitlines()[0]}"
             return BenchOutcome(None, "", listed, sentence, errors, timed_out)
         argv = [str(work / "cell.test"), "-test.run=^$", f"-test.bench={flags.bench}",
-                "-test.benchmem", f"-test.benchtime={flags.benchtime}", f"-test.count={flags.count}",
+                "-test.benchmem", f"-test.benchtime={flags.benchtime}", "-test.count=1",
                 "-test.timeout=0"]
         if flags.cpu:
             argv.append(f"-test.cpu={flags.cpu}")
-        out, err, code, timed_out = _run_group(argv, work, env, flags.timeout)
-        table = parse(out)
+        # --count N runs N rounds of every benchmark (interleaved) rather than Go's
+        # -test.count=N, which runs one benchmark N times before the next: a burst of
+        # load then lands on one benchmark only and a comparison flips.
+        rounds, err, code, timed_out = [], "", 0, False
+        deadline = time.monotonic() + flags.timeout
+        for _ in range(flags.count):
+            out, err_round, code, timed_out = _run_group(argv, work, env,
+                                                         max(0.1, deadline - time.monotonic()))
+            rounds.append(parse(out))
+            err += err_round
+            if code != 0 or timed_out:
+                break
+        table = BenchTable.from_rounds(rounds, cpu_flag=flags.cpu)
         error = None
         if timed_out:
             error = f"timed out after {flags.timeout:g} s"
