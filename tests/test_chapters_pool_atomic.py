@@ -43,28 +43,34 @@ def test_pool_pressure_rejects_bad_counts():
         ch.pool_pressure(labels=-1)
 
 
-BENCH = """\
-BenchmarkMutexCounter     	10	 10.0 ns/op
-BenchmarkMutexCounter     	10	 12.0 ns/op
-BenchmarkMutexCounter     	10	 30.0 ns/op
-BenchmarkMutexCounter-2   	10	 20.0 ns/op
-BenchmarkAtomicCounter    	10	  4.0 ns/op
-BenchmarkAtomicCounter    	10	  5.0 ns/op
-BenchmarkAtomicCounter    	10	  6.0 ns/op
-BenchmarkAtomicCounter-2  	10	  8.0 ns/op
-"""
+# Three interleaved rounds of %%gobench --cpu 1,2 --count 3: round 2 was disturbed
+# while the mutex ran (30 ns), which the per-round median must ignore.
+ROUNDS = [
+    "BenchmarkMutexCounter 10 10.0 ns/op\nBenchmarkMutexCounter-2 10 20.0 ns/op\n"
+    "BenchmarkAtomicCounter 10 4.0 ns/op\nBenchmarkAtomicCounter-2 10 8.0 ns/op\n",
+    "BenchmarkMutexCounter 10 12.0 ns/op\nBenchmarkMutexCounter-2 10 21.0 ns/op\n"
+    "BenchmarkAtomicCounter 10 6.0 ns/op\nBenchmarkAtomicCounter-2 10 7.0 ns/op\n",
+    "BenchmarkMutexCounter 10 30.0 ns/op\nBenchmarkMutexCounter-2 10 19.0 ns/op\n"
+    "BenchmarkAtomicCounter 10 5.0 ns/op\nBenchmarkAtomicCounter-2 10 9.5 ns/op\n",
+]
 
 
-def test_counter_gains_are_median_mutex_over_median_atomic_minus_one():
-    table = benchfmt.parse(BENCH)
-    gains = ch.counter_gains(table, {"alone": ("BenchmarkMutexCounter", "BenchmarkAtomicCounter")},
+def _table():
+    return benchfmt.BenchTable.from_rounds([benchfmt.parse(r) for r in ROUNDS], cpu_flag="1,2")
+
+
+def test_counter_gains_are_medians_of_the_ratio_within_each_round():
+    gains = ch.counter_gains(_table(), {"alone": ("BenchmarkMutexCounter", "BenchmarkAtomicCounter")},
                              procs=(1, 2))
     assert [(g.procs, g.mutex_ns, g.atomic_ns) for g in gains] == [(1, 12.0, 5.0), (2, 20.0, 8.0)]
-    assert gains[0].throughput_gain == pytest.approx(12 / 5 - 1)
+    # rounds give 10/4, 12/6, 30/5 with 1 P: the median round is 2.5, not 12/5 = 2.4
+    assert gains[0].ratio.ratios == (2.5, 2.0, 6.0)
+    assert gains[0].throughput_gain == pytest.approx(1.5)
+    assert gains[1].throughput_gain == pytest.approx(2.5 - 1)   # 20/8, 21/7=3, 19/9.5=2
 
 
 def test_counter_gains_names_a_missing_gomaxprocs():
-    table = benchfmt.parse(BENCH)
+    table = _table()
     with pytest.raises(ch.PoolChapterError, match="GOMAXPROCS=4"):
         ch.counter_gains(table, {"alone": ("BenchmarkMutexCounter", "BenchmarkAtomicCounter")},
                          procs=(4,))

@@ -14,12 +14,12 @@ Everything that starts Go goes through ``whygo.golang``; no IPython here.
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
 from whygo.chapters.sched import runtime_source
 from whygo.golang import runner
+from whygo.golang.benchfmt import BenchFormatError, RoundRatios
 from whygo.golang.toolchain import toolchain
 
 PROGRAM = "cmd/ch24pool"
@@ -85,33 +85,38 @@ def pool_pressure(requests: int = 1_000_000, labels: int = 6, *, timeout: float 
 
 @dataclass(frozen=True)
 class CounterGain:
-    """Mutex versus atomic for one benchmark pair at one GOMAXPROCS."""
+    """Mutex versus atomic for one benchmark pair at one GOMAXPROCS.
+
+    ``ratio`` holds mutex ns/op over atomic ns/op for each interleaved round
+    of ``%%gobench --count N``; the figures are medians over the rounds.
+    """
     what: str
     procs: int
     mutex_ns: float
     atomic_ns: float
+    ratio: RoundRatios
 
     @property
     def throughput_gain(self) -> float:
         """How much more work per second the atomic version does: 0.23 is the article's +23%."""
-        return self.mutex_ns / self.atomic_ns - 1
-
-
-def median_ns(table, name: str, procs: int) -> float:
-    """Median ns/op of benchmark ``name`` (e.g. "BenchmarkAtomicCounter") at GOMAXPROCS ``procs``."""
-    values = sorted(r.ns_per_op for r in table.rows if r.name == name and r.procs == procs)
-    if not values:
-        raise PoolChapterError(f"no result for {name} with GOMAXPROCS={procs} in the benchmark "
-                               f"table (it has {', '.join(table.names()) or 'nothing'}): run the "
-                               f"benchmark cell with --cpu listing {procs}")
-    return statistics.median(values)
+        return self.ratio.median - 1
 
 
 def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ...]) -> list[CounterGain]:
     """For each ``what -> (mutex benchmark, atomic benchmark)`` and GOMAXPROCS, the gain.
 
-    ``table`` is a ``%%gobench`` result (whygo.golang.benchfmt.BenchTable);
-    with ``--count N`` each figure is the median of the N runs.
+    ``table`` is a ``%%gobench --count N`` result (whygo.golang.benchfmt.BenchTable);
+    the gain is the median over the N rounds of the mutex/atomic ratio within
+    a round, so load that comes and goes between rounds cancels out.
     """
-    return [CounterGain(what, p, median_ns(table, mutex, p), median_ns(table, atomic, p))
-            for what, (mutex, atomic) in pairs.items() for p in procs]
+    gains = []
+    for what, (mutex, atomic) in pairs.items():
+        for p in procs:
+            try:
+                ratio = table.paired(mutex, atomic, procs=p)
+                gains.append(CounterGain(what, p, table.median(mutex, p).ns_per_op,
+                                         table.median(atomic, p).ns_per_op, ratio))
+            except (KeyError, BenchFormatError) as exc:
+                raise PoolChapterError(f"{exc}: run the benchmark cell with --cpu listing {p} "
+                                       f"and --count of 3 or more") from None
+    return gains
