@@ -84,3 +84,24 @@ def test_a_saved_cell_file_of_the_package_is_named_not_called_inlined():
                "\t0x0000 00000 (cell/helpers.go:1[cell/helpers.saved.go:5])\tADDQ\tAX, AX\n"
                "\t0x0003 00003 (cell/helpers.go:1[cell/helpers.saved.go:5])\tRET\t\n")
     assert format_compact(find(listing, "double")).splitlines()[1] == "helpers.go line 1"
+
+
+def test_listings_are_compiled_for_amd64_unless_the_cell_chose():
+    from whygo.golang.runner import listing_env
+    assert listing_env("-S", True, None) == {"GOARCH": "amd64", "GOAMD64": "v1"}
+    assert listing_env("-m -S", True, {"GOARCH": "arm64"}) == {"GOARCH": "arm64"}
+    # a program that runs is built for this machine; so is a build without a listing
+    assert listing_env("-S", False, None) is None
+    assert listing_env("-m", True, {"GODEBUG": "x=1"}) == {"GODEBUG": "x=1"}
+
+
+@pytest.mark.slow
+def test_a_listing_reads_the_same_on_any_host():
+    # Cross-compiling works on any host: ask for arm64 explicitly and see arm64 code,
+    # then get amd64 by default (what the stored notebooks show).
+    from whygo.golang.runner import run
+    src = "func add(a, b int) int { return a + b }\nfunc main() { println(add(1, 2)) }"
+    arm = find(run(src, gcflags="-S -l", build_only=True, env={"GOARCH": "arm64"}).build_log, "add")
+    amd = find(run(src, gcflags="-S -l", build_only=True).build_log, "add")
+    assert "ADD" in {i.op for i in arm.code} and "RET" in {i.op for i in arm.code}
+    assert "ADDQ" in {i.op for i in amd.code} and "ADDQ" not in {i.op for i in arm.code}

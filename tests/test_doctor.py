@@ -22,3 +22,23 @@ def test_doctor_exit_code_and_fix_lines(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "NO  Go kernel" in out and "fix: whygo kernel install --sys-prefix" in out
     assert "Go toolchain" not in out  # quiet prints only problems
+
+
+def test_platform_checks_name_linux_and_the_alternative(monkeypatch):
+    import platform
+    monkeypatch.setattr(platform, "system", lambda: "Darwin")
+    monkeypatch.setattr(platform, "machine", lambda: "arm64")
+    checks = {c.name: c for c in doctor.check_platform()}
+    assert not checks["Operating system"].ok
+    assert "JupyterHub/Binder image" in checks["Operating system"].fix
+    assert checks["Processor"].ok and "compiled for amd64" in checks["Processor"].detail
+
+
+def test_an_unknown_processor_and_a_missing_c_compiler_come_with_fixes(monkeypatch):
+    import platform
+    monkeypatch.setattr(platform, "machine", lambda: "riscv64")
+    monkeypatch.setenv("CC", "no-such-compiler-here")
+    checks = {c.name: c for c in doctor.check_platform()}
+    assert not checks["Processor"].ok and "amd64 or arm64" in checks["Processor"].fix
+    cc = checks["C compiler (cgo, chapters 4.2 and 4.4)"]
+    assert not cc.ok and "apt-get install gcc" in cc.fix

@@ -1,6 +1,7 @@
 """`whygo doctor`: is this machine ready for the course? For each missing piece, the exact fix.
 
-Checks, in the order a learner needs them: the Go toolchain (and whether it is
+Checks, in the order a learner needs them: the platform (Linux, amd64 or
+arm64, a C compiler for the cgo chapters), the Go toolchain (and whether it is
 the pinned one), Go's build cache, the Graphviz renderer, the Python packages
 whose versions the stored notebook outputs depend on, and the Go kernel spec.
 """
@@ -29,6 +30,35 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+
+
+# Where the course runs as stored: its programs read /proc, inspect ELF files,
+# use process groups and chroot, so Linux; its stored outputs come from amd64.
+IMAGE_FIX = ("use the course's JupyterHub/Binder image (environment.yml + postBuild) "
+             "or a Linux container: docker run -it python:3.11 bash, then make lab")
+
+
+def check_platform() -> list[Check]:
+    import platform
+    import shutil
+
+    from whygo import report
+    system, machine = platform.system(), platform.machine().lower()
+    checks = [Check("Operating system", system == "Linux", f"{system} {platform.release()}",
+                    "" if system == "Linux" else f"the course needs Linux: {IMAGE_FIX}")]
+    arch_ok = machine in ("x86_64", "amd64", "aarch64", "arm64")
+    note = machine
+    if machine in ("aarch64", "arm64"):
+        note += ": assembly listings are compiled for amd64 as stored; binary sizes in chapter 4 differ"
+    checks.append(Check("Processor", arch_ok, note,
+                        "" if arch_ok else f"Go's amd64 or arm64 ports are needed: {IMAGE_FIX}"))
+    # Any number of CPUs works: GOMAXPROCS is set by each cell where it matters.
+    checks.append(Check("CPUs", True, f"{report.usable_cpus()} usable by this process"))
+    cc = shutil.which(os.environ.get("CC") or "gcc")
+    checks.append(Check("C compiler (cgo, chapters 4.2 and 4.4)", cc is not None,
+                        cc or "none: those chapters explain instead of building with cgo",
+                        "" if cc else "apt-get install gcc (or set CC to your C compiler)"))
+    return checks
 
 
 def check_go() -> list[Check]:
@@ -95,7 +125,8 @@ def check_kernel() -> Check:
 
 
 def run_checks() -> list[Check]:
-    checks = check_go()
+    checks = check_platform()
+    checks.extend(check_go())
     checks.append(check_graphviz())
     checks.extend(check_packages())
     checks.append(check_kernel())

@@ -459,9 +459,26 @@ def _check_options(*, timeout, max_output, args, env, stdin, cwd) -> None:
         raise ValueError(f"cwd={str(cwd)!r} is not a directory: give the folder the program runs in")
 
 
+def listing_env(gcflags: str | None, build_only: bool, env: dict | None) -> dict | None:
+    """The build environment for an assembly listing: amd64 unless the caller chose.
+
+    A ``-S`` listing (``%%go --asm``, ``run(..., gcflags="-S", build_only=True)``)
+    is text the course reads instruction by instruction; cross-compiling it
+    for one architecture makes it read the same on an arm64 laptop as on an
+    amd64 server. Programs that run are still built for the host.
+    """
+    if not build_only or "-S" not in (gcflags or "").split():
+        return env
+    env = dict(env or {})
+    if "GOARCH" not in env:
+        env.update(GOARCH="amd64", GOAMD64=env.get("GOAMD64", "v1"))
+    return env
+
+
 def _build_and_run(target: _Target, *, gcflags, ldflags, env, args, stdin, timeout, cgo,
                    build_only, max_output, cwd) -> GoResult:
     _check_options(timeout=timeout, max_output=max_output, args=args, env=env, stdin=stdin, cwd=cwd)
+    env = listing_env(gcflags, build_only, env)
     started = time.perf_counter()
     for _ in range(2):   # a second time only if the cached binary was evicted under us
         entry, log, cached, target = _build(target, gcflags=gcflags, ldflags=ldflags, cgo=cgo, env=env)
