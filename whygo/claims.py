@@ -193,10 +193,10 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("atomic-23", "2.4", "使用 atomic.Int64 替代 mutex 保护请求计数器",
           "Replacing a mutex-guarded counter by atomic.Int64 raised QPS by 23%.",
           "holds roughly",
-          "An atomic add costs a fraction of a lock/unlock pair, more so with two cores "
-          "contending; but with even ~100 ns of other work per request the difference is lost "
-          "in this machine's run-to-run noise, so +23% QPS means the service spent a large "
-          "share of its time on that one lock.",
+          "An atomic add costs less than a lock/unlock pair (chapter 2.4 checks the margin on "
+          "the reader's machine); inside a request with other work the saving is a small share of "
+          "the time, so +23% QPS means the service spent a large share of its time on that one "
+          "lock. The article's own figure cannot be reproduced without its service.",
           "pool-atomic"),
     Claim("pool-reset", "2.4", "Get()返回的对象需显式重置(如清空 slice),避免脏数据污染",
           "An object from Get() must be reset explicitly (e.g. empty its slice) or it carries "
@@ -326,7 +326,8 @@ CLAIMS: tuple[Claim, ...] = (
           "sync.Pool + mcache 5.7M ops/s with 12 ms.",
           "holds roughly",
           "Pooling the sample's objects removes every allocation (0 allocs/op against 3) and makes "
-          "it several times faster here too; the exact figures depend on the machine. With no "
+          "each sample faster (chapter 3.3 measures by how much); the exact figures depend on the "
+          "machine. With no "
           "allocation the pooled run triggers no GC at all, and the mcache is used by both rows.",
           "allocator"),
     # ---- 4: deployment --------------------------------------------------------------------------
@@ -343,14 +344,14 @@ CLAIMS: tuple[Claim, ...] = (
           "cannot be checked here",
           "There is no container engine here, and the article names neither its program nor how it "
           "timed a start. Chapter 4.1 shows the binary's size and the files a scratch image would "
-          "hold, and times exec to first 200 of a real HTTP service: milliseconds, not a second.",
+          "hold, and times exec to first 200 of a real HTTP service beside the article's figures.",
           "single-binary"),
     Claim("exec-form-62", "4.1", "实测降低 init 容器初始化耗时 62%",
           "Starting the binary directly (ENTRYPOINT exec form) instead of through sh -c cut the init "
           "container's start-up time by 62%.",
           "cannot be checked here",
-          "Measured here, a shell in front of the binary adds the start of one more program, a few "
-          "milliseconds; what share of an init container's start that is depends on everything else "
+          "A shell in front of the binary adds the start of one more program (chapter 4.1 times "
+          "it); what share of an init container's start that is depends on everything else "
           "the container does. In a scratch image there is no /bin/sh at all, so the exec form is "
           "not an optimisation but the only form that works.",
           "single-binary"),
@@ -393,13 +394,14 @@ CLAIMS: tuple[Claim, ...] = (
           "cannot be checked here",
           "nginx and Lua are not part of this course, and the machine differs. time -p times a "
           "process until it exits, which a server does not do; chapter 4.2 times exec to first 200 "
-          "directly, cgo off and on: a few milliseconds either way, cgo adding the dynamic loader's work.",
+          "directly, cgo off and on; cgo adds the dynamic loader's work.",
           "cgo"),
     Claim("us-to-handler", "4.2", "微秒级跳转至handler",
           "A pure Go server reaches its handler within microseconds of starting.",
           "misleading",
           "Loading a static binary is quick, but runtime start-up, opening the socket and serving "
-          "the first request take milliseconds in total, measured here from exec to the first 200.",
+          "the first request all come before the handler's answer; chapter 4.2 times them together, "
+          "from exec to the first 200.",
           "cgo"),
     Claim("gcflags-l-reflection", "4.3", "-gcflags=-l 的精准生效路径",
           "-gcflags=-l trims reflection metadata and shrinks the binary.",
@@ -461,31 +463,55 @@ def get(claim_id: str) -> Claim:
 
 
 class ClaimCheck:
-    """A claim shown in a chapter: quote, English, verdict, reason (HTML and plain text)."""
+    """A claim shown in a chapter: quote, English, verdict, reason (HTML and plain text).
 
-    def __init__(self, claim: Claim):
+    ``disagreement`` is set when a verdict that rests on a measurement is
+    contradicted by this machine's measurement: the box then says so, with
+    this machine's figures, instead of asserting the verdict beside evidence
+    that says otherwise.
+    """
+
+    def __init__(self, claim: Claim, disagreement: str = ""):
         self.claim = claim
+        self.disagreement = disagreement
 
     def __repr__(self) -> str:
         c = self.claim
-        return (f"Claim check (article §{c.section}): {c.zh}\n  English: {c.en}\n"
+        text = (f"Claim check (article §{c.section}): {c.zh}\n  English: {c.en}\n"
                 f"  Verdict: {c.verdict.upper()}. {c.why}")
+        if self.disagreement:
+            text += f"\n  {DISAGREE_LABEL}: {self.disagreement}"
+        return text
 
     def _repr_html_(self) -> str:
         c = self.claim
         colour = {"holds": "#166534", "holds roughly": "#3f6212", "misleading": "#9a3412",
                   "wrong": "#991b1b", "cannot be checked here": "#475569"}[c.verdict]
+        note = (f'<div style="background:#fef9c3;padding:2px 6px"><b>{DISAGREE_LABEL}:</b> '
+                f"{html.escape(self.disagreement)}</div>" if self.disagreement else "")
         # The id lets the summary chapter link straight to this check (book: page.html#claim-ID).
         return (f'<div id="claim-{c.id}" style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
                 f"<div><b>Claim check</b> (article §{html.escape(c.section)})</div>"
                 f'<div lang="zh">{html.escape(c.zh)}</div>'
                 f"<div><i>{html.escape(c.en)}</i></div>"
                 f'<div><b style="color:{colour}">Verdict: {html.escape(c.verdict)}.</b> '
-                f"{html.escape(c.why)}</div></div>")
+                f"{html.escape(c.why)}</div>{note}</div>")
 
 
-def show(claim_id: str) -> ClaimCheck:
-    return ClaimCheck(get(claim_id))
+DISAGREE_LABEL = "This machine disagrees"
+DISAGREE_NOTE = ("The verdict is what the runtime's source and typical machines show; "
+                 "the output above is what this one measured.")
+
+
+def show(claim_id: str, *, agrees: bool = True, here: str = "") -> ClaimCheck:
+    """The claim's box. ``agrees`` is the measurement's own conclusion where the
+    verdict rests on one (the boolean the cell above printed); when it is False,
+    ``here`` (this machine's figures, printed with whygo.report) is shown as a
+    disagreement next to the verdict."""
+    if not agrees and not here:
+        raise ValueError(f"claim {claim_id}: say what this machine measured (here=...) "
+                         "when it disagrees with the verdict")
+    return ClaimCheck(get(claim_id), "" if agrees else f"{here}. {DISAGREE_NOTE}")
 
 
 # ---- the summary chapter -------------------------------------------------------------------
@@ -494,7 +520,7 @@ def show(claim_id: str) -> ClaimCheck:
 # to summary_markdown(); the evidence column comes from the chapters' stored outputs, which
 # nbval keeps current. To refresh the cell after editing CLAIMS: see tests/test_claims.py.
 
-_SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']\s*\)""")
+_SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']""")
 
 
 def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
