@@ -68,6 +68,8 @@ def test_model_vs_memstats_refuses_no_rows():
 def test_label_runs_rejects_an_unknown_mode():
     with pytest.raises(ch.ChapterError, match="'new'.*'pool'"):
         ch.label_runs("arena")
+    with pytest.raises(ch.ChapterError, match="'new'.*'pool'"):
+        ch.label_runs()
 
 
 def _run(mode, ops, pause, cycles):
@@ -99,7 +101,9 @@ def test_label_benchmarks_count_three_allocations_fresh_and_none_pooled():
 
 
 def test_label_runs_of_both_modes_encode_the_same_samples():
-    fresh = ch.label_runs("new", points=20_000, repeat=1)
-    pooled = ch.label_runs("pool", points=20_000, repeat=1)
+    runs = ch.label_runs("new", "pool", points=20_000, repeat=2, gomaxprocs=3)
+    fresh, pooled = runs["new"], runs["pool"]
+    assert len(fresh) == len(pooled) == 2
+    assert {r["workers"] for r in fresh + pooled} == {3}   # GOMAXPROCS as asked, not this machine's
     assert fresh[0]["checksum"] == pooled[0]["checksum"]
     assert fresh[0]["mallocs_per_point"] >= 3 > pooled[0]["mallocs_per_point"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -44,6 +45,16 @@ def size(nbytes: float) -> str:
         if abs(nbytes) >= scale:
             return measured(nbytes / scale, unit)
     return measured(nbytes, "B")
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (``taskset``, container limits on affinity): the
+    number Go's runtime starts from when GOMAXPROCS is not set. Machine-dependent,
+    so print it with :func:`measured`."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def ratio(value: float) -> str:

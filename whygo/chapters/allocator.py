@@ -138,23 +138,36 @@ def label_benchmarks(*, benchtime: str = "200ms", count: int = 1, timeout: float
     return table
 
 
-def label_runs(mode: str, *, points: int = 10_000_000, repeat: int = 3,
-               timeout: float = 120) -> list[dict]:
-    """``repeat`` runs of ch3labels in ``mode`` ("new" or "pool"): their JSON reports."""
+ARTICLE_CORES = 4
+
+
+def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
+               gomaxprocs: int = ARTICLE_CORES, timeout: float = 120) -> dict[str, list[dict]]:
+    """``repeat`` runs of ch3labels in each of ``modes`` ("new", "pool"): mode -> JSON reports.
+
+    The modes take turns (new, pool, new, pool, ...) so that a change of load
+    on the machine during the experiment affects both alike.
+
+    The program starts one worker per P. GOMAXPROCS is set to the article's
+    core count rather than left to this machine's, so the experiment (and its
+    caption) is the same everywhere; how many CPUs carry those Ps is reported
+    as a measured figure.
+    """
     from whygo.golang.runner import run_package
 
-    if mode not in ("new", "pool"):
-        raise ChapterError(f"mode={mode!r}: use 'new' (fresh objects) or 'pool' (sync.Pool)")
+    if not modes or any(m not in ("new", "pool") for m in modes):
+        raise ChapterError(f"modes={modes!r}: use 'new' (fresh objects) and/or 'pool' (sync.Pool)")
     if repeat < 1:
         raise ChapterError(f"repeat={repeat}: run at least once")
-    out = []
+    out: dict[str, list[dict]] = {m: [] for m in modes}
     for _ in range(repeat):
-        r = run_package(f"gocode/{PACKAGE}", args=["-mode", mode, "-points", str(points)],
-                        timeout=timeout)
-        if not r.ok:
-            raise ChapterError(f"ch3labels -mode {mode} failed: {r.error_message()}\n"
-                               f"{r.stderr.strip()[-1000:]}")
-        out.append(json.loads(r.stdout))
+        for mode in modes:
+            r = run_package(f"gocode/{PACKAGE}", args=["-mode", mode, "-points", str(points)],
+                            env={"GOMAXPROCS": str(gomaxprocs)}, timeout=timeout)
+            if not r.ok:
+                raise ChapterError(f"ch3labels -mode {mode} failed: {r.error_message()}\n"
+                                   f"{r.stderr.strip()[-1000:]}")
+            out[mode].append(json.loads(r.stdout))
     return out
 
 
@@ -176,8 +189,9 @@ def throughput_table(new_runs: Sequence[dict], pool_runs: Sequence[dict]) -> rep
     points, workers = new_runs[0]["points"], new_runs[0]["workers"]
     return report.Table(["allocation", "article: throughput", "article: GC pauses, total",
                          "here: throughput", "here: GC pauses, total", "here: GC cycles"], rows,
-                        caption=f"{points:,} samples; article: 4 cores; here: {workers} workers "
-                                f"(GOMAXPROCS), median of {len(new_runs)} runs")
+                        caption=f"{points:,} samples; article: {ARTICLE_CORES} cores; here: {workers} workers "
+                                f"(GOMAXPROCS={workers}) on {report.measured(report.usable_cpus(), 'CPUs')}, "
+                                f"median of {len(new_runs)} runs")
 
 
 __all__ = ["ARTICLE_THROUGHPUT", "ChapterError", "label_benchmarks", "label_runs", "median",
