@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 PORT   ?= 8888
 
-.PHONY: setup lab test test-fast bench book doctor browser clean
+.PHONY: setup lab test test-1cpu test-machines test-fast bench book doctor browser clean
 
 setup: $(STAMP)
 
@@ -25,14 +25,35 @@ $(STAMP): pyproject.toml
 lab: setup
 	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-course-map.ipynb
 
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+
+# Everything, two workers at once (a notebook's cells stay together on one worker),
+# then the notebooks again on one CPU: an output that depends on the CPU count cannot land.
 test: setup browser
 	@$(BIN)/whygo doctor --quiet
 	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
-	$(BIN)/python -m pytest -p no:cacheprovider tests notebooks labs \
-	    --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PYTEST) -n 2 --dist loadscope -m "not machines" tests notebooks labs $(NBVAL)
+	@$(MAKE) --no-print-directory test-1cpu
+
+# The notebooks and labs on one CPU, the size of a typical Binder or hub container.
+test-1cpu: setup
+	taskset -c 0 $(PYTEST) -q notebooks labs $(NBVAL)
+
+# The full matrix: nbval on {1 CPU, all CPUs, all CPUs + a CPU hog} x 3 runs, then each
+# evidence function on one CPU and under load (tests marked `machines`). Takes ~40 min.
+test-machines: setup
+	$(BIN)/python tests/machine_matrix.py --runs 3
+	$(PYTEST) -m machines tests
 
 test-fast: setup
-	$(BIN)/python -m pytest tests -m "not slow"
+	$(PYTEST) tests -m "not slow and not machines"
+
+# Deliberate one-line bugs in the core rules, one at a time in a temporary copy of the
+# checkout: each must make a test fail (tests/mutants.py prints caught / NOT caught).
+.PHONY: mutants
+mutants: setup
+	$(BIN)/python tests/mutants.py
 
 bench: setup
 	$(BIN)/whygo bench
