@@ -14,8 +14,15 @@ func TestRoundsUpToASizeClass(t *testing.T) {
 	if r.ClassSize != 48 || r.ClassMallocs < 1000 {
 		t.Fatalf("33-byte objects: got class %d (%d mallocs), want class 48", r.ClassSize, r.ClassMallocs)
 	}
-	if r.BytesPerObject < 47 || r.BytesPerObject > 49 {
-		t.Fatalf("33-byte objects: %.1f heap bytes each, want about 48", r.BytesPerObject)
+	// HeapAlloc also counts whatever the runtime or the testing package allocates
+	// meanwhile (more of it on a busy machine), so noise only adds bytes: the
+	// fewest bytes over a few batches is the batch's own cost.
+	fewest := r.BytesPerObject
+	for try := 0; try < 5 && fewest > 49; try++ {
+		fewest = min(fewest, measure("noscan", 33, 1000).BytesPerObject)
+	}
+	if fewest < 47 || fewest > 49 {
+		t.Fatalf("33-byte objects: %.1f heap bytes each at best, want about 48", fewest)
 	}
 }
 
