@@ -1,0 +1,46 @@
+"""How long `make test` takes (goal: <= 8 min on 2 cores, one-CPU notebook pass included).
+
+Runs ``make test`` once from the repository root and reports:
+
+* ``test.suite_seconds``: the whole run, wall clock (set-up already done, so
+  this is go vet + go test, the two-worker pytest pass and the one-CPU pass);
+* ``test.pytest_seconds``: the two-worker pass over tests, notebooks and labs,
+  as pytest reports it;
+* ``test.notebooks_seconds``: the notebooks and labs again on one CPU
+  (``make test-1cpu``), as pytest reports it.
+
+A failing suite is reported as a failed benchmark (its tail goes to stderr):
+a time of a run that did not pass means nothing.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# pytest's closing line: "==== 1150 passed, 2 skipped in 301.20s (0:05:01) ===="
+_CLOSING = re.compile(r"^=+ .*\bin ([0-9.]+)s\b.*=+$", re.M)
+
+
+def pytest_durations(output: str) -> list[float]:
+    """The seconds of every pytest closing line in ``output``, in order."""
+    return [float(s) for s in _CLOSING.findall(output)]
+
+
+def measure():
+    start = time.perf_counter()
+    proc = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-2000:])
+        raise RuntimeError(f"make test failed (exit status {proc.returncode}); no time to report")
+    durations = pytest_durations(proc.stdout)
+    if len(durations) != 2:
+        raise RuntimeError(f"expected two pytest runs in make test's output, found {len(durations)}")
+    yield ("test.suite_seconds", seconds, "s")
+    yield ("test.pytest_seconds", durations[0], "s")
+    yield ("test.notebooks_seconds", durations[1], "s")
