@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ def kernel_json() -> dict:
 def install_kernelspec(*, user: bool = False, prefix: str | None = None) -> str:
     from jupyter_client.kernelspec import KernelSpecManager
     with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)   # the spec is copied with its folder's mode: every user must read it
         (Path(tmp) / "kernel.json").write_text(json.dumps(kernel_json(), indent=1))
         return KernelSpecManager().install_kernel_spec(
             tmp, KERNEL_NAME, user=user, prefix=None if user else prefix)
