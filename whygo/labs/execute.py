@@ -1,11 +1,13 @@
 """Run one lab notebook in a fresh kernel and log what each cell printed (the grader's worker).
 
     python -m whygo.labs.execute NOTEBOOK EVENTS.jsonl --kernel python3 --timeout 120
+    python -m whygo.labs.execute NOTEBOOK - ...          (events on stdout: how the grader runs it)
 
-This runs in its own process (started by :mod:`whygo.labs.grade`), so student
-code never runs in the grader: the kernel is a child of this worker. Every
-executed cell appends one JSON line to EVENTS as soon as it finishes, so the
-grader keeps what was done even if this process is killed later::
+This runs in its own process (the grader starts it in a sandbox for the
+Go-kernel lab), so student code never runs in the grader: the kernel is a
+child of this worker. Every executed cell appends one JSON line to EVENTS as
+soon as it finishes, so the grader keeps what was done even if this process
+is killed later::
 
     {"index": 3, "id": "check-1", "text": "...stdout and stderr...", "error": null}
     {"event": "timeout", "id": "task-2"}       the notebook's time ran out in that cell
@@ -17,17 +19,25 @@ at the end the kernel is interrupted and the run stops); ``--max-output``
 bytes of output kept per cell (the rest is dropped as it arrives, so a cell
 printing forever cannot exhaust memory, and the check cells after it still
 have their say). The kernel's pid
-goes to ``--pidfile`` so the grader can kill the kernel's process group if
+goes to ``--pidfile`` so a caller can kill the kernel's process group if
 this worker does not stop in time.
+
+With EVENTS ``-`` the worker keeps a private copy of its stdout for the
+events, points fd 1 (which the kernel inherits) at /dev/null and makes
+itself non-dumpable: code in the kernel, which runs as the same user, can
+then neither write events nor read them through ``/proc``.
 """
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 import nbformat
 from nbclient import NotebookClient
@@ -41,7 +51,7 @@ class _OutOfTime(Exception):
 class LabClient(NotebookClient):
     """nbclient with a notebook-wide deadline, an output cap and a progress log."""
 
-    def __init__(self, nb, *, events: Path, deadline: float, max_output: int, pidfile: Path | None, **kw):
+    def __init__(self, nb, *, events: TextIO, deadline: float, max_output: int, pidfile: Path | None, **kw):
         super().__init__(nb, allow_errors=True, interrupt_on_timeout=True, record_timing=False, **kw)
         self.events = events
         self.deadline = deadline
@@ -55,8 +65,8 @@ class LabClient(NotebookClient):
         self.on_cell_executed = self._cell_done
 
     def log_event(self, record: dict) -> None:
-        with self.events.open("a") as f:
-            f.write(json.dumps(record) + "\n")
+        self.events.write(json.dumps(record) + "\n")
+        self.events.flush()
 
     def _started(self, notebook=None, **_):
         if self.pidfile is not None:
@@ -100,6 +110,15 @@ class LabClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
+def _private_stdout() -> TextIO:
+    """stdout for the events only: the kernel inherits /dev/null as fd 1 and cannot reach this process."""
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)   # PR_SET_DUMPABLE 0
+    private = os.fdopen(os.dup(1), "w")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    return private
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m whygo.labs.execute")
     p.add_argument("notebook")
@@ -109,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell")
     p.add_argument("--pidfile")
     ns = p.parse_args(argv)
-    events = Path(ns.events)
+    events = _private_stdout() if ns.events == "-" else open(ns.events, "a")
     nb = nbformat.read(ns.notebook, as_version=4)
     client = LabClient(nb, events=events, deadline=time.monotonic() + ns.timeout,
                        max_output=ns.max_output, pidfile=Path(ns.pidfile) if ns.pidfile else None,

@@ -1,35 +1,42 @@
-"""``whygo grade``: grade lab submissions for a class, safely.
+"""``whygo grade``: grade lab submissions for a class, each in sandboxes of its own.
 
     whygo grade alice.ipynb bob.ipynb ... [--lab escape] [--out grades.csv] [--workers 2] [--timeout 120]
 
-For each submission:
+Nothing a submission contains runs in the grader's process, and nothing runs
+outside a sandbox (:mod:`whygo.labs.sandbox`: a uid of its own, no network,
+its own folder, the course read-only, limits). For each submission:
 
-1. Read it (a broken file gets a row with the reason) and find its lab in
-   the metadata (``whygo.lab``); with ``--lab`` a notebook of another lab
-   is refused with a note.
-2. Prepare a copy in a private temporary folder: every check cell gets
-   back the source it was shipped with (matched by cell id), so the verdicts
-   come from the teacher's checks. A deleted check cell or a check placed
-   before its task cell is noted. The submitted file is only read.
-3. Run the copy with :mod:`whygo.labs.execute` in a separate process, with a
-   fresh kernel of the lab's kind, a time limit for the whole notebook and
-   a cap on output. If the worker overruns, its process group and the
-   kernel's are killed.
-4. Read the verdict lines (:mod:`whygo.labs.protocol`) printed by the
-   check cells, and only those: each check scores 1 (passed) or 0.
+1. Every submission is read before any of them runs (a broken file gets a
+   row with the reason); its lab comes from the metadata (``whygo.lab``);
+   with ``--lab`` a notebook of another lab is refused with a note.
+2. Only its task cells are taken (matched by cell id); everything else comes
+   from the lab as shipped, in the shipped order, so edited or moved check
+   cells and printed verdicts count for nothing. Changes outside the task
+   cells are noted, never run.
+3. Python labs: the setup and task cells run in the answer process
+   (:mod:`whygo.labs.answers`), one sandbox; each check runs in a judge
+   (:mod:`whygo.labs.judge`), a fresh sandbox per check, which asks the answer
+   process for the values it reads. A task cell cannot reach the check.
+   The Go-kernel lab: the notebook runs in a fresh kernel in one sandbox
+   (:mod:`whygo.labs.execute`); its checks are Go and print their verdicts.
+4. Verdict lines (:mod:`whygo.labs.protocol`) are read by this process from
+   the judges' stdout (or, for the Go lab, from the check cells' outputs),
+   and only there: each check scores 1 (passed) or 0.
+
+One time limit covers the whole submission (``--timeout``); at the limit its
+sandboxes are killed and the checks not reached "did not run".
 
 Results: a CSV (``file, lab, score, max, <check>..., note``; a check column
-holds ``passed``, ``not yet`` or ``did not run``), a summary table on
-stdout and a progress line per submission on stderr.
+holds ``passed``, ``not yet`` or ``did not run``), written by this process
+only, a summary table on stdout and a progress line per submission on stderr.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import math
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,12 +48,16 @@ from pathlib import Path
 
 import nbformat
 
+from whygo.labs.answers import AnswerProcessGone, Answers, OutOfTime
 from whygo.labs.catalog import LABS, Lab
-from whygo.labs.notebook import LabNotebookError, cells_by_id, check_cells, lab_of, read
+from whygo.labs.notebook import LabNotebookError, cells_by_id, lab_of, read, shipped
 from whygo.labs.protocol import parse_verdicts
+from whygo.labs.sandbox import Box, Limits, Sandbox
 
 PASSED, NOT_YET, DID_NOT_RUN = "passed", "not yet", "did not run"
-KILL_GRACE = 30.0     # seconds the worker gets beyond --timeout to shut its kernel down
+KILL_GRACE = 30.0     # seconds the Go lab's worker gets beyond --timeout to shut its kernel down
+ENTER_FAILED = 125    # exit status of a sandbox that could not be built (sandbox.main)
+PYTHON = [sys.executable, "-I", "-m"]
 
 
 @dataclass
@@ -70,104 +81,215 @@ class Row:
         return "; ".join(self.notes)
 
 
-def prepare(nb, lab: Lab) -> tuple[nbformat.NotebookNode, list[str]]:
-    """The notebook to run (shipped check cells restored) and notes on its structure."""
-    notes = []
-    shipped = check_cells(lab)
-    cells = cells_by_id(nb)
-    order = [c.get("id") for c in nb.cells]
-    for cid, source in shipped.items():
-        if cid not in cells:
-            notes.append(f"check cell {cid} was deleted")
-            continue
-        if cells[cid].cell_type != "code":
-            cells[cid].cell_type = "code"
-            cells[cid].outputs, cells[cid].execution_count = [], None
-        cells[cid].source = source
-        task = "task-" + cid.split("-", 1)[1]
-        if task not in cells:
-            notes.append(f"task cell {task} was deleted")
-        elif order.index(task) > order.index(cid):
-            notes.append(f"cells reordered: {cid} comes before {task}")
-    for c in nb.cells:   # outputs are the kernel's business, not the submission's
+@dataclass(frozen=True)
+class Setup:
+    """How every submission of this run is graded."""
+    sandbox: Sandbox
+    limits: Limits
+    hide: tuple[Path, ...]       # files a sandbox must not see even inside the course (submissions, the CSV)
+    timeout: float
+    max_output: int
+
+    def start(self, argv: list[str], **kw) -> Box:
+        return self.sandbox.start(argv, limits=self.limits, hide=list(self.hide), **kw)
+
+
+class SandboxFailed(RuntimeError):
+    pass
+
+
+def task_cells(lab: Lab) -> list[str]:
+    return ["task-" + c.split("/", 1)[1] for c in lab.checks]
+
+
+def prepare(nb, lab: Lab) -> tuple[dict[str, str], list[str]]:
+    """The submission's task cells (id -> source) and notes on what else it changed (all ignored)."""
+    submitted = cells_by_id(nb)
+    ours = shipped(lab)
+    tasks, notes, ignored = {}, [], []
+    for cell in ours.cells:
+        cid = cell.get("id")
+        theirs = submitted.get(cid)
+        if cid in task_cells(lab):
+            if theirs is not None and theirs.cell_type == "code":
+                tasks[cid] = theirs.source
+            else:
+                notes.append(f"task cell {cid} was deleted")
+        elif cell.cell_type == "code" and (theirs is None or theirs.source != cell.source):
+            ignored.append(cid)
+    shipped_ids = {c.get("id") for c in ours.cells}
+    added = sum(c.cell_type == "code" and c.get("id") not in shipped_ids and bool(c.source.strip())
+                for c in nb.cells)
+    if added:
+        ignored.append(f"{added} added cell(s)")
+    if ignored:
+        notes.append(f"only task cells are graded; ignored: {', '.join(ignored)}")
+    return tasks, notes
+
+
+def graded_notebook(lab: Lab, tasks: dict[str, str]) -> nbformat.NotebookNode:
+    """The lab as shipped, outputs cleared, with the submission's task cells."""
+    nb = shipped(lab)
+    for c in nb.cells:
         if c.cell_type == "code":
             c.outputs, c.execution_count = [], None
-    nbformat.validate(nb)
-    return nb, notes
+            if c.get("id") in task_cells(lab):
+                c.source = tasks.get(c.id, "")
+    return nb
 
 
-def _kill_group(pid: int) -> None:
+# -- Python labs: the answer process and one judge per check ---------------------------------
+
+def run_python_lab(lab: Lab, tasks: dict[str, str], setup: Setup, deadline: float) -> list[dict]:
+    """Run the setup and task cells in the answer process, each check in a judge; the events."""
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
     try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def run_worker(notebook: Path, lab: Lab, workdir: Path, *, timeout: float, max_output: int) -> list[dict]:
-    """Execute ``notebook`` in a separate process; the events it logged (see execute.py)."""
-    events, pidfile = workdir / "events.jsonl", workdir / "kernel.pid"
-    argv = [sys.executable, "-m", "whygo.labs.execute", str(notebook), str(events), "--kernel", lab.kernel,
-            "--timeout", str(timeout), "--max-output", str(max_output), "--pidfile", str(pidfile)]
-    proc = subprocess.Popen(argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        proc.wait(timeout=timeout + KILL_GRACE)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc.pid)
-        proc.wait()
-        with open(events, "a") as f:
-            f.write(json.dumps({"event": "killed"}) + "\n")
+        box = setup.start([*PYTHON, "whygo.labs.answers", "--max-output", str(setup.max_output)],
+                          stdin=req_r, stdout=rep_w)
     finally:
-        if pidfile.exists():   # the kernel runs in its own session: make sure nothing is left
-            try:
-                _kill_group(int(pidfile.read_text()))
-            except ValueError:
-                pass
-    if not events.exists():
-        return []
-    out = []
-    for line in events.read_text(errors="replace").splitlines():
+        os.close(req_r)
+        os.close(rep_w)
+    events: list[dict] = []
+    try:
+        with box:
+            answers = Answers(req_w, rep_r)
+            checks = {lab.check_cell(c): c for c in lab.checks}
+            for cell in shipped(lab).cells:
+                cid = cell.get("id", "")
+                if cell.cell_type != "code" or (cid in task_cells(lab) and cid not in tasks):
+                    continue
+                try:
+                    if cid in checks:
+                        events.append({"id": cid, **judge(checks[cid], (req_w, rep_r), setup, deadline)})
+                    else:
+                        events += _cell_events(cid, answers.run(cid, tasks.get(cid, cell.source), deadline))
+                except OutOfTime:
+                    events.append({"event": "timeout", "id": cid})
+                    break
+                except AnswerProcessGone:
+                    _raise_if_not_started(box)
+                    events.append({"event": "dead", "id": cid})
+                    break
+    finally:
+        os.close(req_w)
+        os.close(rep_r)
+    events.append({"event": "end"})
+    return events
+
+
+def _cell_events(cid: str, reply: dict) -> list[dict]:
+    events = [{"id": cid, "text": "", "error": reply.get("error")}]
+    if reply.get("truncated"):
+        events.append({"event": "truncated", "id": cid})
+    events += [{"event": "replaced", "id": cid, "name": str(name)} for name in reply.get("replaced") or []]
+    return events
+
+
+def judge(check: str, fds: tuple[int, int], setup: Setup, deadline: float) -> dict:
+    """Run one check in a fresh sandbox; its verdict text (the judge's stdout)."""
+    argv = [*PYTHON, "whygo.labs.judge", check, "--requests", str(fds[0]), "--replies", str(fds[1])]
+    with setup.start(argv, stdout=subprocess.PIPE, pass_fds=fds) as box:
         try:
-            out.append(json.loads(line))
+            out, _ = box.proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise OutOfTime() from None
+        _raise_if_not_started(box)
+    text = out.decode(errors="replace")[:100_000]
+    if not parse_verdicts(text):
+        return {"text": text, "error": f"the check stopped without a verdict (exit status {box.proc.returncode})"}
+    return {"text": text, "error": None}
+
+
+def _raise_if_not_started(box: Box) -> None:
+    if box.proc.poll() == ENTER_FAILED and box.error():
+        raise SandboxFailed(f"the sandbox could not be built: {box.error()}")
+
+
+# -- the Go-kernel lab: one kernel in one sandbox ---------------------------------------------
+
+def run_kernel_lab(lab: Lab, tasks: dict[str, str], setup: Setup, work: Path) -> list[dict]:
+    """Execute the graded notebook with :mod:`whygo.labs.execute`; the events it printed."""
+    notebook = work / "submission.ipynb"
+    nbformat.write(graded_notebook(lab, tasks), str(notebook))
+    argv = [*PYTHON, "whygo.labs.execute", "submission.ipynb", "-", "--kernel", lab.kernel,
+            "--timeout", str(setup.timeout), "--max-output", str(setup.max_output)]
+    from jupyter_client.kernelspec import KernelSpecManager
+    spec = Path(KernelSpecManager().get_kernel_spec(lab.kernel).resource_dir) / "kernel.json"
+    copy = {"submission.ipynb": notebook,   # the spec too: an installed one may be readable by root only
+            f".local/share/jupyter/kernels/{lab.kernel}/kernel.json": spec}
+    killed = []
+    with setup.start(argv, copy=copy, stdout=subprocess.PIPE) as box:
+        try:
+            out, _ = box.proc.communicate(timeout=setup.timeout + KILL_GRACE)
+        except subprocess.TimeoutExpired:
+            box.kill()
+            out, _ = box.proc.communicate()
+            killed = [{"event": "killed"}]
+        _raise_if_not_started(box)
+    events = []
+    for line in out.decode(errors="replace").splitlines():
+        try:
+            events.append(json.loads(line))
         except json.JSONDecodeError:
             pass
-    return out
+    return [e for e in events if isinstance(e, dict)] + killed
 
+
+# -- scoring ----------------------------------------------------------------------------------
 
 def score(row: Row, lab: Lab, events: list[dict], timeout: float) -> None:
-    """Fill ``row.checks`` from the verdicts printed by the check cells; add notes for what went wrong."""
+    """Fill ``row.checks`` from the verdicts of the check cells; add notes for what went wrong."""
     row.checks = {c: DID_NOT_RUN for c in lab.checks}
     owner = {lab.check_cell(c): c for c in lab.checks}
     for e in events:
-        kind = e.get("event")
+        kind, cid = e.get("event"), str(e.get("id"))
         if kind == "timeout":
-            row.notes.append(f"time limit ({timeout:g} s) reached in cell {e.get('id')}")
+            row.notes.append(f"time limit ({timeout:g} s) reached in cell {cid}")
         elif kind == "dead":
-            row.notes.append(f"the kernel died in cell {e.get('id')}")
+            row.notes.append(f"the kernel died in cell {cid}")
         elif kind == "truncated":
-            row.notes.append(f"output of cell {e.get('id')} too large: truncated")
+            row.notes.append(f"output of cell {cid} too large: truncated")
         elif kind == "killed":
             row.notes.append("the run did not stop in time and was killed")
         elif kind == "failed":
             row.notes.append(f"the notebook could not run: {e.get('error')}")
-        elif kind is None and e.get("id") in owner:
-            check = owner[e["id"]]
-            verdicts = [v for v in parse_verdicts(e.get("text", "")) if v.check == check]
+        elif kind == "replaced":
+            row.notes.append(f"{cid} replaced {e.get('name')}: no effect, checks run in a process of their own")
+        elif kind is None and cid in owner:
+            check = owner[cid]
+            verdicts = [v for v in parse_verdicts(str(e.get("text", ""))) if v.check == check]
             if verdicts:
                 row.checks[check] = PASSED if verdicts[-1].passed else NOT_YET
             elif e.get("error"):
                 row.checks[check] = NOT_YET
-                row.notes.append(f"{check} could not run: {e['error'].splitlines()[0][:200]}")
+                row.notes.append(f"{check} could not run: {str(e['error']).splitlines()[0][:200]}")
+        elif kind is None and e.get("error"):
+            row.notes.append(f"{cid} stopped with {str(e['error']).splitlines()[0][:200]}")
     kinds = {e.get("event") for e in events}
     if "end" not in kinds and "killed" not in kinds:   # the worker itself died without a word
         row.notes.append("the run ended early")
 
 
-def grade_one(path: Path, *, expected_lab: str | None, timeout: float, max_output: int) -> Row:
+# -- one submission, a class ------------------------------------------------------------------
+
+def _read_all(paths: list[Path]) -> dict[Path, object]:
+    """Every submission, read before any code runs: notebook, or the LabNotebookError it raised."""
+    out: dict[Path, object] = {}
+    for path in paths:
+        try:
+            out[path] = read(path)
+        except LabNotebookError as exc:
+            out[path] = exc
+    return out
+
+
+def grade_one(path: Path, nb, *, expected_lab: str | None, setup: Setup) -> Row:
     row = Row(file=str(path))
     start = time.monotonic()
     try:
-        nb = read(path)
+        if isinstance(nb, Exception):
+            raise nb
         lab = lab_of(nb)
     except LabNotebookError as exc:
         row.notes.append(str(exc).replace(f"{path}: ", ""))
@@ -178,30 +300,40 @@ def grade_one(path: Path, *, expected_lab: str | None, timeout: float, max_outpu
         row.checks = {c: DID_NOT_RUN for c in LABS[expected_lab].checks}
         row.lab = expected_lab
         return row
-    work = Path(tempfile.mkdtemp(prefix="whygo-grade-"))
     try:
-        prepared, notes = prepare(nb, lab)
+        tasks, notes = prepare(nb, lab)
         row.notes.extend(notes)
-        copy = work / "submission.ipynb"
-        nbformat.write(prepared, str(copy))
-        events = run_worker(copy, lab, work, timeout=timeout, max_output=max_output)
-        score(row, lab, events, timeout)
+        if lab.kernel == "python3":
+            events = run_python_lab(lab, tasks, setup, deadline=start + setup.timeout)
+        else:
+            with tempfile.TemporaryDirectory(prefix="whygo-grade-") as work:
+                events = run_kernel_lab(lab, tasks, setup, Path(work))
+        score(row, lab, events, setup.timeout)
     except Exception as exc:   # one bad submission must not stop the class
         row.notes.append(f"could not be graded: {type(exc).__name__}: {exc}")
         row.checks = row.checks or {c: DID_NOT_RUN for c in lab.checks}
     finally:
-        shutil.rmtree(work, ignore_errors=True)
         row.seconds = time.monotonic() - start
     return row
 
 
 def grade(paths: list[Path], *, expected_lab: str | None = None, workers: int = 2, timeout: float = 120.0,
-          max_output: int = 1_000_000, progress=None) -> list[Row]:
-    """Grade every submission (``workers`` at a time); rows in the order of ``paths``."""
+          max_output: int = 1_000_000, progress=None, sandbox: Sandbox | None = None,
+          limits: Limits | None = None, out: Path | None = None) -> list[Row]:
+    """Grade every submission (``workers`` at a time); rows in the order of ``paths``.
+
+    ``out`` (the CSV to come) is hidden from the sandboxes like the submissions.
+    """
+    sandbox = sandbox or Sandbox.probe()
+    setup = Setup(sandbox, limits or Limits(cpu_seconds=math.ceil(timeout)),
+                  tuple(Path(p).resolve() for p in [*paths, *([out] if out else [])]), timeout, max_output)
+    notebooks = _read_all(paths)
     done, lock = [0], threading.Lock()
 
     def one(path: Path) -> Row:
-        row = grade_one(path, expected_lab=expected_lab, timeout=timeout, max_output=max_output)
+        row = grade_one(path, notebooks[path], expected_lab=expected_lab, setup=setup)
+        if not sandbox.complete:
+            row.notes.append(sandbox.short)
         with lock:
             done[0] += 1
             if progress:
@@ -213,12 +345,16 @@ def grade(paths: list[Path], *, expected_lab: str | None = None, workers: int = 
 
 
 def write_csv(rows: list[Row], out: Path) -> None:
+    """Write the CSV next to ``out`` and rename it into place (a link planted there is replaced, not followed)."""
     checks = sorted({c for r in rows for c in r.checks})
-    with open(out, "w", newline="") as f:
+    fd, tmp = tempfile.mkstemp(dir=Path(out).resolve().parent, prefix=".grades-", suffix=".csv")
+    with os.fdopen(fd, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["file", "lab", "score", "max", *checks, "note"])
         for r in rows:
             w.writerow([r.file, r.lab, r.score, r.max, *(r.checks.get(c, "") for c in checks), r.note])
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out)
 
 
 def summary(rows: list[Row]) -> str:
@@ -237,26 +373,45 @@ def _progress(done: int, total: int, row: Row) -> None:
           + (f" ({row.note[:60]})" if row.note else ""), file=sys.stderr, flush=True)
 
 
+HELP_EPILOG = f"""\
+sandbox: every submission runs in sandboxes of its own (with root and Linux namespaces):
+a uid of its own, no network, its own folder (/tmp, its HOME) and the course read-only
+(never labs/solutions, .git or other submissions), Go's build cache shared read-only.
+Limits: CPU time = --timeout per process, {Limits().memory_mb} MB of address space per process
+(--memory), {Limits().processes} processes and threads, files up to {Limits().file_mb} MB,
+{Limits().disk_mb} MB written in all. Without root or namespaces the grader says what it
+cannot enforce, at the start and in every row's note.
+Only task cells are graded; Python checks run in a process the notebook never touched."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="whygo grade", description="Grade lab notebooks handed in by students. "
-                                "Each runs in a fresh kernel in its own process; submitted files are only read.")
+    p = argparse.ArgumentParser(prog="whygo grade", description="Grade lab notebooks handed in by students, "
+                                "each in a sandbox; submitted files are only read.", epilog=HELP_EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION.ipynb")
     p.add_argument("--lab", choices=sorted(LABS), help="the lab expected (notebooks of another lab are refused)")
     p.add_argument("--out", default="grades.csv", help="CSV file to write (default: grades.csv)")
     p.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time (default: 2)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default: 120)")
     p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell (default: 1 MB)")
+    p.add_argument("--memory", type=int, default=Limits().memory_mb,
+                   help=f"MB of address space per process (default: {Limits().memory_mb})")
     ns = p.parse_args(argv)
-    if ns.workers < 1 or ns.timeout <= 0:
-        p.error("--workers must be >= 1 and --timeout > 0")
+    if ns.workers < 1 or ns.timeout <= 0 or ns.memory < 256:
+        p.error("--workers must be >= 1, --timeout > 0 and --memory >= 256")
+    sandbox = Sandbox.probe()
+    limits = Limits(cpu_seconds=math.ceil(ns.timeout), memory_mb=ns.memory)
+    print(sandbox.summary(limits), file=sys.stderr, flush=True)
     paths = [Path(s) for s in ns.submissions]
     missing = [str(s) for s in paths if not s.is_file()]
-    rows = grade(paths, expected_lab=ns.lab, workers=ns.workers, timeout=ns.timeout,
-                 max_output=ns.max_output, progress=_progress)
+    rows = grade(paths, expected_lab=ns.lab, workers=ns.workers, timeout=ns.timeout, max_output=ns.max_output,
+                 progress=_progress, sandbox=sandbox, limits=limits, out=Path(ns.out))
     for r in rows:
         if r.file in missing:
             r.notes = ["file not found"]
     write_csv(rows, Path(ns.out))
     print(summary(rows))
+    if not sandbox.complete:
+        print(sandbox.summary(limits))
     print(f"wrote {ns.out}")
     return 0

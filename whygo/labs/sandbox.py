@@ -1,0 +1,499 @@
+"""Sandboxes for graded submissions: what a student's code can reach while it is graded.
+
+The grader never runs a submission's code in its own process. Every process
+that may run it (the answer process of a Python lab, a judge building and
+running the student's Go, the kernel of the Go-kernel lab) is started here,
+one sandbox each, and everything a sandbox holds is gone when it ends.
+
+How a sandbox is built (when the grader runs as root and the kernel lets it
+make namespaces)::
+
+    unshare --mount --net --pid --ipc --uts --fork --kill-child \\
+        python -I -m whygo.labs.sandbox CONFIG.json          # "the enter step", as root
+
+The enter step, inside fresh namespaces, builds a new root file system on a
+tmpfs and ``chroot``s into it:
+
+* ``/usr``, ``/etc``, ``/bin``, ``/lib``..., ``/sys``: the machine's, read-only;
+  ``/dev`` the machine's (devices keep their permissions), ``/dev/shm`` private;
+  ``/proc`` shows only the sandbox's processes (its own pid namespace);
+* the course (the repository, the venv, the Python it was made from, Go):
+  read-only, minus ``labs/solutions``, ``.git``, and any submission or output
+  file that happens to live inside it; nothing else of the machine (no
+  ``/home``, no ``/root`` beyond the Python install, no other submission);
+* ``/tmp``: the sandbox's own folder and HOME, part of the same size-limited
+  tmpfs, so all it can write is bounded and lives in memory;
+* Go's build cache at ``/tmp/.cache/go-build``: an overlay whose lower layer is
+  the grader's warm cache (read-only: its files stay root's, 0644) and whose
+  upper layer is private, so a submission adds entries only for itself and
+  can never change one another build reads;
+* no network: the network namespace has only its own loopback.
+
+Then it forks. The child drops to a uid of its own (random, above
+2 000 000 000, no account, no groups, ``no_new_privs``), sets the limits
+(:class:`Limits`: CPU seconds, address space and file size per process;
+processes per sandbox, since the uid is the sandbox's alone) and execs the
+command. The parent stays as pid 1: it reaps orphans and, when the command
+ends, exits, which kills whatever the command left behind. The grader kills a
+sandbox by killing ``unshare``: ``--kill-child`` takes the whole namespace down.
+
+What it cannot do: it does not cap the total memory of all the sandbox's
+processes together (only each one, times the process limit), and what it
+reads through the Go cache's lower layer is the grader's compiled packages.
+
+When namespaces cannot be made (not root, a container without
+CAP_SYS_ADMIN) the grader says so (:attr:`Sandbox.problem`) and does what it
+still can: the limits, a private folder, and, when root, a uid of its own
+(with a hard-linked copy of the Go cache, its files read-only to that uid).
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import json
+import os
+import pwd
+import resource
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+UID_RANGE = (2_000_000_000, 2_100_000_000)
+INSIDE_HOME = Path("/tmp")                  # the sandbox's folder, as its processes see it
+GO_CACHE_INSIDE = INSIDE_HOME / ".cache" / "go-build"
+SYSTEM_DIRS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "sys")
+SECRET_PARTS = ("labs/solutions", ".git")   # inside the course, never shown to a submission
+SHM_MB = 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one sandbox may use. CPU, memory and file size are per process;
+    processes count every process and thread of the sandbox (its uid is its own)."""
+    cpu_seconds: int = 120
+    memory_mb: int = 2048        # address space of each process
+    processes: int = 256
+    file_mb: int = 256           # largest file it may write
+    disk_mb: int = 1024          # everything it writes (its tmpfs), with namespaces
+
+    def rlimits(self) -> dict[str, int]:
+        mb = 1024 * 1024
+        return {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_AS": self.memory_mb * mb,
+                "RLIMIT_NPROC": self.processes, "RLIMIT_FSIZE": self.file_mb * mb, "RLIMIT_CORE": 0}
+
+    def describe(self) -> str:
+        return (f"CPU {self.cpu_seconds} s and {self.memory_mb} MB of memory per process, "
+                f"{self.processes} processes, files up to {self.file_mb} MB, "
+                f"{self.disk_mb} MB written in all")
+
+
+# -- the grader's side ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What this machine lets the grader enforce, found once by :meth:`probe`."""
+    namespaces: bool            # private root, network, pids (implies root)
+    own_uid: bool               # each sandbox runs as a uid of its own
+    problem: str | None = None  # what is missing and how to fix it; None when complete
+    short: str = ""             # the same in a few words, for the CSV's note column
+    course: tuple[str, ...] = ()
+    go_cache: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.problem is None
+
+    def summary(self, limits: Limits) -> str:
+        if self.complete:
+            return ("sandbox: each submission runs as a user of its own, without network, seeing only "
+                    "its own folder and the course (read-only); limits: " + limits.describe())
+        return f"WARNING: {self.problem}. Limits still applied: {limits.describe()}"
+
+    @classmethod
+    def probe(cls) -> "Sandbox":
+        return _probe()
+
+    def start(self, argv: list[str], *, limits: Limits, hide: list[Path] = (), copy: dict[str, Path] = {},
+              env: dict[str, str] | None = None, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+              pass_fds: tuple[int, ...] = ()) -> "Box":
+        """Run ``argv`` in a new sandbox; ``copy`` maps a file name in its folder to a file to copy there."""
+        work = Path(tempfile.mkdtemp(prefix="whygo-sandbox-"))
+        try:
+            config = self._config(work, argv, limits, hide, copy, env or {})
+            (work / "config.json").write_text(json.dumps(config))
+            stderr = open(work / "stderr", "wb")
+            enter = [sys.executable, "-I", "-m", "whygo.labs.sandbox", str(work / "config.json")]
+            if self.namespaces:
+                enter = [shutil.which("unshare"), "--mount", "--net", "--pid", "--ipc", "--uts", "--fork",
+                         "--kill-child", "--", *enter]
+            with stderr:
+                proc = subprocess.Popen(enter, stdin=stdin, stdout=stdout, stderr=stderr, pass_fds=pass_fds,
+                                        start_new_session=True)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        return Box(proc, work, self.namespaces)
+
+    def _config(self, work: Path, argv, limits: Limits, hide, copy, env) -> dict:
+        uid = _free_uid() if self.own_uid else None
+        box = INSIDE_HOME if self.namespaces else work / "box"
+        go_cache = None
+        if self.go_cache:
+            go_cache = GO_CACHE_INSIDE if self.namespaces else box / ".cache" / "go-build"
+        course = [Path(p) for p in self.course]
+        hidden = [str(p) for p in [*(c / s for c in course[:1] for s in SECRET_PARTS), *map(Path, hide)]
+                  if any(_inside(p, c) for c in course)]
+        full_env = {"HOME": str(box), "TMPDIR": str(box), "USER": "student", "LOGNAME": "student",
+                    "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
+                    "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+                    "WHYGO_CACHE": str(box / ".cache" / "whygo"), **({"GOCACHE": str(go_cache)} if go_cache else {}),
+                    **env}
+        return {"uid": uid, "namespaces": self.namespaces, "root": str(work / "root"), "box": str(box),
+                "host_box": str(work / "box"), "course": self.course, "hide": hidden,
+                "go_cache": [self.go_cache, str(go_cache)] if go_cache else None,
+                "copy": {name: str(src) for name, src in copy.items()},
+                "limits": limits.rlimits(), "disk_mb": limits.disk_mb, "env": full_env, "argv": argv}
+
+
+@dataclass
+class Box:
+    """One running sandbox."""
+    proc: subprocess.Popen
+    work: Path
+    namespaces: bool
+    killed: bool = field(default=False)
+
+    def wait(self, timeout: float | None = None) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        """Stop everything in the sandbox (with namespaces, killing ``unshare`` takes its pid namespace down)."""
+        if self.proc.poll() is None:
+            self.killed = True
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM if not self.namespaces else signal.SIGKILL)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:   # the reaper did not answer SIGTERM
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def error(self) -> str:
+        """The enter step's last words, if the sandbox could not start."""
+        try:
+            lines = (self.work / "stderr").read_bytes()[-4000:].decode(errors="replace").splitlines()
+        except OSError:
+            return ""
+        return next((l[len(ENTER_FAILED):] for l in reversed(lines) if l.startswith(ENTER_FAILED)), "")
+
+    def __enter__(self) -> "Box":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.kill()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _free_uid() -> int:
+    while True:
+        uid = UID_RANGE[0] + secrets.randbelow(UID_RANGE[1] - UID_RANGE[0])
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+
+
+def course_paths() -> list[Path]:
+    """What a sandbox must see, read-only: the repository first, then the venv, its Python and Go."""
+    from whygo.golang.toolchain import ToolchainError, toolchain
+    from whygo.labs.catalog import REPO
+    paths = [REPO.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
+             Path(sys.executable).resolve().parent.parent]
+    with contextlib.suppress(ToolchainError):
+        paths.append(toolchain().goroot.resolve())
+    kept: list[Path] = []
+    for p in paths:   # drop what is already visible: the system's folders, or inside another one
+        if any(_inside(p, Path("/", d)) for d in SYSTEM_DIRS) or any(_inside(p, k) for k in kept):
+            continue
+        kept = [k for k in kept if not _inside(k, p)] + [p]
+    return sorted(kept, key=lambda p: p != REPO.resolve())
+
+
+def _go_cache() -> str | None:
+    """The grader's Go build cache, warmed with what the labs build (-trimpath, as the runner does)."""
+    from whygo.golang.toolchain import ToolchainError, go_command
+    from whygo.golang.warm import PACKAGES
+    try:
+        go_command("build", "-trimpath", "testing/internal/testdeps", "strconv", "bytes", "io", *PACKAGES,
+                   timeout=600)
+        return go_command("env", "GOCACHE").stdout.strip() or None
+    except (ToolchainError, subprocess.SubprocessError, OSError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def _probe() -> Sandbox:
+    course = tuple(str(p) for p in course_paths())
+    cache = _go_cache()
+    if os.geteuid() != 0:
+        user = pwd.getpwuid(os.geteuid()).pw_name
+        return Sandbox(False, False, f"not sandboxed: the grader is not root, so submissions run as you "
+                                     f"({user}): they can read and change your files and reach the network. "
+                                     f"Grade as root (sudo, or in a container) for the full sandbox",
+                       f"not sandboxed (ran as {user})", course, cache)
+    full = Sandbox(True, True, None, "", course, cache)
+    why = _trial(full) if shutil.which("unshare") else "the unshare command (util-linux) is missing"
+    if why is None:
+        return full
+    blocked = [p for p in course if not _reachable(Path(p))]
+    if blocked:
+        return Sandbox(False, False, f"not sandboxed: no namespaces here ({why}), and {blocked[0]} cannot be "
+                                     f"entered by other users, so submissions run as root. Move the course "
+                                     f"and its Python under folders others can enter, or allow namespaces",
+                       "not sandboxed (ran as root)", course, cache)
+    return Sandbox(False, True, f"partly sandboxed: no namespaces here ({why}): each submission runs as a user "
+                                f"of its own, but it can reach the network and read what every user can read. "
+                                f"Allow namespaces (root with CAP_SYS_ADMIN) for the full sandbox",
+                   "partly sandboxed (network, readable files)", course, cache)
+
+
+def _trial(sandbox: Sandbox) -> str | None:
+    """Start one sandbox that runs ``true``; None if it worked, else why not."""
+    try:
+        with sandbox.start(["/bin/true"], limits=Limits(cpu_seconds=10)) as box:
+            if box.wait(timeout=30) == 0:
+                return None
+            return box.error() or f"the sandbox exited with status {box.proc.returncode}"
+    except (OSError, subprocess.SubprocessError) as exc:
+        return str(exc)
+
+
+def _reachable(path: Path) -> bool:
+    """Can a user that is neither owner nor in the group enter every folder down to ``path``?"""
+    for folder in [*reversed(path.parents), path]:
+        try:
+            if not os.stat(folder).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+# -- the enter step: runs as root inside the new namespaces -----------------------------------
+
+ENTER_FAILED = "whygo sandbox: "
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 36, 38
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _mount(source: str | None, target: Path | str, fstype: str | None = None, flags: int = 0,
+           data: str | None = None) -> None:
+    enc = lambda s: None if s is None else str(s).encode()  # noqa: E731
+    if _libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
+
+
+def _bind_read_only(source: Path | str, target: Path, recursive: bool = False) -> None:
+    _mount(str(source), target, None, MS_BIND | (MS_REC if recursive else 0))
+    _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _owned_dirs(path: Path, top: Path, uid: int | None) -> None:
+    """``mkdir -p path``, the new folders below ``top`` owned by ``uid``."""
+    path.mkdir(parents=True, exist_ok=True)
+    if uid is not None:
+        for p in [path, *path.parents]:
+            if not _inside(p, top):
+                break
+            os.chown(p, uid, uid)
+
+
+def _build_root(cfg: dict) -> Path:
+    """The new root file system (see the module docstring); returns its path."""
+    root, uid = Path(cfg["root"]), cfg["uid"]
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    root.mkdir(exist_ok=True)
+    _mount("whygo-sandbox", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={cfg['disk_mb']}m,mode=0755")
+    for name in SYSTEM_DIRS:
+        host = Path("/", name)
+        if host.is_symlink():
+            os.symlink(os.readlink(host), root / name)
+        elif host.is_dir():
+            (root / name).mkdir()
+            _bind_read_only(host, root / name)
+    (root / "dev").mkdir()
+    _mount("/dev", root / "dev", None, MS_BIND | MS_REC)
+    _mount("whygo-shm", root / "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={SHM_MB}m,mode=1777")
+    (root / "proc").mkdir()
+    _mount("proc", root / "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    for path in cfg["course"]:
+        (root / path.lstrip("/")).mkdir(parents=True, exist_ok=True)
+        _bind_read_only(path, root / path.lstrip("/"))
+    empty = root / ".hidden"
+    empty.touch(mode=0)
+    for path in cfg["hide"]:
+        target = root / path.lstrip("/")
+        if target.is_dir():
+            _mount("whygo-hidden", target, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=000")
+        elif target.exists():
+            _bind_read_only(empty, target)
+    home = root / cfg["box"].lstrip("/")
+    _owned_dirs(home, home, uid)
+    home.chmod(0o700)
+    _owned_dirs(root / "var/tmp", root / "var/tmp", uid)
+    if cfg["go_cache"]:
+        lower, inside = cfg["go_cache"]
+        layers = root / ".overlay"
+        layers.mkdir(mode=0o700)
+        for folder, _, _ in os.walk(lower):   # the upper layer owns every folder: new entries can be written
+            _owned_dirs(layers / "upper" / os.path.relpath(folder, lower), layers / "upper", uid)
+        (layers / "work").mkdir()
+        _owned_dirs(root / inside.lstrip("/"), home, uid)
+        _mount("overlay", root / inside.lstrip("/"), "overlay", MS_NOSUID | MS_NODEV,
+               f"lowerdir={lower},upperdir={layers / 'upper'},workdir={layers / 'work'}")
+    _loopback_up()
+    return root
+
+
+def _loopback_up() -> None:
+    """A new network namespace has a loopback that is down; Jupyter's kernels talk over it."""
+    import fcntl
+    import socket
+    import struct
+    siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        flags = struct.unpack("16sH", fcntl.ioctl(s, siocgifflags, struct.pack("16sH", b"lo", 0))[:18])[1]
+        fcntl.ioctl(s, siocsifflags, struct.pack("16sH", b"lo", flags | iff_up))
+
+
+def _host_box(cfg: dict) -> Path:
+    """Without namespaces: the sandbox's folder on the host, with a copy of the Go cache."""
+    box, uid = Path(cfg["box"]), cfg["uid"]
+    _owned_dirs(box, box, uid)
+    box.chmod(0o700)
+    if cfg["go_cache"]:
+        lower, inside = cfg["go_cache"]
+        if uid is None:   # same user as the grader: nothing to protect the cache from
+            cfg["env"]["GOCACHE"] = lower
+        else:             # hard links: the files stay the grader's (0644), the folders are the sandbox's
+            for folder, _, files in os.walk(lower):
+                copy = Path(inside) / os.path.relpath(folder, lower)
+                _owned_dirs(copy, box, uid)
+                for f in files:
+                    with contextlib.suppress(OSError):
+                        os.link(os.path.join(folder, f), copy / f)
+    return Path("/")
+
+
+def _copy_inputs(cfg: dict, root: Path) -> None:
+    home = root / cfg["box"].lstrip("/")
+    for name, source in cfg["copy"].items():
+        target = home / name
+        _owned_dirs(target.parent, home, cfg["uid"])
+        shutil.copyfile(source, target)
+        if cfg["uid"] is not None:
+            os.chown(target, cfg["uid"], cfg["uid"])
+
+
+def _become_student(cfg: dict, root: Path) -> None:
+    """In the child: the new root, the sandbox's uid, its limits; then exec the command."""
+    if root != Path("/"):
+        os.chroot(root)
+    os.chdir(cfg["box"])
+    uid = cfg["uid"]
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    for name, value in cfg["limits"].items():
+        soft = value
+        hard = value + 5 if name == "RLIMIT_CPU" else value   # SIGXCPU first, SIGKILL 5 s later
+        resource.setrlimit(getattr(resource, name), (soft, hard))
+    os.execve(cfg["argv"][0], cfg["argv"], cfg["env"])
+
+
+def _descendants() -> list[int]:
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = Path("/proc", entry, "stat").read_text()
+                parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = [], [os.getpid()]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def _kill_descendants(*_) -> None:
+    for _round in range(3):   # a process may fork while we look
+        kids = _descendants()
+        if not kids:
+            break
+        for pid in kids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+    os._exit(137)
+
+
+def _reap(child: int) -> int:
+    """pid 1's job: reap every orphan until the command ends; then leave nothing behind."""
+    signal.signal(signal.SIGTERM, _kill_descendants)
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return 1
+        if pid == child:
+            code = os.waitstatus_to_exitcode(status)
+            code = code if code >= 0 else 128 - code
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            for pid in _descendants():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    config_path = (argv or sys.argv[1:])[0]
+    try:
+        cfg = json.loads(Path(config_path).read_text())
+        root = _build_root(cfg) if cfg["namespaces"] else _host_box(cfg)
+        _copy_inputs(cfg, root)
+        _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except Exception as exc:   # the grader reads this line (Box.error) and says so
+        print(f"{ENTER_FAILED}{type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return 125
+    child = os.fork()
+    if child == 0:
+        try:
+            _become_student(cfg, root)
+        except BaseException as exc:
+            print(f"{ENTER_FAILED}{type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        os._exit(125)
+    return _reap(child)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
