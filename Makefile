@@ -55,12 +55,6 @@ test-fast: setup
 mutants: setup
 	$(BIN)/python tests/mutants.py
 
-# Deliberate one-line bugs in the core rules, one at a time in a temporary copy of the
-# checkout: each must make a test fail (tests/mutants.py prints caught / NOT caught).
-.PHONY: mutants
-mutants: setup
-	$(BIN)/python tests/mutants.py
-
 bench: setup
 	$(BIN)/whygo bench
 
