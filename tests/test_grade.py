@@ -217,3 +217,28 @@ def test_code_that_ignores_interrupts_is_killed_at_the_time_limit(tmp_path):
     assert "time limit (10 s) reached in cell task-2" in row.note
     assert row.checks == {"sched/1": PASSED, "sched/2": DID_NOT_RUN}
     assert row.seconds < 10 + 5   # killed at the limit, with its sandbox
+
+
+def test_without_a_sandbox_the_grader_says_so_at_the_start_and_in_every_row(tmp_path, monkeypatch, capsys):
+    import whygo.labs.grade as grading
+    from whygo.labs.sandbox import Sandbox
+    found = Sandbox.probe()
+    weak = Sandbox(False, False, "not sandboxed: the grader is not root, so submissions run as you (tester)",
+                   "not sandboxed (ran as tester)", found.course, found.go_cache)
+    monkeypatch.setattr(grading.Sandbox, "probe", classmethod(lambda cls: weak))
+    path = tmp_path / "one.ipynb"
+    nbformat.write(_sched(), str(path))
+    assert main([str(path), "--out", str(tmp_path / "g.csv"), "--workers", "1", "--timeout", str(TIMEOUT)]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("WARNING: not sandboxed: the grader is not root") and "WARNING: not sandboxed" in out
+    row = next(csv.DictReader((tmp_path / "g.csv").open()))
+    assert (row["score"], row["note"]) == ("2", "not sandboxed (ran as tester)")
+
+
+def test_help_states_the_sandbox_and_its_limits(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for words in ("a uid of its own, no network", "CPU time = --timeout per process", "MB of address space",
+                  "processes and threads", "files up to", "Without root or namespaces"):
+        assert words in text

@@ -190,3 +190,14 @@ def test_a_folder_others_cannot_enter_is_reported(tmp_path):
     (locked / "venv").mkdir(parents=True)
     locked.chmod(0o700)
     assert _reachable(Path("/usr/bin")) and not _reachable(locked / "venv")
+
+
+def test_without_namespaces_the_probe_says_what_is_missing(monkeypatch):
+    from whygo.labs import sandbox
+    monkeypatch.setattr(sandbox, "_trial", lambda box: "unshare: unshare failed: Operation not permitted")
+    weak = sandbox._probe.__wrapped__()
+    assert not weak.namespaces and not weak.complete
+    assert "no namespaces here (unshare: unshare failed: Operation not permitted)" in weak.problem
+    reachable = all(_reachable(Path(p)) for p in weak.course)
+    assert weak.own_uid is reachable   # never a uid that cannot reach the course's Python
+    assert weak.short.startswith("partly sandboxed" if reachable else "not sandboxed (ran as root)")

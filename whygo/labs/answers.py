@@ -105,7 +105,7 @@ def _randoms(args: tuple) -> list[random.Random]:
 
 
 def _described(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:500]
+    return (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)[:500]
 
 
 def _course_functions() -> dict[str, Any]:

@@ -182,7 +182,8 @@ def _cell_events(cid: str, reply: dict) -> list[dict]:
     events = [{"id": cid, "text": "", "error": reply.get("error")}]
     if reply.get("truncated"):
         events.append({"event": "truncated", "id": cid})
-    events += [{"event": "replaced", "id": cid, "name": str(name)} for name in reply.get("replaced") or []]
+    if reply.get("replaced"):
+        events.append({"event": "replaced", "id": cid, "names": [str(n) for n in reply["replaced"]]})
     return events
 
 
@@ -255,7 +256,8 @@ def score(row: Row, lab: Lab, events: list[dict], timeout: float) -> None:
         elif kind == "failed":
             row.notes.append(f"the notebook could not run: {e.get('error')}")
         elif kind == "replaced":
-            row.notes.append(f"{cid} replaced {e.get('name')}: no effect, checks run in a process of their own")
+            row.notes.append(f"{cid} replaced {', '.join(e.get('names', []))}: no effect, checks run in a process "
+                             f"of their own")
         elif kind is None and cid in owner:
             check = owner[cid]
             verdicts = [v for v in parse_verdicts(str(e.get("text", ""))) if v.check == check]
