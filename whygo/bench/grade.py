@@ -1,18 +1,19 @@
-"""How long `whygo grade` takes per submission, and for a class of 100.
+"""How long `whygo grade` takes per submission, sandbox included, and for a class of 100.
 
 Grades N copies of the escape-analysis lab with its solutions (the slowest
-honest case: every check builds and runs Go) with two workers, after one
-warm-up grading so that Go's build cache and the runner's cache are warm, as
-they are on a classroom server after the first submission.
+honest Python case: every check builds and runs Go, in a judge sandbox of its
+own) with two workers, after one warm-up grading. The grader itself warms Go's
+shared build cache (read-only to the sandboxes) and lists the standard
+packages once per run; everything a submission builds stays in its sandbox.
 
 * ``grade.per_submission_seconds``: wall time / N (goal <= 5 s);
 * ``grade.class_100_seconds``: that figure x 100 (the class, extrapolated);
 * ``grade.one_notebook_seconds``: the median time one submission took from
-  start to its row (kernel start + run + scoring), which the workers overlap;
+  start to its row (answer process, one judge per check), which the workers overlap;
 * ``grade.per_submission_distinct_seconds``: the same with N *different*
-  submissions (a comment naming the student in each task cell), so that no
-  check's test binary comes from the lab cache: every check links anew, as
-  for a class whose answers all differ.
+  submissions (a comment naming the student in each task cell). No submission
+  reuses another's test binaries (each sandbox has its own lab cache), so this
+  matches the first figure; a clear gap would mean builds leak between students.
 """
 from __future__ import annotations
 

@@ -105,6 +105,7 @@ class Sandbox:
     short: str = ""             # the same in a few words, for the CSV's note column
     course: tuple[str, ...] = ()
     go_cache: str | None = None
+    std_list: str | None = None   # the grader's `go list std` (snippet.std_packages), copied into each sandbox
 
     @property
     def complete(self) -> bool:
@@ -124,6 +125,8 @@ class Sandbox:
               env: dict[str, str] | None = None, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
               pass_fds: tuple[int, ...] = ()) -> "Box":
         """Run ``argv`` in a new sandbox; ``copy`` maps a file name in its folder to a file to copy there."""
+        if self.std_list:
+            copy = {f".cache/whygo/{Path(self.std_list).name}": Path(self.std_list), **copy}
         work = Path(tempfile.mkdtemp(prefix="whygo-sandbox-"))
         try:
             config = self._config(work, argv, limits, hide, copy, env or {})
@@ -231,29 +234,33 @@ def course_paths() -> list[Path]:
     return sorted(kept, key=lambda p: p != REPO.resolve())
 
 
-def _go_cache() -> str | None:
-    """The grader's Go build cache, warmed with what the labs build (-trimpath, as the runner does)."""
-    from whygo.golang.toolchain import ToolchainError, go_command
+def _go_caches() -> tuple[str | None, str | None]:
+    """The grader's Go build cache, warmed with what the labs build (-trimpath, as the runner does),
+    and its list of standard packages (a second per process to make again)."""
+    from whygo.golang.snippet import std_packages
+    from whygo.golang.toolchain import ToolchainError, course_cache_dir, go_command
     from whygo.golang.warm import PACKAGES
     try:
         go_command("build", "-trimpath", "testing/internal/testdeps", "strconv", "bytes", "io", *PACKAGES,
                    timeout=600)
-        return go_command("env", "GOCACHE").stdout.strip() or None
+        std_packages()
+        std_list = next(iter(sorted(course_cache_dir().glob("std-*.json"))), None)
+        return go_command("env", "GOCACHE").stdout.strip() or None, std_list and str(std_list)
     except (ToolchainError, subprocess.SubprocessError, OSError):
-        return None
+        return None, None
 
 
 @functools.lru_cache(maxsize=None)
 def _probe() -> Sandbox:
     course = tuple(str(p) for p in course_paths())
-    cache = _go_cache()
+    caches = _go_caches()
     if os.geteuid() != 0:
         user = pwd.getpwuid(os.geteuid()).pw_name
         return Sandbox(False, False, f"not sandboxed: the grader is not root, so submissions run as you "
                                      f"({user}): they can read and change your files and reach the network. "
                                      f"Grade as root (sudo, or in a container) for the full sandbox",
-                       f"not sandboxed (ran as {user})", course, cache)
-    full = Sandbox(True, True, None, "", course, cache)
+                       f"not sandboxed (ran as {user})", course, *caches)
+    full = Sandbox(True, True, None, "", course, *caches)
     why = _trial(full) if shutil.which("unshare") else "the unshare command (util-linux) is missing"
     if why is None:
         return full
@@ -262,11 +269,11 @@ def _probe() -> Sandbox:
         return Sandbox(False, False, f"not sandboxed: no namespaces here ({why}), and {blocked[0]} cannot be "
                                      f"entered by other users, so submissions run as root. Move the course "
                                      f"and its Python under folders others can enter, or allow namespaces",
-                       "not sandboxed (ran as root)", course, cache)
+                       "not sandboxed (ran as root)", course, *caches)
     return Sandbox(False, True, f"partly sandboxed: no namespaces here ({why}): each submission runs as a user "
                                 f"of its own, but it can reach the network and read what every user can read. "
                                 f"Allow namespaces (root with CAP_SYS_ADMIN) for the full sandbox",
-                   "partly sandboxed (network, readable files)", course, cache)
+                   "partly sandboxed (network, readable files)", course, *caches)
 
 
 def _trial(sandbox: Sandbox) -> str | None:
