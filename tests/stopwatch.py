@@ -31,6 +31,19 @@ BENCH_GRACE_S = 2.0    # %%gobench: a benchmark gets two seconds to print where 
 MARGIN_S = 2.5         # scheduling slack; less than the 3 s of a late deadline
 TIMEOUT_S = 1.0
 
+# Go: from now on SIGINT prints the time it arrived instead of ending the program.
+_RECORD_SIGINT = """\
+func recordSigint() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	go func() {
+		for range c {
+			fmt.Println("sigint", time.Now().UnixNano())
+		}
+	}()
+}
+"""
+
 STUBBORN = """\
 package main
 
@@ -41,15 +54,10 @@ import (
 	"time"
 )
 
+""" + _RECORD_SIGINT + """
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "ignore" {
-		c := make(chan os.Signal, 1)
-		signal.Notify(c, os.Interrupt)
-		go func() {
-			for range c {
-				fmt.Println("sigint", time.Now().UnixNano())
-			}
-		}()
+		recordSigint()
 	}
 	fmt.Println("start", os.Getpid(), time.Now().UnixNano())
 	if len(os.Args) > 1 && os.Args[1] == "exit" {
@@ -59,16 +67,10 @@ func main() {
 }
 """
 
-# The same program as a benchmark for %%gobench (a _test.go cell).
-STUBBORN_BENCH = """\
+# The same program as a benchmark for %%gobench (a _test.go cell), always ignoring SIGINT.
+STUBBORN_BENCH = _RECORD_SIGINT + """
 func BenchmarkStubborn(b *testing.B) {
-	c := make(chan os.Signal, 1)
-	signal.Notify(c, os.Interrupt)
-	go func() {
-		for range c {
-			fmt.Println("sigint", time.Now().UnixNano())
-		}
-	}()
+	recordSigint()
 	fmt.Println("start", os.Getpid(), time.Now().UnixNano())
 	time.Sleep(time.Hour)
 }

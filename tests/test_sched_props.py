@@ -72,29 +72,39 @@ def test_each_p_runs_at_most_one_g_at_a_time(prog):
             assert a1 <= b0, f"P{p} ran two Gs at once: {a0}-{a1} and {b0}-{b1}"
 
 
+def simulate_watching(prog, seed, module, name, p_of):
+    """Simulate ``prog`` with ``module.name`` (a run queue rule) wrapped; return the result and,
+    per call, (ids in the P's local queue before, ids returned, ids left after, the arguments).
+    ``p_of(*args)`` names the P whose queue the rule works on."""
+    main, channels, procs, runq_size = prog
+    calls = []
+    real = getattr(module, name)
+
+    def spy(*args):
+        pp = p_of(*args)
+        before = [g.id for g in pp.runq]
+        out = real(*args)
+        calls.append((before, [g.id for g in out], [g.id for g in pp.runq], args))
+        return out
+
+    with mock.patch.object(module, name, spy):
+        r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size, frames=True)
+    return r, calls
+
+
 @SETTINGS
 @given(programs(), st.integers(0, 3))
 def test_a_full_local_queue_spills_its_oldest_half_plus_the_new_g(prog, seed):
     """runtime/proc.go: runqputslow moves the first (oldest) len/2 Gs of a full queue,
     then the G being put, to the tail of the global queue."""
-    main, channels, procs, runq_size = prog
-    spills = []
-    real = runq.runqputslow
-
-    def spy(sched, pp, gp):
-        before = [g.id for g in pp.runq]
-        batch = real(sched, pp, gp)
-        spills.append((before, gp.id, [g.id for g in batch], [g.id for g in pp.runq]))
-        return batch
-
-    with mock.patch.object(runq, "runqputslow", spy):
-        r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size, frames=True)
+    runq_size = prog[3]
+    r, spills = simulate_watching(prog, seed, runq, "runqputslow", lambda sched, pp, gp: pp)
     half = runq_size // 2
-    for before, gp, batch, after in spills:
+    for before, batch, after, (_, _, gp) in spills:
         assert len(before) == runq_size, "spilled a queue that was not full"
-        assert batch == before[:half] + [gp] and after == before[half:]
+        assert batch == before[:half] + [gp.id] and after == before[half:]
     events = [(e, snap) for e, snap in zip(r.events, r.snapshots) if isinstance(e, ev.RunqOverflow)]
-    assert [list(e.moved) for e, _ in events] == [batch for _, _, batch, _ in spills]
+    assert [list(e.moved) for e, _ in events] == [batch for _, batch, _, _ in spills]
     for e, snap in events:   # the batch is at the tail of the global queue, in order
         assert snap.global_runq[-len(e.moved):] == e.moved
         assert not set(e.moved) & set(snap.procs[e.p].runq)
@@ -110,19 +120,8 @@ def test_a_full_local_queue_spills_its_oldest_half_plus_the_new_g(prog, seed):
 def test_every_steal_takes_half_of_the_victims_queue_rounded_up(prog, seed):
     """runtime/proc.go: runqgrab takes the n - n/2 oldest of the victim's n queued Gs;
     runqsteal runs the last one taken and queues the others on the thief, in order."""
-    main, channels, procs, runq_size = prog
-    taken = []
-    real = sched_model.runqtake
-
-    def spy(victim, count, runnext):
-        before = [g.id for g in victim.runq]
-        batch = real(victim, count, runnext)
-        if not runnext:
-            taken.append((before, [g.id for g in batch]))
-        return batch
-
-    with mock.patch.object(sched_model, "runqtake", spy):
-        r = simulate(main, procs=procs, channels=channels, seed=seed, runq_size=runq_size, frames=True)
+    r, calls = simulate_watching(prog, seed, sched_model, "runqtake", lambda victim, count, runnext: victim)
+    taken = [(before, batch) for before, batch, _, (_, _, runnext) in calls if not runnext]
     for before, batch in taken:
         assert batch == before[:len(before) - len(before) // 2], f"took {batch} of {before}"
     steals = [(e, snap) for e, snap in zip(r.events, r.snapshots) if isinstance(e, ev.Steal) and not e.runnext]
