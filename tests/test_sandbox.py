@@ -82,10 +82,12 @@ print(json.dumps({{
     assert not (REPO / "pwned").exists()
 
 
-def test_files_named_by_the_grader_are_hidden_even_inside_the_course():
-    seen = inside(TRY + f'print(json.dumps(attempt(lambda: open("{REPO}/README.md").read())))',
-                  hide=[REPO / "README.md"])
-    assert seen == "PermissionError"
+def test_submissions_inside_the_course_are_hidden_with_their_folder():
+    """A hand-in folder inside the course is hidden whole; a file in the course's own top folder alone."""
+    seen = inside(TRY + f'''print(json.dumps([attempt(lambda: open("{REPO}/README.md").read()[:1]),
+    attempt(lambda: os.listdir("{REPO}/labs")), attempt(lambda: len(os.listdir("{REPO}")) > 3)]))''',
+                  hide=[REPO / "README.md", REPO / "labs" / "02-scheduler.ipynb"])
+    assert seen == ["PermissionError", "PermissionError", "ok: True"]
 
 
 def test_it_has_no_network_even_to_this_machines_loopback():

@@ -30,10 +30,8 @@ then neither write events nor read them through ``/proc``.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -42,6 +40,8 @@ from typing import TextIO
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
+
+from whygo.labs.sandbox import private_stdout
 
 
 class _OutOfTime(Exception):
@@ -110,15 +110,6 @@ class LabClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def _private_stdout() -> TextIO:
-    """stdout for the events only: the kernel inherits /dev/null as fd 1 and cannot reach this process."""
-    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)   # PR_SET_DUMPABLE 0
-    private = os.fdopen(os.dup(1), "w")
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    return private
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m whygo.labs.execute")
     p.add_argument("notebook")
@@ -128,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell")
     p.add_argument("--pidfile")
     ns = p.parse_args(argv)
-    events = _private_stdout() if ns.events == "-" else open(ns.events, "a")
+    events = private_stdout() if ns.events == "-" else open(ns.events, "a")
     nb = nbformat.read(ns.notebook, as_version=4)
     client = LabClient(nb, events=events, deadline=time.monotonic() + ns.timeout,
                        max_output=ns.max_output, pidfile=Path(ns.pidfile) if ns.pidfile else None,

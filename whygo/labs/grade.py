@@ -203,7 +203,11 @@ def judge(check: str, fds: tuple[int, int], setup: Setup, deadline: float) -> di
 
 
 def _raise_if_not_started(box: Box) -> None:
-    if box.proc.poll() == ENTER_FAILED and box.error():
+    try:
+        code = box.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        return
+    if code == ENTER_FAILED and box.error():
         raise SandboxFailed(f"the sandbox could not be built: {box.error()}")
 
 

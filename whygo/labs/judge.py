@@ -22,7 +22,6 @@ notebook does. A fresh sandbox per check means it cannot affect another check.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import dataclasses
 import importlib
 import os
@@ -30,8 +29,7 @@ import sys
 from typing import Any
 
 from whygo.labs.answers import AnswerProcessGone, Answers, _randoms
-
-PR_SET_DUMPABLE = 4
+from whygo.labs.sandbox import private_stdout
 
 
 def _remote_error(text: str) -> Exception:
@@ -119,11 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--requests", type=int, required=True, help="fd to write requests to the answer process")
     p.add_argument("--replies", type=int, required=True, help="fd to read its replies from")
     ns = p.parse_args(argv)
-    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-    verdicts = os.fdopen(os.dup(1), "w")
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1):
-        os.dup2(null, fd)
+    verdicts = private_stdout()
     for fd in (ns.requests, ns.replies):   # the Go a check runs must not inherit them
         os.set_inheritable(fd, False)
     verdict = judge(ns.check, Answers(ns.requests, ns.replies))

@@ -62,10 +62,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 UID_RANGE = (2_000_000_000, 2_100_000_000)
+PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 4, 36, 38
+_libc = ctypes.CDLL(None, use_errno=True)
 INSIDE_HOME = Path("/tmp")                  # the sandbox's folder, as its processes see it
 GO_CACHE_INSIDE = INSIDE_HOME / ".cache" / "go-build"
 SYSTEM_DIRS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "sys")
@@ -88,10 +91,10 @@ class Limits:
         return {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_AS": self.memory_mb * mb,
                 "RLIMIT_NPROC": self.processes, "RLIMIT_FSIZE": self.file_mb * mb, "RLIMIT_CORE": 0}
 
-    def describe(self) -> str:
+    def describe(self, disk: bool = True) -> str:
         return (f"CPU {self.cpu_seconds} s and {self.memory_mb} MB of memory per process, "
-                f"{self.processes} processes, files up to {self.file_mb} MB, "
-                f"{self.disk_mb} MB written in all")
+                f"{self.processes} processes, files up to {self.file_mb} MB"
+                + (f", {self.disk_mb} MB written in all" if disk else ""))
 
 
 # -- the grader's side ------------------------------------------------------------------------
@@ -115,7 +118,7 @@ class Sandbox:
         if self.complete:
             return ("sandbox: each submission runs as a user of its own, without network, seeing only "
                     "its own folder and the course (read-only); limits: " + limits.describe())
-        return f"WARNING: {self.problem}. Limits still applied: {limits.describe()}"
+        return f"WARNING: {self.problem}. Limits still applied: {limits.describe(disk=False)}"
 
     @classmethod
     def probe(cls) -> "Sandbox":
@@ -151,7 +154,10 @@ class Sandbox:
         if self.go_cache:
             go_cache = GO_CACHE_INSIDE if self.namespaces else box / ".cache" / "go-build"
         course = [Path(p) for p in self.course]
-        hidden = [str(p) for p in [*(c / s for c in course[:1] for s in SECRET_PARTS), *map(Path, hide)]
+        # A submission or the CSV inside the course: hide its whole folder (classmates, rosters),
+        # unless that folder holds part of the course itself; then hide the file alone.
+        named = [p.parent if not any(_inside(c, p.parent) for c in course) else p for p in map(Path, hide)]
+        hidden = [str(p) for p in [*(c / s for c in course[:1] for s in SECRET_PARTS), *named]
                   if any(_inside(p, c) for c in course)]
         full_env = {"HOME": str(box), "TMPDIR": str(box), "USER": "student", "LOGNAME": "student",
                     "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
@@ -203,6 +209,16 @@ class Box:
     def __exit__(self, *exc) -> None:
         self.kill()
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def private_stdout() -> TextIO:
+    """For a process whose stdout only the grader reads, while code it starts runs as the same uid:
+    keep a private copy of fd 1, point fd 1 (which children inherit) at /dev/null, and become
+    non-dumpable, so that no process of that uid can open /proc/<pid>/fd or ptrace this one."""
+    _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    private = os.fdopen(os.dup(1), "w")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    return private
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -303,8 +319,6 @@ def _reachable(path: Path) -> bool:
 ENTER_FAILED = "whygo sandbox: "
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 36, 38
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def _mount(source: str | None, target: Path | str, fstype: str | None = None, flags: int = 0,
@@ -452,21 +466,25 @@ def _descendants() -> list[int]:
     return found
 
 
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
 def _kill_descendants(*_) -> None:
     for _round in range(3):   # a process may fork while we look
-        kids = _descendants()
-        if not kids:
-            break
-        for pid in kids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        _kill(_descendants())
         time.sleep(0.05)
     os._exit(137)
 
 
-def _reap(child: int) -> int:
-    """pid 1's job: reap every orphan until the command ends; then leave nothing behind."""
-    signal.signal(signal.SIGTERM, _kill_descendants)
+def _reap(child: int, own_pid_namespace: bool) -> int:
+    """Reap every orphan until the command ends; then leave nothing behind. In its own pid
+    namespace this process is pid 1, and its exit kills the rest; without one (no namespaces)
+    it is a subreaper that kills its descendants itself, also when the grader sends SIGTERM."""
+    if not own_pid_namespace:
+        signal.signal(signal.SIGTERM, _kill_descendants)
     while True:
         try:
             pid, status = os.wait()
@@ -474,12 +492,10 @@ def _reap(child: int) -> int:
             return 1
         if pid == child:
             code = os.waitstatus_to_exitcode(status)
-            code = code if code >= 0 else 128 - code
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            for pid in _descendants():
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            return code
+            if not own_pid_namespace:
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                _kill(_descendants())
+            return code if code >= 0 else 128 - code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -499,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         except BaseException as exc:
             print(f"{ENTER_FAILED}{type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         os._exit(125)
-    return _reap(child)
+    return _reap(child, cfg["namespaces"])
 
 
 if __name__ == "__main__":
