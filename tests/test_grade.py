@@ -224,7 +224,7 @@ def test_without_a_sandbox_the_grader_says_so_at_the_start_and_in_every_row(tmp_
     from whygo.labs.sandbox import Sandbox
     found = Sandbox.probe()
     weak = Sandbox(False, False, "not sandboxed: the grader is not root, so submissions run as you (tester)",
-                   "not sandboxed (ran as tester)", found.course, found.go_cache, found.std_list)
+                   "not sandboxed (ran as tester)", found.course, found.go_cache, found.std_lists)
     monkeypatch.setattr(grading.Sandbox, "probe", classmethod(lambda cls: weak))
     path = tmp_path / "one.ipynb"
     nbformat.write(_sched(), str(path))

@@ -203,3 +203,17 @@ def test_without_namespaces_the_probe_says_what_is_missing(monkeypatch):
     reachable = all(_reachable(Path(p)) for p in weak.course)
     assert weak.own_uid is reachable   # never a uid that cannot reach the course's Python
     assert weak.short.startswith("partly sandboxed" if reachable else "not sandboxed (ran as root)")
+
+
+def test_without_namespaces_a_uid_of_its_own_still_guards_the_graders_files():
+    """The fallback (root, no namespaces), run with /bin/sh: Python may live where other uids cannot go."""
+    partly = Sandbox(False, True, "partly sandboxed: test", "partly sandboxed (test)", SANDBOX.course,
+                     SANDBOX.go_cache)
+    entry = next(p for p in sorted(Path(SANDBOX.go_cache).glob("*/*-d")))
+    script = (f'id -u; echo x > mine && echo wrote-own; echo x >> "$GOCACHE/{entry.relative_to(SANDBOX.go_cache)}" '
+              f'|| echo cache-refused; echo x > "{REPO}/pwned" || echo course-refused')
+    with partly.start(["/bin/sh", "-c", script], limits=Limits(cpu_seconds=30), stdout=subprocess.PIPE) as box:
+        out = box.proc.communicate(timeout=60)[0].decode().split()
+    assert UID_RANGE[0] <= int(out[0]) < UID_RANGE[1]
+    assert out[1:] == ["wrote-own", "cache-refused", "course-refused"]
+    assert not (REPO / "pwned").exists() and entry.read_bytes()[-2:] != b"x\n"

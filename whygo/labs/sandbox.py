@@ -62,7 +62,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -108,7 +108,7 @@ class Sandbox:
     short: str = ""             # the same in a few words, for the CSV's note column
     course: tuple[str, ...] = ()
     go_cache: str | None = None
-    std_list: str | None = None   # the grader's `go list std` (snippet.std_packages), copied into each sandbox
+    std_lists: tuple[str, ...] = ()   # the grader's `go list std` (snippet.std_packages), copied into each
 
     @property
     def complete(self) -> bool:
@@ -125,14 +125,13 @@ class Sandbox:
         return _probe()
 
     def start(self, argv: list[str], *, limits: Limits, hide: list[Path] = (), copy: dict[str, Path] = {},
-              env: dict[str, str] | None = None, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-              pass_fds: tuple[int, ...] = ()) -> "Box":
+              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds: tuple[int, ...] = ()) -> "Box":
         """Run ``argv`` in a new sandbox; ``copy`` maps a file name in its folder to a file to copy there."""
-        if self.std_list:
-            copy = {f".cache/whygo/{Path(self.std_list).name}": Path(self.std_list), **copy}
+        copy = {**{f".cache/whygo/{Path(f).name}": Path(f) for f in self.std_lists}, **copy}
         work = Path(tempfile.mkdtemp(prefix="whygo-sandbox-"))
         try:
-            config = self._config(work, argv, limits, hide, copy, env or {})
+            config = self._config(work, argv, limits, hide, copy)
+            (work / "config.json").touch(mode=0o600)
             (work / "config.json").write_text(json.dumps(config))
             stderr = open(work / "stderr", "wb")
             enter = [sys.executable, "-I", "-m", "whygo.labs.sandbox", str(work / "config.json")]
@@ -147,7 +146,7 @@ class Sandbox:
             raise
         return Box(proc, work, self.namespaces)
 
-    def _config(self, work: Path, argv, limits: Limits, hide, copy, env) -> dict:
+    def _config(self, work: Path, argv, limits: Limits, hide, copy) -> dict:
         uid = _free_uid() if self.own_uid else None
         box = INSIDE_HOME if self.namespaces else work / "box"
         go_cache = None
@@ -162,10 +161,9 @@ class Sandbox:
         full_env = {"HOME": str(box), "TMPDIR": str(box), "USER": "student", "LOGNAME": "student",
                     "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
                     "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-                    "WHYGO_CACHE": str(box / ".cache" / "whygo"), **({"GOCACHE": str(go_cache)} if go_cache else {}),
-                    **env}
+                    "WHYGO_CACHE": str(box / ".cache" / "whygo"), **({"GOCACHE": str(go_cache)} if go_cache else {})}
         return {"uid": uid, "namespaces": self.namespaces, "root": str(work / "root"), "box": str(box),
-                "host_box": str(work / "box"), "course": self.course, "hide": hidden,
+                "course": self.course, "hide": hidden,
                 "go_cache": [self.go_cache, str(go_cache)] if go_cache else None,
                 "copy": {name: str(src) for name, src in copy.items()},
                 "limits": limits.rlimits(), "disk_mb": limits.disk_mb, "env": full_env, "argv": argv}
@@ -177,7 +175,6 @@ class Box:
     proc: subprocess.Popen
     work: Path
     namespaces: bool
-    killed: bool = field(default=False)
 
     def wait(self, timeout: float | None = None) -> int:
         return self.proc.wait(timeout=timeout)
@@ -185,7 +182,6 @@ class Box:
     def kill(self) -> None:
         """Stop everything in the sandbox (with namespaces, killing ``unshare`` takes its pid namespace down)."""
         if self.proc.poll() is None:
-            self.killed = True
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGTERM if not self.namespaces else signal.SIGKILL)
             try:
@@ -250,7 +246,7 @@ def course_paths() -> list[Path]:
     return sorted(kept, key=lambda p: p != REPO.resolve())
 
 
-def _go_caches() -> tuple[str | None, str | None]:
+def _go_caches() -> tuple[str | None, tuple[str, ...]]:
     """The grader's Go build cache, warmed with what the labs build (-trimpath, as the runner does),
     and its list of standard packages (a second per process to make again)."""
     from whygo.golang.snippet import std_packages
@@ -260,10 +256,10 @@ def _go_caches() -> tuple[str | None, str | None]:
         go_command("build", "-trimpath", "testing/internal/testdeps", "strconv", "bytes", "io", *PACKAGES,
                    timeout=600)
         std_packages()
-        std_list = next(iter(sorted(course_cache_dir().glob("std-*.json"))), None)
-        return go_command("env", "GOCACHE").stdout.strip() or None, std_list and str(std_list)
+        std_lists = tuple(str(f) for f in sorted(course_cache_dir().glob("std-*.json")))
+        return go_command("env", "GOCACHE").stdout.strip() or None, std_lists
     except (ToolchainError, subprocess.SubprocessError, OSError):
-        return None, None
+        return None, ()
 
 
 @functools.lru_cache(maxsize=None)
@@ -329,8 +325,8 @@ def _mount(source: str | None, target: Path | str, fstype: str | None = None, fl
         raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
 
 
-def _bind_read_only(source: Path | str, target: Path, recursive: bool = False) -> None:
-    _mount(str(source), target, None, MS_BIND | (MS_REC if recursive else 0))
+def _bind_read_only(source: Path | str, target: Path) -> None:
+    _mount(str(source), target, None, MS_BIND)
     _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
@@ -405,6 +401,7 @@ def _loopback_up() -> None:
 def _host_box(cfg: dict) -> Path:
     """Without namespaces: the sandbox's folder on the host, with a copy of the Go cache."""
     box, uid = Path(cfg["box"]), cfg["uid"]
+    box.parent.chmod(0o711)   # the grader's work folder: enter, never list
     _owned_dirs(box, box, uid)
     box.chmod(0o700)
     if cfg["go_cache"]:
