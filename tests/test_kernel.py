@@ -82,12 +82,23 @@ def test_hello_world_streams_stdout_and_replies_ok(kernel):
 def test_compile_error_is_an_error_reply_naming_the_cell_line(kernel):
     reply, outputs = execute(kernel[1], 'fmt.Println("a")\n\nfmt.Println(x)')
     assert reply["status"] == "error" and reply["ename"] == "GoCellError"
-    assert "cell line 3" in reply["evalue"]
-    assert "cell line 3: undefined: x" in streams(outputs, "stderr")
+    assert reply["evalue"] == "compile error at cell line 3: undefined: x"
+    assert streams(outputs, "stderr") == ""     # shown once: in the error, not also on stderr
     assert len(reply["traceback"]) == 1
     # the kernel is alive and well
     reply, outputs = execute(kernel[1], 'fmt.Println("next")')
     assert reply["status"] == "ok" and streams(outputs, "stdout") == "next\n"
+
+
+def test_compile_errors_are_shown_once(kernel):
+    reply, outputs = execute(kernel[1], "x := 1\nfmt.Println(y)")
+    assert reply["evalue"].splitlines() == ["compile error at cell line 1: declared and not used: x",
+                                            "cell line 2: undefined: y"]
+    assert [t for t, _ in outputs if t in ("stream", "error")] == ["error"]
+    reply, outputs = execute(kernel[1], "//whygo: --allow-fail\nx := 1\nfmt.Println(y)")
+    assert reply["status"] == "ok"
+    assert streams(outputs, "stderr") == ("compile error at cell line 2: declared and not used: x\n"
+                                          "cell line 3: undefined: y\n")
 
 
 def test_panic_is_an_error_reply_and_the_next_cell_works(kernel):

@@ -96,8 +96,27 @@ def test_stdout_comes_first_then_stderr_on_sys_stderr(ip):
 def test_compile_error_lists_cell_lines_and_raises_after_output(ip):
     out, err, exc = go(ip, "", 'fmt.Println("a")\n\nfmt.Println(x)')
     assert isinstance(exc, GoCellError)
-    assert "cell line 3: undefined: x" in err
-    assert "cell line 3" in str(exc)
+    assert str(exc) == "compile error at cell line 3: undefined: x"
+    assert (out, err) == ("", "")       # nothing ran: the error is the only thing shown
+
+
+def test_compile_errors_are_shown_once_in_the_error(ip):
+    """Every compiler message appears exactly once, in the one error the learner sees."""
+    with capture_output() as cap:
+        ip.run_cell("%%go\nx := 1\nfmt.Println(y)")
+    shown = cap.stdout + cap.stderr
+    assert shown.count("declared and not used: x") == 1 and shown.count("undefined: y") == 1
+    assert shown.count("GoCellError") == 1 and "Traceback" not in shown
+    out, err, exc = go(ip, "", "x := 1\nfmt.Println(y)")
+    assert str(exc).splitlines() == ["compile error at cell line 1: declared and not used: x",
+                                     "cell line 2: undefined: y"]
+    assert err == ""
+
+
+def test_allow_fail_prints_compile_errors_once_on_stderr(ip):
+    out, err, exc = go(ip, "--allow-fail", "x := 1\nfmt.Println(y)")
+    assert exc is None and out == ""
+    assert err == "compile error at cell line 1: declared and not used: x\ncell line 2: undefined: y\n"
 
 
 def test_failure_shows_one_short_message_not_a_traceback(ip):
@@ -192,7 +211,7 @@ def test_saving_a_broken_replacement_keeps_the_previous_version(ip):
     go(ip, "--save twice", "func twice(n int) int { return 2 * n }")
     out, err, exc = go(ip, "--save twice", "func twice(n int) int {\n\treturn 2 * m\n}")
     assert isinstance(exc, GoCellError) and "previous 'twice' is kept" in str(exc)
-    assert "cell line 2: undefined: m" in err
+    assert str(exc).endswith("compile error in twice.go line 2: undefined: m") and err == ""
     assert go(ip, "", "fmt.Println(twice(21))")[0] == "42\n"
 
 
@@ -205,7 +224,8 @@ def test_error_in_a_saved_cell_is_reported_in_that_file(ip):
     go(ip, "--save shape", "type shape struct{ w, h int }")
     out, err, exc = go(ip, "", "type shape int\n\nfunc main() { fmt.Println(shape(1)) }")
     assert isinstance(exc, GoCellError) and "shape.go line 1" in str(exc)
-    assert err.startswith("shape.go line 1: shape redeclared in this block")
+    assert str(exc).startswith("compile error in shape.go line 1: shape redeclared in this block")
+    assert err == ""
 
 
 def test_run_builds_and_runs_a_gocode_program(ip):

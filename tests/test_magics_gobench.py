@@ -121,9 +121,10 @@ def test_gobench_returns_a_table_of_the_cell_benchmarks(ip):
 
 
 def test_gobench_compile_error_names_the_cell_line(ip):
-    with capture_output() as cap, pytest.raises(GoCellError, match="cell line 3"):
+    with capture_output() as cap, pytest.raises(GoCellError, match="cell line 3") as exc:
         ip.run_cell_magic("gobench", "--benchtime 10x", "func BenchmarkX(b *testing.B) {\n\tfor b.Loop() {\n\t\tx++\n\t}\n}")
-    assert "cell line 3: undefined: x" in cap.stderr
+    assert str(exc.value) == "compile error at cell line 3: undefined: x"
+    assert cap.stderr == ""      # shown once: in the error, not also on stderr
 
 
 def test_gobench_failing_benchmark_raises_after_the_table_prints(ip):

@@ -12,8 +12,9 @@ optional first-line comment::
 The flag line is blanked, not removed, so cell line numbers stay those the
 learner sees. Output arrives as stream messages (compiler decisions or
 assembly, then stdout, then stderr); a compile error, panic, non-zero exit or
-timeout becomes an ``error`` reply with a one-line traceback. The kernel never
-dies on a bad cell.
+timeout becomes an ``error`` reply with a one-entry traceback (for a compile
+error: every compiler message, shown there once and not on stderr). The kernel
+never dies on a bad cell.
 
 Interrupts use ``interrupt_mode: signal``: ipykernel turns SIGINT into
 KeyboardInterrupt while a cell runs; the runner then kills the Go program's
@@ -27,7 +28,7 @@ import re
 from ipykernel.kernelbase import Kernel
 
 from whygo import __version__
-from whygo.magics import CellFlags, CellFlagsError, parse_flags, run_cell
+from whygo.magics import CellFlags, CellFlagsError, failure_note, parse_flags, run_cell
 
 FLAG_PREFIX = "//whygo:"
 _GO_KEYWORDS = ("break case chan const continue default defer else fallthrough for func go goto "
@@ -134,7 +135,7 @@ class GoKernel(Kernel):
         if outcome.error and not flags.allow_fail:
             return self._error("GoCellError", outcome.error)
         if outcome.error and not silent:
-            self._stream("stderr", f"({outcome.error})\n")
+            self._stream("stderr", failure_note(outcome))
         return self._ok()
 
     def _ok(self) -> dict:

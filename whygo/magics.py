@@ -16,6 +16,13 @@ the magic says:
    the kernel: stream messages) and reports the error (here: a short
    :class:`GoCellError`; in the kernel: an ``error`` reply).
 
+An error is shown once. A cell that does not compile runs nothing, so the
+compiler's messages are not printed as output: they ARE the error (the first
+one names the cell line, with the runner's hint; the others follow, one per
+line), and the learner sees one red error block, in JupyterLab and in the
+book alike. With ``--allow-fail`` the same lines are printed on stderr
+instead (:func:`failure_note`).
+
 Output order, always: the compiler's decisions (``-m``) or the assembly
 (``--asm``), then the program's stdout, then its stderr. The runner captures
 the two streams on separate pipes, so their interleaving in time is lost;
@@ -36,7 +43,7 @@ from IPython.core.magic import Magics, cell_magic, line_cell_magic, magics_class
 from whygo.golang.toolchain import ToolchainError
 
 __all__ = ["CellFlags", "CellFlagsError", "CellOutcome", "GoCellError", "GoMagics",
-           "parse_flags", "run_cell", "load_ipython_extension"]
+           "failure_note", "parse_flags", "run_cell", "load_ipython_extension"]
 
 
 # -- 1. flags ---------------------------------------------------------------
@@ -164,7 +171,10 @@ def usage() -> str:
 class CellOutcome:
     """What a cell produced: output chunks in display order, and the error if it failed."""
     chunks: list[tuple[str, str]] = field(default_factory=list)   # ("stdout" | "stderr", text)
-    error: str | None = None          # one sentence, e.g. "compile error at cell line 3: ..."
+    # One sentence ("exit status 3"), or for a cell that does not compile every compiler
+    # message, one per line ("compile error at cell line 3: ...\ncell line 5: ...").
+    error: str | None = None
+    compile_failed: bool = False      # the error is the compiler's messages (nothing ran)
     result: object = None             # the runner's GoResult (None for --help / --save only)
 
     def out(self, text: str) -> None:
@@ -223,9 +233,10 @@ def _save_cell(flags: CellFlags, source: str, session, outcome: CellOutcome) -> 
         session.remove(flags.save)
     else:
         session.save(flags.save, previous)
-    _report_compile_errors(outcome, result, this_cell=f"{flags.save}.go")
     kept = "nothing saved" if previous is None else f"the previous {flags.save!r} is kept"
-    outcome.error = f"not saved ({kept}): {result.error_message()}"
+    outcome.error = f"not saved ({kept}): " + compile_failure(
+        result.error_message(), result.compile_errors, this_cell=f"{flags.save}.go")
+    outcome.compile_failed = True
     return outcome
 
 
@@ -250,7 +261,8 @@ def _build_and_run(flags: CellFlags, source: str, session, outcome: CellOutcome)
     outcome.result = result
 
     if result.compile_errors:
-        _report_compile_errors(outcome, result)
+        outcome.error = compile_failure(result.error_message(), result.compile_errors)
+        outcome.compile_failed = True
     elif flags.asm:
         try:
             outcome.out(format_compact(find(result.build_log, flags.asm), source))
@@ -261,23 +273,34 @@ def _build_and_run(flags: CellFlags, source: str, session, outcome: CellOutcome)
         outcome.out("".join(f"line {d.line}: {d.message}\n" for d in result.diagnostics))
     outcome.out(result.stdout)
     outcome.err(result.stderr)
-    if not result.ok:
+    if not result.ok and not outcome.error:
         outcome.error = result.error_message() or "the program failed"
     return outcome
 
 
-def _report_compile_errors(outcome: CellOutcome, result, this_cell: str = "cell.go") -> None:
-    """One line per error: "cell line 3: undefined: x", or the saved cell / file it is in."""
-    lines = []
-    for e in result.compile_errors:
-        file = getattr(e, "file", this_cell)
-        if not e.line:
-            lines.append(f"{e.message}\n")
-        elif file in (this_cell, ""):
-            lines.append(f"cell line {e.line}: {e.message}\n")
-        else:
-            lines.append(f"{file} line {e.line}: {e.message}\n")
-    outcome.err("".join(lines))
+def compile_failure(headline: str, errors, this_cell: str = "cell.go") -> str:
+    """Every compiler message once, for the error a cell that does not compile reports.
+
+    ``headline`` is the runner's sentence for the first error ("compile error at cell
+    line 3: undefined: x", with its hint); then the rest of that error's lines (Go's
+    have/want details) and the other errors, each as "cell line 5: ..." (or the saved
+    cell / file it is in). Shared by %%go, %%gobench and the Go kernel.
+    """
+    first, *others = [_where(e, this_cell) + e.message for e in errors]
+    return "\n".join([headline, *first.splitlines()[1:], *others])
+
+
+def _where(error, this_cell: str) -> str:
+    file = getattr(error, "file", this_cell)
+    if not error.line:
+        return ""
+    return f"cell line {error.line}: " if file in (this_cell, "") else f"{file} line {error.line}: "
+
+
+def failure_note(outcome: CellOutcome) -> str:
+    """What ``--allow-fail`` prints on stderr for a failed cell: the compiler's messages
+    as they are (nothing ran), any other error as a note after the output: "(exit status 3)"."""
+    return f"{outcome.error}\n" if outcome.compile_failed else f"({outcome.error})\n"
 
 
 # -- 3. the IPython front end ------------------------------------------------
@@ -347,7 +370,7 @@ class GoMagics(Magics):
         _write(outcome)
         if outcome.error:
             if flags.allow_fail:
-                sys.stderr.write(f"({outcome.error})\n")
+                sys.stderr.write(failure_note(outcome))
             else:
                 raise GoCellError(outcome.error)
 
@@ -369,6 +392,9 @@ class GoMagics(Magics):
         if flags is None:  # --help
             return None
         outcome = run_bench(cell, flags)
+        if outcome.compile_errors:  # shown once, as the error (see the module docstring)
+            from whygo.golang.gotest import CELL_FILE
+            raise GoCellError(compile_failure(outcome.error, outcome.compile_errors, CELL_FILE))
         if outcome.log:
             sys.stdout.write(outcome.log + "\n")
         if outcome.stderr:
