@@ -12,7 +12,8 @@ reads), ``catalog`` (labs, cell ids, solutions), ``tasks`` (``%%task``),
 checks per Python-kernel lab (``escape``, ``sched``, ``barrier``, ``diet``,
 ``binary``; the Go-kernel lab ``leak`` checks itself in Go), ``notebook``
 (cell ids, solution injection, student versions), ``execute`` (runs one
-notebook in a fresh kernel, in its own process), ``grade`` (``whygo grade``).
+notebook in a fresh kernel, in its own process), ``grade`` (``whygo grade``),
+``sandbox``, ``answers`` and ``judge`` (how the grader contains a submission).
 """
 from __future__ import annotations
 

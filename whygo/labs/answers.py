@@ -93,7 +93,7 @@ def encode(value: Any, depth: int = 0) -> Any:
     raise TypeError(f"a {type(value).__name__} is not data a check can read")
 
 
-def _randoms(args: tuple) -> list[random.Random]:
+def randoms_in(args: tuple) -> list[random.Random]:
     """The random.Random objects among the arguments and their dataclass fields, in order."""
     found = []
     for a in args:
@@ -132,7 +132,8 @@ class AnswerServer:
         config = Config()
         config.HistoryManager.enabled = False
         self.shell = InteractiveShell.instance(config=config)
-        self.shell.extension_manager.loaded.add("whygo.labs")     # %load_ext whygo.labs: already done, below
+        # The lab's `%load_ext whygo.labs` then finds it loaded, and %%task is this one.
+        self.shell.extension_manager.loaded.add("whygo.labs")
         self.shell.register_magic_function(_store_task, magic_kind="cell", magic_name="task")
         self.output = CappedOutput(max_output)
 
@@ -162,7 +163,7 @@ class AnswerServer:
             value = self.shell.user_ns[name](*args)
         except Exception as exc:
             return {"raised": _described(exc)}
-        return {"value": encode(value), "random": [r.getstate() for r in _randoms(args)]}
+        return {"value": encode(value), "random": [r.getstate() for r in randoms_in(args)]}
 
     def tasks(self) -> dict:
         from whygo.labs.tasks import ANSWERS

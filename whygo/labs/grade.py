@@ -183,7 +183,7 @@ def _cell_events(cid: str, reply: dict) -> list[dict]:
     if reply.get("truncated"):
         events.append({"event": "truncated", "id": cid})
     if reply.get("replaced"):
-        events.append({"event": "replaced", "id": cid, "names": [str(n) for n in reply["replaced"]]})
+        events.append({"event": "replaced", "id": cid, "names": [str(n)[:100] for n in reply["replaced"][:5]]})
     return events
 
 

@@ -28,7 +28,7 @@ import os
 import sys
 from typing import Any
 
-from whygo.labs.answers import AnswerProcessGone, Answers, _randoms
+from whygo.labs.answers import AnswerProcessGone, Answers, randoms_in
 from whygo.labs.sandbox import private_stdout
 
 
@@ -69,7 +69,7 @@ class RemoteFunction:
         reply = self.answers.ask("call", self.name, args)
         if "raised" in reply:
             raise _remote_error(reply["raised"])
-        for rng, state in zip(_randoms(args), reply.get("random") or []):
+        for rng, state in zip(randoms_in(args), reply.get("random") or []):
             rng.setstate(_random_state(state))
         return decode(reply.get("value"))
 
