@@ -7,8 +7,9 @@
     result = sc.run(seed=0, frames=True)      # Result: stats, events, snapshots, timeline
     sc.run_all()                              # {variant label: Result}, e.g. GOMAXPROCS=1 and 4
 
-Every scenario is deterministic for a given seed. Golden summaries for the
-tests are written by ``python -m whygo.sched.scenarios --golden tests/fixtures``.
+Every scenario is deterministic for a given seed. The tests' golden files
+(statistics, and which G moved where: :func:`moves`) are written by
+``python -m whygo.sched.scenarios --golden tests/fixtures``.
 """
 from __future__ import annotations
 
