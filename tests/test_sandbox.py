@@ -130,7 +130,7 @@ print(json.dumps({{
 def test_limits_apply_to_every_process():
     limits = Limits(cpu_seconds=7, memory_mb=512, processes=40, file_mb=3)
     seen = inside('import json, resource as r\nprint(json.dumps([r.getrlimit(getattr(r, n))[0] for n in '
-                  '("RLIMIT_CPU", "RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_FSIZE")]))', limits=limits)
+                  '("RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_NPROC", "RLIMIT_FSIZE")]))', limits=limits)
     assert seen == [7, 512 * 2**20, 40, 3 * 2**20]
 
 
@@ -217,3 +217,11 @@ def test_without_namespaces_a_uid_of_its_own_still_guards_the_graders_files():
     assert UID_RANGE[0] <= int(out[0]) < UID_RANGE[1]
     assert out[1:] == ["wrote-own", "cache-refused", "course-refused"]
     assert not (REPO / "pwned").exists() and entry.read_bytes()[-2:] != b"x\n"
+
+
+def test_the_memory_limit_counts_memory_used_not_address_space_reserved():
+    """WebAssembly (the course's Graphviz) and Go reserve far more address space than they use."""
+    seen = inside('import json\nfrom whygo.graphviz_render import to_svg\n'
+                  'print(json.dumps(to_svg("digraph { a -> b }").count("<svg")))', timeout=120,
+                  limits=Limits(cpu_seconds=100, memory_mb=1024))
+    assert seen == 1

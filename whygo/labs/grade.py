@@ -383,7 +383,7 @@ HELP_EPILOG = f"""\
 sandbox: every submission runs in sandboxes of its own (with root and Linux namespaces):
 a uid of its own, no network, its own folder (/tmp, its HOME) and the course read-only
 (never labs/solutions, .git or other submissions), Go's build cache shared read-only.
-Limits: CPU time = --timeout per process, {Limits().memory_mb} MB of address space per process
+Limits: CPU time = --timeout per process, {Limits().memory_mb} MB of memory per process
 (--memory), {Limits().processes} processes and threads, files up to {Limits().file_mb} MB,
 {Limits().disk_mb} MB written in all. Without root or namespaces the grader says what it
 cannot enforce, at the start and in every row's note.
@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default: 120)")
     p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell (default: 1 MB)")
     p.add_argument("--memory", type=int, default=Limits().memory_mb,
-                   help=f"MB of address space per process (default: {Limits().memory_mb})")
+                   help=f"MB of memory a process may write to (default: {Limits().memory_mb})")
     ns = p.parse_args(argv)
     if ns.workers < 1 or ns.timeout <= 0 or ns.memory < 256:
         p.error("--workers must be >= 1, --timeout > 0 and --memory >= 256")

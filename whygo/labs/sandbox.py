@@ -31,7 +31,7 @@ tmpfs and ``chroot``s into it:
 
 Then it forks. The child drops to a uid of its own (random, above
 2 000 000 000, no account, no groups, ``no_new_privs``), sets the limits
-(:class:`Limits`: CPU seconds, address space and file size per process;
+(:class:`Limits`: CPU seconds, writable memory and file size per process;
 processes per sandbox, since the uid is the sandbox's alone) and execs the
 command. The parent stays as pid 1: it reaps orphans and, when the command
 ends, exits, which kills whatever the command left behind. The grader kills a
@@ -81,14 +81,15 @@ class Limits:
     """What one sandbox may use. CPU, memory and file size are per process;
     processes count every process and thread of the sandbox (its uid is its own)."""
     cpu_seconds: int = 120
-    memory_mb: int = 2048        # address space of each process
+    memory_mb: int = 2048        # writable memory of each process (RLIMIT_DATA: the address space Go
+                                 # and WebAssembly reserve but never touch does not count)
     processes: int = 256
     file_mb: int = 256           # largest file it may write
     disk_mb: int = 1024          # everything it writes (its tmpfs), with namespaces
 
     def rlimits(self) -> dict[str, int]:
         mb = 1024 * 1024
-        return {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_AS": self.memory_mb * mb,
+        return {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_DATA": self.memory_mb * mb,
                 "RLIMIT_NPROC": self.processes, "RLIMIT_FSIZE": self.file_mb * mb, "RLIMIT_CORE": 0}
 
     def describe(self, disk: bool = True) -> str:
