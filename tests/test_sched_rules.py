@@ -312,6 +312,26 @@ def test_runnext_chain_shares_one_time_slice_and_is_preempted_together():
     assert r.stats.preemptions >= 1
 
 
+@pytest.mark.parametrize("turn_us", [10, 50])
+def test_retake_preempts_the_ps_time_slice_so_a_runnext_pair_cannot_starve_a_third_g(turn_us):
+    """proc.go: retake preempts "a sequence of goroutines run via runnext, which share a
+    single schedtick time slice" (inheritTime), whichever of them runs when preemptone's
+    request lands. With 10 µs turns every sysmon tick falls on a switch between the pair;
+    the request must still stop the pair (it used to be dropped with the G that had just
+    blocked, and the third G waited for the whole 40 ms run)."""
+    n = 40_000 // (2 * turn_us)
+    ping = [x for _ in range(n) for x in (compute(turn_us), send("a"), recv("b"))]
+    pong = [x for _ in range(n) for x in (recv("a"), compute(turn_us), send("b"))]
+    # `go third` then `go pong`: pong takes runnext and pushes third to the local queue
+    r = simulate([spawn([compute(10)], "third"), spawn(pong, "pong")] + ping, procs=1,
+                 channels={"a": 0, "b": 0})
+    first = next(e for e in r.events if isinstance(e, ev.Run) and e.g == 2)
+    assert r.stats.total_us > 40_000
+    assert 10_000 <= first.t < 20_000           # about one time slice, not the whole run
+    pre = of(r, ev.Preempt)[0]
+    assert pre.t <= first.t and pre.slice_us >= 10_000 and pre.ran_us <= 2 * turn_us
+
+
 def test_sysmon_sleeps_20us_then_doubles_after_1ms_idle_up_to_10ms():
     s = Scheduler(1)
     s.run([compute(100_000)])

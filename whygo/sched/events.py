@@ -118,11 +118,17 @@ class Handoff(Event):
 
 @dataclass(frozen=True, slots=True)
 class Preempt(Event):
-    ran_us: float = 0.0
+    ran_us: float = 0.0         # how long this G ran
+    slice_us: float = 0.0       # how long the P's time slice lasted (shared through runnext)
 
     def describe(self) -> str:
-        return (f"sysmon preempts G{self.g} on P{self.p} after a {self.ran_us:g} µs time slice "
-                f"(limit 10 ms); it goes to the tail of the global queue.")
+        if self.slice_us > self.ran_us:
+            slice_ = (f"after {self.ran_us:g} µs of a time slice shared through runnext that has "
+                      f"lasted {self.slice_us:g} µs")
+        else:
+            slice_ = f"after a {self.ran_us:g} µs time slice"
+        return (f"sysmon preempts G{self.g} on P{self.p} {slice_} (limit 10 ms); it goes to the "
+                f"tail of the global queue.")
 
 
 @dataclass(frozen=True, slots=True)

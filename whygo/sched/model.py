@@ -196,9 +196,8 @@ class Scheduler(SyscallRules, SysmonRules):
                 self.exitsyscall(obj)
             elif kind == EV_TIMER:
                 self._timer_fired(obj)
-            elif kind == EV_PREEMPT:
-                if token == obj.token and obj.status == _Grunning:
-                    self._preempt(obj)
+            elif kind == EV_PREEMPT:    # obj is a P, token the schedtick sysmon saw
+                self._preempt_slice(obj, token)
             elif kind == EV_STEAL_RETRY:
                 self._steal_retry(*obj)
             if check:
@@ -465,6 +464,7 @@ class Scheduler(SyscallRules, SysmonRules):
         m.state = M_RUNNING
         if not inherit:
             pp.schedtick += 1
+            pp.slice_start = self.now
         waited = self.now - gp.runnable_since
         self.latencies.append(waited)
         gp.wait_us += waited

@@ -99,7 +99,7 @@ class P:
     """A processor: the right to run Go code, with its own run queue (type p)."""
     __slots__ = ("id", "status", "m", "runq", "runnext", "schedtick", "syscalltick",
                  "pd_schedtick", "pd_schedwhen", "pd_syscalltick", "pd_syscallwhen",
-                 "busy_us", "runq_peak")
+                 "busy_us", "runq_peak", "slice_start")
 
     def __init__(self, pid: int) -> None:
         self.id = pid
@@ -108,6 +108,7 @@ class P:
         self.runq: deque[G] = deque()   # bounded by Sched.runq_size, like runq [256]
         self.runnext = None
         self.schedtick = 0              # incremented by execute() unless the time slice is inherited
+        self.slice_start = 0.0          # when the current time slice began (the last schedtick bump)
         self.syscalltick = 0            # incremented when a syscall ends or the P is retaken
         # sysmontick: what sysmon saw last time (proc.go: type sysmontick).
         self.pd_schedtick = 0

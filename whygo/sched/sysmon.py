@@ -96,13 +96,39 @@ class SysmonRules:
 
         Go 1.14+ preempts asynchronously with a signal (SIGURG); the model
         stops the G at once, as a timed event right after this sysmon cycle.
+        The request is made to the P's time slice (its ``schedtick``), not to
+        one G: see :meth:`_preempt_slice`.
         """
         m = pp.m
         gp = m.curg if m is not None else None
         if gp is None or gp.status != _Grunning:
             return False
-        self._push(self.now, EV_PREEMPT, gp, gp.token)
+        self._push(self.now, EV_PREEMPT, pp, pp.schedtick)
         return True
+
+    def _preempt_slice(self, pp: P, schedtick: int) -> None:
+        """Deliver sysmon's request: preempt whatever G runs on pp in the same time slice.
+
+        What retake measures is a time slice, not a G: "a single long-running
+        goroutine or a sequence of goroutines run via runnext, which share a
+        single schedtick time slice" (proc.go: retake). In the runtime
+        preemptone flags the G and the P (``gp.preempt``, ``pp.preempt``; the
+        signal handler checks either, preempt.go: wantAsyncPreempt) and the
+        signal lands microseconds later; a G switch inside that window is rare
+        and only delays the preemption to sysmon's next tick. In the model a
+        switch and a sysmon tick fall on the same instant whenever the
+        workload's times line up with sysmon's (a ping-pong pair of 10 µs
+        turns, ticks 10 ms apart), and a request bound to the G that just
+        blocked would be lost at every tick: the pair would starve every other
+        G for the whole run. So the request follows the slice: whichever G
+        inherited it is preempted, unless a fresh slice began (schedtick moved:
+        schedule and execute clear the flags, and the new G is owed 10 ms).
+        """
+        m = pp.m
+        gp = m.curg if m is not None else None
+        if pp.schedtick != schedtick or gp is None or gp.status != _Grunning:
+            return
+        self._preempt(gp)
 
     def _preempt(self, gp: G) -> None:
         """The preempted G yields. Mirrors runtime/proc.go: gopreempt_m -> goschedImpl.
@@ -113,6 +139,7 @@ class SysmonRules:
         m = gp.m
         pp = m.p
         ran = self.now - gp.span_start
+        slice_us = self.now - pp.slice_start
         gp.token += 1               # the pending end of its compute slice is now stale
         gp.left_us = max(0.0, gp.until - self.now)
         self._dropg(m, gp, _Grunnable)
@@ -120,7 +147,7 @@ class SysmonRules:
         globrunqput(self.sched, gp)
         self.preemptions += 1
         if self.record:
-            self._emit(ev.Preempt(self.now, pp.id, m.id, gp.id, ran))
+            self._emit(ev.Preempt(self.now, pp.id, m.id, gp.id, ran, slice_us))
             self._mark("preempt", pp, f"G{gp.id} preempted")
         self.wakep()
         self.schedule(m)
