@@ -151,8 +151,9 @@ _ALL = [
     Scenario("runq-overflow", "A full local queue spills half to the global queue",
              "For teaching, each local queue holds 4 goroutines instead of 256. main creates ten "
              "goroutines on one P: runnext takes each new one and pushes the previous one to the "
-             "local queue. When the queue is full, runqputslow moves half of it plus the newcomer to "
-             "the global queue in one batch (with the real size: 128 + 1 = 129). Later a P with an "
+             "local queue. When the queue is full, runqputslow moves its older half plus the G that "
+             "the newcomer pushed out of runnext to the global queue in one batch (with the real "
+             "size: 128 + 1 = 129); the newcomer itself stays in runnext. Later a P with an "
              "empty queue takes a batch back: min(n, len/GOMAXPROCS + 1, half a queue).",
              _overflow, {"GOMAXPROCS=1": {"procs": 1, "runq_size": 4}}),
     Scenario("gomaxprocs", "GOMAXPROCS=1 versus 4",
