@@ -18,8 +18,12 @@ The path of one allocation of ``size`` bytes, as in the pinned runtime:
    slot comes from the P's mcache span of that span class: ``nextFreeFast``
    (one trailing-zeros count on ``allocCache``), else ``nextFree`` (walk the
    bitmap, and if the span is full ``refill`` it from mcentral, which takes a
-   partial span or grows from mheap). No lock anywhere on this path in Go,
-   because the mcache belongs to the P.
+   partial span or grows from mheap). The mcache belongs to the P, so the
+   fast path takes no lock and needs no atomic; mcentral's span lists are
+   lock-free span sets (mcentral.go: ``partial``/``full`` are ``spanSet``;
+   mspanset.go's ``spineLock`` is taken only to grow a set). A refill that
+   must grow the heap takes ``mheap_.lock`` in ``mheap.allocSpan`` unless the
+   P's page cache (``pp.pcache``) has the pages and an mspan struct is at hand.
 4. Anything bigger is a *large object*: its own span of whole pages straight
    from mheap (span class 0), bypassing the mcache.
 

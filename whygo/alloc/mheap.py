@@ -14,6 +14,9 @@ runtime/mcentral.go (``mcentral.cacheSpan``, ``uncacheSpan``, ``grow``).
 
 The real mcentral splits each list into swept/unswept halves for concurrent
 sweeping; the model sweeps all at once (see ``Heap.sweep``), so one list each.
+Locks, which the model leaves out: mcentral has none (its lists are lock-free
+``spanSet``s, mspanset.go); mheap.allocSpan takes ``mheap_.lock`` unless the
+P's page cache can serve the pages.
 """
 from __future__ import annotations
 

@@ -86,12 +86,15 @@ def hybrid_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None
                 shade(ptr)
             *slot = ptr
 
-    and its implementation: ``gcWriteBarrier`` (assembly) puts both the old
-    value ``*slot`` and ``ptr`` into the per-P ``wbBuf`` (mwbbuf.go: ``get2``),
-    and ``wbBufFlush1`` marks them, without looking at the stack colour — the
-    "if current stack is grey" test is not done (mwbbuf.go TODO: "We could
-    avoid shading any of the 'new' pointers in the buffer if the stack has
-    been shaded"). ``ctx.stack_grey`` is there for a student who wants to
+    and its implementation: ``gcWriteBarrier2`` (assembly, asm_amd64.s:
+    gcWriteBarrier) only reserves two slots in the per-P ``wbBuf`` and returns
+    their address, flushing the buffer first if it is full; the code the
+    compiler emits around the call stores ``ptr`` and the old ``*slot`` into
+    them, then does the write (the "typical use" in that comment; in Go code,
+    mwbbuf.go: ``get2``). ``wbBufFlush1`` later marks them, without looking
+    at the stack colour — the "if current stack is grey" test is not done
+    (mwbbuf.go TODO: "We could avoid shading any of the 'new' pointers in the
+    buffer if the stack has been shaded"). ``ctx.stack_grey`` is there for a student who wants to
     write the conditional version. Stacks are scanned once, never re-scanned;
     objects allocated during marking are black (malloc.go: gcmarknewobject).
     """
@@ -105,9 +108,9 @@ def hybrid_pseudocode_barrier(heap: Heap, slot_owner: str, old: str | None, new:
     ``shade(*slot)``; ``shade(ptr)`` only while the writing goroutine's stack
     is grey (not scanned yet). Point 3 of that comment explains why the
     insertion half is unnecessary once the stack is black. The runtime
-    shades both anyway (see :func:`hybrid_barrier`): the fast path is a few
-    instructions of assembly filling ``wbBuf`` and does not look up the
-    stack colour.
+    shades both anyway (see :func:`hybrid_barrier`): the fast path is a call
+    that reserves ``wbBuf`` space and two stores the compiler emits, and
+    nothing in it looks up the stack colour.
     """
     return [old, new] if ctx.stack_grey else [old]
 

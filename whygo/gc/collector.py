@@ -16,12 +16,21 @@ mark               (``_GCmark``, concurrent) scan one root (markroot: the
                    one grey object (scanobject); with no work left, gcMarkDone
                    flushes every P's wbBuf and, if that found nothing new,
                    stops the world -> mark termination
-marktermination    (``_GCmarktermination``, STW) Dijkstra re-scans every stack
-                   and drains the work queue; the lost-object check runs;
-                   write barrier off. The next step sweeps.
+marktermination    (``_GCmarktermination``, STW) the lost-object check runs;
+                   write barrier off. The next step sweeps. Only the Dijkstra
+                   variant finds work here: its stacks are still grey, so it
+                   re-scans them with the world stopped and marks what that
+                   finds (the pause the hybrid barrier removed, proposal 17503).
 sweep              (``_GCoff``) free every white object (its mark bit is
                    clear); survivors turn white for the next cycle
 =================  ==========================================================
+
+Go 1.27 itself never marks during mark termination: gcMarkDone flushes every
+P's wbBuf (forEachP, then again with the world stopped) and, if that found
+work, restarts the world and resumes concurrent marking (mgc.go: gcMarkDone,
+"Detect this and resume concurrent mark", issue 27993); gcMark then throws on a
+non-empty queue ("non-empty mark queue after concurrent mark"). The model's
+mark phase does the same: a flush that greys something keeps marking.
 
 Mutator steps (see steps.py) run only while the world is not stopped. Heap
 and global writes call the barrier while it is enabled; stack writes never
@@ -401,7 +410,10 @@ class GC:
             line += (f" Re-scan {len(rescanned)} stack(s) ({', '.join(rescanned)}), shading "
                      f"{', '.join(greyed) or 'nothing new'}.")
         drained = 0
-        while self.work:   # finish marking with the world stopped (gcMarkTermination -> gcDrain)
+        # Only a Dijkstra re-scan leaves work here: mark it with the world stopped, as a
+        # re-scanning collector must. Go 1.27 gets here with an empty queue (gcMarkDone
+        # restarts the world instead; gcMark throws otherwise).
+        while self.work:
             self._scan_object(self.work.pop())
             drained += 1
         if drained:

@@ -114,9 +114,10 @@ def wbbuf(entries: int = 8) -> Scenario:
     frames = GC(LOST_HEAP, "hybrid", wbbuf_entries=entries).run(LOST_STEPS)
     return Scenario("wbbuf", "The write-barrier buffer (wbBuf)", "hybrid",
                     "The same moves as the lost object, with Go's hybrid barrier and its "
-                    "per-P buffer. The barrier's fast path does not mark anything: it "
-                    "appends the old and the new pointer to the P's wbBuf (512 entries in "
-                    "the runtime, a handful here) and returns. So C stays white for a while, "
+                    "per-P buffer. The barrier's fast path does not mark anything: "
+                    "gcWriteBarrier2 reserves two entries of the P's wbBuf (512 in the "
+                    "runtime, a handful here) and the compiled code stores the old and the "
+                    "new pointer there before the write. So C stays white for a while, "
                     "yet it is safe: a buffered pointer is marking work still to do. When "
                     "the marker runs out of grey objects, gcMarkDone flushes every P's "
                     "buffer (wbBufFlush1), finds C and keeps marking before it may stop the "

@@ -7,8 +7,10 @@
   stackSystem + StackSmall`` (multiplier 1 without -race on Linux);
 * runtime/proc.go (``main``): ``maxstacksize = 1000000000`` on 64-bit, and
   ``maxstackceiling = 2 * maxstacksize``;
-* runtime/runtime1.go: ``debug.adaptivestackstart = 1`` by default, so new
-  goroutines start at ``startingStackSize`` (see ``model.starting_stack_size``).
+* runtime/runtime1.go: ``debug.adaptivestackstart = 1`` by default, so each GC
+  sets ``startingStackSize``, the stack size of goroutines reused from the free
+  list (proc.go: gfget); a brand-new goroutine gets ``malg(stackMin)`` (see
+  ``model.starting_stack_size``).
 """
 from __future__ import annotations
 

@@ -7,9 +7,14 @@ stack-split check the compiler puts in every function prologue
 
 The story in four rules:
 
-1. A goroutine starts small: ``fixedStack`` = 2 KiB (or ``startingStackSize``,
-   the average stack size seen by the last GC, when
-   ``GODEBUG=adaptivestackstart`` is on -- the default).
+1. A goroutine starts small. A brand-new G gets ``malg(stackMin)``: 2 KiB
+   (proc.go: newproc1). A G reused from the free list (proc.go: ``gfget``)
+   runs on a stack of ``startingStackSize``: gfput keeps only stacks of that
+   size, and gfget allocates one of that size when the G has none.
+   ``startingStackSize`` is ``fixedStack`` until a GC sets it to the average
+   scanned stack size (stack.go: gcComputeStartingStackSize, with
+   ``GODEBUG=adaptivestackstart=1``, the default); see
+   :func:`starting_stack_size`.
 2. Every function entry compares SP with ``stackguard0 = stack.lo +
    stackGuard`` (928 B above the bottom on linux/amd64). If the new frame
    would cross it, ``morestack`` -> ``newstack`` allocates a stack twice as
@@ -18,8 +23,14 @@ The story in four rules:
 3. Copying moves every local, so pointers *into the stack* must be fixed:
    ``adjustpointers`` adds ``delta = new.hi - old.hi`` to each pointer slot
    whose value lies in ``[old.lo, old.hi)``. Pointers to the heap stay as they
-   are, and no heap object may point into a stack (escape analysis moves such
-   variables to the heap), so the stack alone needs fixing.
+   are. Ordinary heap objects never point into a stack (escape analysis
+   moves such variables to the heap), but a few runtime records do, and
+   copystack fixes them too: the sudogs of a G blocked in channel operations,
+   heap objects whose ``elem`` points at the stack slot being sent or
+   received (``adjustsudogs``; ``syncadjustsudogs`` locks the channels first),
+   and the G's defer and panic records and saved context (``adjustdefers``,
+   ``adjustpanics``, ``adjustctxt``). The model has only the stack's own
+   pointer slots.
 4. During GC, ``shrinkstack`` halves a stack that uses less than a quarter of
    itself (never below ``fixedStack``), when it is safe to move it.
 
