@@ -21,6 +21,8 @@ import pytest
 from whygo.labs.catalog import REPO
 from whygo.labs.sandbox import GO_CACHE_INSIDE, UID_RANGE, Limits, Sandbox, _reachable
 
+from sandbox_helpers import processes_of
+
 SANDBOX = Sandbox.probe()
 pytestmark = pytest.mark.skipif(not SANDBOX.namespaces,
                                 reason=f"needs root and Linux namespaces: {SANDBOX.problem}")
@@ -152,39 +154,33 @@ print(json.dumps({"alloc": attempt(lambda: len(bytearray(3 * 2**30))), "fork": a
 def test_nothing_outlives_its_sandbox():
     """A daemon (double fork, new session) is killed when the command ends: its pipe closes at once."""
     read_end, write_end = os.pipe()
-    script = f'''
+    script = '''
 import os, time
 if os.fork() == 0:
     os.setsid()
     if os.fork() == 0:
         time.sleep(60)
     os._exit(0)
-print("{{}}")'''
+print(os.getuid())'''
     start = time.monotonic()
-    inside(script, pass_fds=(write_end,))
+    uid = inside(script, pass_fds=(write_end,))
     os.close(write_end)
     assert os.read(read_end, 1) == b"" and time.monotonic() - start < 30
     os.close(read_end)
-    assert not [p for p in Path("/proc").iterdir() if p.name.isdigit() and _sandbox_uid(p)]
-
-
-def _sandbox_uid(proc: Path) -> bool:
-    try:
-        uid = int(proc.joinpath("status").read_text().split("Uid:")[1].split()[0])
-    except (OSError, IndexError, ValueError):
-        return False
-    return UID_RANGE[0] <= uid < UID_RANGE[1]
+    assert processes_of(uid) == []
 
 
 def test_a_killed_sandbox_takes_its_processes_with_it():
-    with SANDBOX.start([sys.executable, "-I", "-c", "import os, time\nos.fork()\ntime.sleep(60)"],
-                       limits=Limits(cpu_seconds=30)) as box:
-        time.sleep(1)
+    script = "import os, time\nos.fork()\nprint(os.getuid(), flush=True)\ntime.sleep(60)"
+    with SANDBOX.start([sys.executable, "-I", "-c", script], limits=Limits(cpu_seconds=30),
+                       stdout=subprocess.PIPE) as box:
+        uid = int(box.proc.stdout.readline())
+        assert len(processes_of(uid)) == 2
         start = time.monotonic()
         box.kill()
         assert box.proc.poll() is not None and time.monotonic() - start < 6
     time.sleep(0.5)
-    assert not [p for p in Path("/proc").iterdir() if p.name.isdigit() and _sandbox_uid(p)]
+    assert processes_of(uid) == []
 
 
 def test_a_folder_others_cannot_enter_is_reported(tmp_path):
