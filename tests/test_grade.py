@@ -239,6 +239,6 @@ def test_help_states_the_sandbox_and_its_limits(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     text = " ".join(capsys.readouterr().out.split())
-    for words in ("a uid of its own, no network", "CPU time = --timeout per process", "MB of memory per process",
-                  "processes and threads", "files up to", "Without root or namespaces"):
+    for words in ("as a uid of its own, without network", "CPU time = --timeout per process",
+                  "MB of memory per process", "processes and threads", "files up to", "Without root or namespaces"):
         assert words in text

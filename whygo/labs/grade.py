@@ -380,14 +380,17 @@ def _progress(done: int, total: int, row: Row) -> None:
 
 
 HELP_EPILOG = f"""\
-sandbox: every submission runs in sandboxes of its own (with root and Linux namespaces):
-a uid of its own, no network, its own folder (/tmp, its HOME) and the course read-only
-(never labs/solutions, .git or other submissions), Go's build cache shared read-only.
-Limits: CPU time = --timeout per process, {Limits().memory_mb} MB of memory per process
-(--memory), {Limits().processes} processes and threads, files up to {Limits().file_mb} MB,
-{Limits().disk_mb} MB written in all. Without root or namespaces the grader says what it
-cannot enforce, at the start and in every row's note.
-Only task cells are graded; Python checks run in a process the notebook never touched."""
+sandbox (as root, with Linux namespaces): each submission runs in sandboxes of its
+own, as a uid of its own, without network, seeing its own folder (/tmp, its HOME)
+and the course read-only (never labs/solutions, .git or other submissions), with
+Go's build cache shared read-only. Only task cells are graded, and Python checks
+run in a process that never ran the submission's code.
+
+limits: CPU time = --timeout per process, {Limits().memory_mb} MB of memory per process (--memory),
+{Limits().processes} processes and threads, files up to {Limits().file_mb} MB, {Limits().disk_mb} MB written in all.
+
+Without root or namespaces the grader says what it cannot enforce, when it starts
+and in every row's note."""
 
 
 def main(argv: list[str] | None = None) -> int:
