@@ -253,7 +253,7 @@ def test_snapshot_shows_the_mcache_spans_and_last_allocation():
         h.mallocgc(48)
     snap = h.snapshot()
     (span,) = snap.spans
-    assert span.name == "5 noscan" and span.used == 70 and span.occupied[:70] == b"\x01" * 70
+    assert span.name == "11 (size class 5, noscan)" and span.used == 70 and span.occupied[:70] == b"\x01" * 70
     assert span.window == (70, 128)
     assert snap.last.slot == 69 and "size class 5" in snap.caption
     with pytest.raises(Exception):

@@ -11,8 +11,9 @@ The path of one allocation of ``size`` bytes, as in the pinned runtime:
 2. noscan and ``size < TinySize`` (16): the *tiny allocator* packs it into
    the current 16-byte block (``c.tiny`` / ``c.tinyoffset``), aligned to 8, 4
    or 2 bytes when the size is a multiple of 8, 4 or 2. When it does not fit,
-   a fresh 16-byte block comes from span class "2 noscan", and it becomes the
-   new tiny block only if it leaves more free room than the old one.
+   a fresh 16-byte block comes from span class 5 (size class 2, noscan:
+   ``tinySpanClass``), and it becomes the new tiny block only if it leaves
+   more free room than the old one.
 3. ``size <= MaxSmallSize - MallocHeaderSize``: round up to a size class;
    pointerful objects above 512 B get an 8-byte malloc header first. The
    slot comes from the P's mcache span of that span class: ``nextFreeFast``
@@ -536,7 +537,8 @@ def describe(last: LastAlloc | None, table: SizeClassTable) -> str:
                          "class held the empty placeholder)"}.get(last.path, last.path)
     what = "a new 16 B tiny block" if last.size < 16 and last.spanclass & 1 and sc == table.TinySizeClass \
         else f"{last.size} B rounded up to size class {sc} ({size} B)"
-    return f"malloc({last.size}): {what}, span class {span_class_name(last.spanclass)}, slot {last.slot} {how}."
+    kind = "noscan" if last.spanclass & 1 else "scan"
+    return f"malloc({last.size}): {what}, span class {last.spanclass} ({kind}), slot {last.slot} {how}."
 
 
 def roundupsize(size: int, noscan: bool, table: SizeClassTable | None = None,

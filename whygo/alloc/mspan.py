@@ -37,8 +37,13 @@ def span_class_noscan(spc: int) -> bool:
 
 
 def span_class_name(spc: int) -> str:
-    """How the runtime would describe it: ``"2 noscan"``, ``"5 scan"``."""
-    return f"{spc >> 1} {'noscan' if spc & 1 else 'scan'}"
+    """A span class with what it encodes: ``"5 (size class 2, noscan)"``.
+
+    The span class number comes first because that is the index of
+    ``mcache.alloc``; the size class beside it keeps the two apart (span
+    class 5 is size class 2, the 16-byte class, without pointers: the very
+    confusion chapter 3.3 marks the source document wrong for)."""
+    return f"{spc} (size class {spc >> 1}, {'noscan' if spc & 1 else 'scan'})"
 
 
 def trailing_zeros64(x: int) -> int:

@@ -31,6 +31,7 @@ from whygo.alloc.sizeclasses import SizeClassTable, load_table
 DPI = 80
 ROW = 64            # slots per row: one allocCache word
 MAX_ROWS = 40       # rows drawn in total; long spans show the rows around freeindex
+AXES_HEIGHT = 0.65  # of the figure: from 0.17 (above the caption) to 0.82 (below the tiny block)
 
 FREE, USED, WINDOW, LAST, TINY, NONE = range(6)
 _COLOURS = ["#e6e6e6", "#4c72b0", "#fff0a8", "#d62728", "#2ca02c", "#ffffff"]
@@ -58,18 +59,19 @@ def _draw_tiny_block(fig: Figure, snapshot: MCacheSnapshot) -> None:
     if last and last.spanclass & 1 and last.size < 16 and last.addr - snapshot.tiny in range(16):
         start = last.addr - snapshot.tiny
         newest = range(start, start + last.size)
-    fig.text(0.02, 0.865, f"tiny block, tinyoffset {snapshot.tinyoffset}:", fontsize=7.5)
+    # Between the legend and the spans' axes (which end at 0.82), clear of every span label.
+    fig.text(0.02, 0.872, f"tiny block, tinyoffset {snapshot.tinyoffset}:", fontsize=7.5)
     for b in range(16):
         colour = _COLOURS[LAST] if b in newest else \
             (_COLOURS[TINY] if b < snapshot.tinyoffset else _COLOURS[FREE])
-        fig.patches.append(Rectangle((0.02 + b * 0.0125, 0.83), 0.009, 0.028, color=colour,
+        fig.patches.append(Rectangle((0.02 + b * 0.0125, 0.838), 0.009, 0.026, color=colour,
                                      transform=fig.transFigure, figure=fig))
 
 
 def render_mcache(snapshot: MCacheSnapshot) -> Figure:
     """The spans of one P's mcache as bitmaps, with the allocCache window and the newest object."""
     fig = Figure(figsize=(8, 4.5), dpi=DPI)
-    ax = fig.add_axes((0.27, 0.17, 0.71, 0.72))
+    ax = fig.add_axes((0.27, 0.17, 0.71, AXES_HEIGHT))
     ax.set_axis_off()
     st = snapshot.stats
     waste = 100 * st.waste / st.bytes_used if st.bytes_used else 0.0
@@ -95,12 +97,19 @@ def render_mcache(snapshot: MCacheSnapshot) -> Figure:
         return fig
 
     shown = _rows_shown(snapshot)
-    height = sum(n for _, n in shown) + (len(shown) - 1)  # one blank row between spans
+    lines = 3 if len(shown) <= 8 else 1    # a crowded mcache gets one short line per span
+    # A span's label is centred on its rows: give each span at least as many rows as its
+    # label has lines, or the labels of short spans (one row of slots) overlap; then pick
+    # a font size whose lines fit into a span's rows plus the blank row after it.
+    blocks = [max(n, lines) for _, n in shown]
+    height = sum(blocks) + (len(shown) - 1)  # one blank row between spans
+    row_pt = AXES_HEIGHT * fig.get_figheight() * 72 / height
+    label_pt = min(7.0, row_pt * (min(blocks) + 1) / lines / 1.25)
     grid = np.full((height, ROW), NONE, dtype=np.int8)
     outlines = []
     y = 0
     last = snapshot.last
-    for s, (first, nrows) in zip(snapshot.spans, shown):
+    for s, (first, nrows), block in zip(snapshot.spans, shown, blocks):
         w0, w1 = s.window
         tiny_slot = (snapshot.tiny - s.base) // s.elemsize \
             if snapshot.tiny and s.base <= snapshot.tiny < s.base + s.elemsize * s.nelems else -1
@@ -119,15 +128,19 @@ def render_mcache(snapshot: MCacheSnapshot) -> Figure:
         wrow = w0 // ROW - first
         if w0 < w1 and 0 <= wrow < nrows:
             outlines.append((w0 % ROW - 0.5, y + wrow - 0.5, w1 - w0))
-        more = f" (rows {first + 1}-{first + nrows} of {-(-s.nelems // ROW)})" \
+        more = f" · rows {first + 1}-{first + nrows} of {-(-s.nelems // ROW)}" \
             if nrows < -(-s.nelems // ROW) else ""
-        if len(shown) <= 8:
-            label = (f"class {s.name} · {s.elemsize:,} B\n"
-                     f"{s.used}/{s.nelems} used · freeindex {s.freeindex}{more}")
-        else:  # crowded mcache: one short line per span
-            label = f"{s.name} · {s.elemsize:,} B · {s.used}/{s.nelems} used"
-        ax.text(-1.5, y + (nrows - 1) / 2, label, ha="right", va="center", fontsize=7)
-        y += nrows + 1
+        kind = "noscan" if s.spanclass & 1 else "scan"
+        # Span class first (the index of mcache.alloc), with the size class it encodes: the
+        # two numbers differ, and mixing them up is the source document's mistake.
+        if lines == 3:
+            label = (f"span class {s.spanclass} = size class {s.sizeclass} {kind}\n"
+                     f"{s.elemsize:,} B slots · {s.used}/{s.nelems} used\n"
+                     f"freeindex {s.freeindex}{more}")
+        else:
+            label = f"span class {s.spanclass} ({kind}), {s.elemsize:,} B: {s.used}/{s.nelems}"
+        ax.text(-1.5, y + (block - 1) / 2, label, ha="right", va="center", fontsize=label_pt)
+        y += block + 1
     # one quad per slot with a thin white edge, so single slots stay visible
     cells = np.ma.masked_equal(grid, NONE)
     ax.pcolormesh(np.arange(ROW + 1) - 0.5, np.arange(height + 1) - 0.5, cells, cmap=_CMAP,
