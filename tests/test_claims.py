@@ -1,10 +1,12 @@
 """The claims registry: every quote is the article's own text, every verdict is a known one."""
 import os
+import re
 
 import pytest
 
 from conftest import ROOT
 from whygo import claims
+from whygo.generated import md_text
 
 # The source article is not part of this repository: it sits in shared/seed/ beside the
 # checkout (CI clones the repository next to a copy of shared/).
@@ -73,20 +75,66 @@ def test_every_claim_names_a_chapter_id_of_the_course_plan():
 def test_the_summary_chapter_table_is_the_generated_one():
     """Chapter 5's table is generated from CLAIMS; refresh it after editing the registry:
     python -c "from whygo.claims import refresh_summary; refresh_summary()"."""
-    import json
+    from whygo.generated import stored_cells
     notebook = ROOT / "notebooks" / "05-claims-checked.ipynb"
     if not notebook.is_file():
         pytest.skip("chapter 5 is not written yet")
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    tables = ["".join(c["source"]) for c in cells
-              if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("| § |")]
-    assert tables == [claims.summary_markdown()]
+    assert stored_cells(notebook, claims.SUMMARY_WRITER) == [claims.summary_markdown()]
+
+
+def summary_rows() -> list[str]:
+    return [line for line in claims.summary_markdown().splitlines() if line.startswith("| <span")]
 
 
 def test_the_summary_links_each_claim_to_its_anchor_in_the_chapter():
     table = claims.summary_markdown()
     assert "(01-why-go-is-efficient.ipynb#claim-no-vtable)" in table
-    assert table.count("\n") == len(claims.CLAIMS) + 1
+    assert len(summary_rows()) == len(claims.CLAIMS)
+
+
+def test_the_summary_puts_the_verdict_first_in_its_colour():
+    for claim, row in zip(claims.CLAIMS, summary_rows()):
+        verdict_cell = row.split(" | ")[0]
+        assert claims.VERDICT_COLOURS[claim.verdict] in verdict_cell and claim.verdict in verdict_cell
+    assert len(set(claims.VERDICT_COLOURS.values())) == len(claims.VERDICTS)
+
+
+def unescaped(text: str, chars: str) -> list[str]:
+    """The characters of ``chars`` in ``text`` that no backslash escapes."""
+    return re.findall(rf"(?<!\\)[{re.escape(chars)}]", text)
+
+
+def test_the_summary_escapes_what_markdown_and_tex_would_interpret():
+    """A quote's $ (TeX in JupyterLab and the book), |, *, _ and ~ stay text; the only
+    unescaped | are the table's own column separators (4 per row: 3 columns)."""
+    row = next(r for r in summary_rows() if "#claim-add-inlined" in r)
+    assert r"mov \$8, %rax" in row and unescaped(row, "$") == []
+    for row in summary_rows():
+        assert unescaped(row, "$~") == [], row
+        assert len(unescaped(row, "|")) == 4, row
+    assert md_text("a*b_c ~1 | x") == r"a\*b\_c \~1 \| x"
+    assert md_text("f(x) <b>") == "f(x) &lt;b&gt;"     # \( would open TeX in JupyterLab
+    assert md_text('curl "http://h:6060/x"') == 'curl "http:&#47;/h:6060/x"'   # no autolink
+
+
+def test_quoted_table_rows_are_shown_as_tables():
+    assert claims.quoted_rows("| Goroutine | 2 KB | ~50 ns | 百万+ |") == [["Goroutine", "2 KB", "~50 ns", "百万+"]]
+    assert claims.quoted_rows("87 MB | 1.24 s |") == [["87 MB", "1.24 s"]]
+    assert claims.quoted_rows("| a | b |\n|---|---|\n| 1 | 2 |") == [["a", "b"], ["1", "2"]]
+    assert claims.quoted_rows("初始栈仅2KB") is None
+    box = claims.show("thread-vs-goroutine-table")._repr_html_()
+    assert "<td" in box and "| Goroutine |" not in box
+    row = next(r for r in summary_rows() if "#claim-thread-vs-goroutine-table" in r)
+    assert "<td" in row and "| Goroutine |" not in row
+    assert "<td" not in claims.show("goroutine-2kb")._repr_html_()
+
+
+def test_a_claim_box_is_a_link_target_in_the_book_and_in_jupyterlab():
+    """id for the book (and JupyterLab's sanitized, untrusted view); data-jupyter-id for a
+    trusted notebook, where JupyterLab looks for a link's #fragment; no TeX inside."""
+    box = claims.show("add-inlined")._repr_html_()
+    assert box.startswith('<div id="claim-add-inlined" data-jupyter-id="claim-add-inlined" '
+                          'class="mathjax_ignore"')
 
 
 def test_a_machine_that_disagrees_is_told_so_with_its_figures():

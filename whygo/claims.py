@@ -16,7 +16,16 @@ import html
 import re
 from dataclasses import dataclass
 
+from whygo.generated import md_text
+
 VERDICTS = ("holds", "holds roughly", "misleading", "wrong", "cannot be checked here")
+# One colour per verdict, wherever a verdict is shown (claim boxes, chapter 5's table); white
+# text on each keeps a contrast above 4.5:1. The mark repeats the colour's meaning for readers
+# who cannot tell the colours apart.
+VERDICT_COLOURS = {"holds": "#166534", "holds roughly": "#3f6212", "misleading": "#9a3412",
+                   "wrong": "#991b1b", "cannot be checked here": "#475569"}
+VERDICT_MARKS = {"holds": "✔", "holds roughly": "≈", "misleading": "!", "wrong": "✘",
+                 "cannot be checked here": "?"}
 
 
 @dataclass(frozen=True)
@@ -485,17 +494,53 @@ class ClaimCheck:
 
     def _repr_html_(self) -> str:
         c = self.claim
-        colour = {"holds": "#166534", "holds roughly": "#3f6212", "misleading": "#9a3412",
-                  "wrong": "#991b1b", "cannot be checked here": "#475569"}[c.verdict]
+        colour = VERDICT_COLOURS[c.verdict]
         note = (f'<div style="background:#fef9c3;padding:2px 6px"><b>{DISAGREE_LABEL}:</b> '
                 f"{html.escape(self.disagreement)}</div>" if self.disagreement else "")
-        # The id lets the summary chapter link straight to this check (book: page.html#claim-ID).
-        return (f'<div id="claim-{c.id}" style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
+        # The ids let chapter 5 link straight to this check: ``id`` for the book
+        # (page.html#claim-ID) and for an untrusted notebook, whose HTML JupyterLab
+        # sanitizes, turning ``id`` into ``data-jupyter-id``; ``data-jupyter-id`` for a
+        # trusted one (run by the reader), which keeps ``id`` while JupyterLab looks for a
+        # link's #fragment only in ``data-jupyter-id``. mathjax_ignore: a quote such as
+        # "mov $8, %rax" is text, not TeX.
+        return (f'<div id="claim-{c.id}" data-jupyter-id="claim-{c.id}" class="mathjax_ignore" '
+                f'style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
                 f"<div><b>Claim check</b> (article §{html.escape(c.section)})</div>"
-                f'<div lang="zh">{html.escape(c.zh)}</div>'
+                f'<div lang="zh">{quote_html(c.zh)}</div>'
                 f"<div><i>{html.escape(c.en)}</i></div>"
                 f'<div><b style="color:{colour}">Verdict: {html.escape(c.verdict)}.</b> '
                 f"{html.escape(c.why)}</div>{note}</div>")
+
+
+def quoted_rows(quote: str) -> list[list[str]] | None:
+    """The cells of a quote taken from one of the article's Markdown tables, else None.
+
+    Such a quote is one or more lines that each hold a "|" ("| Goroutine | 2 KB | ~50 ns |",
+    or the article's broken rows such as "87 MB | 1.24 s |"); separator lines (|---|) are
+    left out."""
+    lines = [line.strip() for line in quote.splitlines() if line.strip()]
+    if not lines or not all("|" in line for line in lines):
+        return None
+    rows = [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in lines if not re.fullmatch(r"[\s|:-]+", line)]
+    return rows or None
+
+
+_QUOTE_TABLE = '<table style="border-collapse:collapse;margin:2px 0;overflow-wrap:anywhere">{}</table>'
+_QUOTE_CELL = '<td style="border:1px solid #94a3b8;padding:1px 3px">{}</td>'
+
+
+def quote_html(quote: str, escape=html.escape) -> str:
+    """A quote as HTML: the article's table rows as a small table, other text as it is.
+
+    ``escape`` makes each piece of text safe where the HTML goes: HTML-escaping for an
+    output, Markdown-escaping too inside a Markdown cell (``md_text``)."""
+    rows = quoted_rows(quote)
+    if rows is None:
+        return escape(quote)
+    body = "".join("<tr>" + "".join(_QUOTE_CELL.format(escape(cell)) for cell in row) + "</tr>"
+                   for row in rows)
+    return _QUOTE_TABLE.format(body)
 
 
 DISAGREE_LABEL = "This machine disagrees"
@@ -517,8 +562,9 @@ def show(claim_id: str, *, agrees: bool = True, here: str = "") -> ClaimCheck:
 # ---- the summary chapter -------------------------------------------------------------------
 # Chapter 05 shows every claim in one table. The table is Markdown generated from CLAIMS (so
 # that the links work both in JupyterLab and in the book) and a test keeps the stored cell equal
-# to summary_markdown(); the evidence column comes from the chapters' stored outputs, which
-# nbval keeps current. To refresh the cell after editing CLAIMS: see tests/test_claims.py.
+# to summary_markdown(); the evidence table comes from the chapters' stored outputs, which
+# nbval keeps current. After editing CLAIMS: python -c "from whygo.claims import refresh_summary;
+# refresh_summary()".
 
 _SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']""")
 
@@ -559,21 +605,45 @@ def _output_text(outputs: list) -> str:
     return " / ".join(lines[-2:])[:160]
 
 
+# The table's words, kept here for the Chinese edition (user-facing text, not logic).
+SUMMARY_WRITER = "whygo.claims.summary_markdown"
+SUMMARY_HEADER = ("verdict", "the claim, then the article's own words", "checked in")
+SUMMARY_SECTION = "article §{section}"
+SUMMARY_TO_COME = "(chapter to come)"
+_BADGE = ('<span style="display:inline-block;padding:0 4px;border-radius:4px;font-size:0.9em;'
+          'background:{colour};color:#ffffff;font-weight:bold">{mark} {verdict}</span>')
+
+
+def verdict_badge(verdict: str) -> str:
+    """The verdict as a coloured label (HTML that JupyterLab's sanitizer and the book keep)."""
+    return _BADGE.format(colour=VERDICT_COLOURS[verdict], mark=VERDICT_MARKS[verdict],
+                         verdict=html.escape(verdict))
+
+
 def summary_markdown(manifest=None) -> str:
-    """The Markdown table of every claim, in article order, linked to the check in its chapter."""
+    """Chapter 5's table of every claim, in article order: the verdict first, as a coloured
+    label; the claim in English above the article's words (its table rows as a table); a
+    link to the check in its chapter (``#claim-ID``, the box's id) above the article's
+    section.
+
+    Three columns, and long quotes may wrap anywhere, so that it fits a book page even on
+    a phone; every quote is escaped for Markdown and TeX (``md_text``). The cell starts
+    with the marker of whygo/generated.py."""
     from whygo.book import load_manifest
+    from whygo.generated import with_marker
     manifest = manifest or load_manifest()
     titles = {e.id: (e.title, e.notebook) for e in manifest.chapters}
-    rows = ["| § | the article says | in English | verdict | checked in |",
-            "| --- | --- | --- | --- | --- |"]
+    rows = ["| " + " | ".join(SUMMARY_HEADER) + " |", "| --- | --- | --- |"]
     for c in CLAIMS:
         title, notebook = titles.get(c.chapter, (None, None))
-        here = "notebooks/"
-        where = (f"[{title}]({notebook.removeprefix(here)}#claim-{c.id})" if notebook
-                 else "(chapter to come)")
-        zh = c.zh.replace("|", "\\|")
-        rows.append(f"| {c.section} | {zh} | {c.en} | **{c.verdict}** | {where} |")
-    return "\n".join(rows)
+        where = (f"[{md_text(title)}]({notebook.removeprefix('notebooks/')}#claim-{c.id})"
+                 if notebook else SUMMARY_TO_COME)
+        where += "<br>" + SUMMARY_SECTION.format(section=c.section)
+        # overflow-wrap: a long quote (a URL, a Go identifier) wraps instead of widening the table
+        claim = (f'<span style="overflow-wrap:anywhere">{md_text(c.en)}<br>'
+                 f'<span lang="zh">{quote_html(c.zh, md_text)}</span></span>')
+        rows.append(f"| {verdict_badge(c.verdict)} | {claim} | {where} |")
+    return with_marker(SUMMARY_WRITER, "\n".join(rows))
 
 
 def verdict_counts() -> dict[str, int]:
@@ -582,12 +652,6 @@ def verdict_counts() -> dict[str, int]:
 
 def refresh_summary(path=None) -> None:
     """Rewrite chapter 5's generated table cell from CLAIMS (run after editing the registry)."""
-    import nbformat
-
     from whygo.book import ROOT
-    path = path or ROOT / "notebooks" / "05-claims-checked.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("| § |"):
-            cell.source = summary_markdown()
-    nbformat.write(nb, path)
+    from whygo.generated import refresh
+    refresh(path or ROOT / "notebooks" / "05-claims-checked.ipynb", SUMMARY_WRITER, summary_markdown())
