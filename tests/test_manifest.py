@@ -1,8 +1,14 @@
 """book.toml: the course manifest is complete, consistent, and its errors are clear."""
+import re
+from pathlib import Path
+
 import pytest
 
-from whygo.book import (ManifestError, course_map_dot, load_manifest, missing_notebooks,
-                        parse_manifest, unlisted_notebooks)
+from conftest import ROOT
+from whygo.book import (MAP_WRITER, ManifestError, course_map_markdown, core_path, duration,
+                        load_manifest, missing_notebooks, parse_manifest, unlisted_notebooks,
+                        with_launch)
+from whygo.generated import stored_cells
 
 GOOD = """
 [course]
@@ -60,6 +66,69 @@ def test_a_malformed_manifest_names_the_key_and_line(change, message):
         parse_manifest(GOOD.replace(old, new, 1))
 
 
-def test_course_map_dot_draws_an_arrow_per_prerequisite():
-    dot = course_map_dot(parse_manifest(GOOD))
-    assert '"a" -> "b";' in dot and dot.count("->") == 1
+@pytest.mark.parametrize("change, message", [
+    (("minutes = 20", "minutes = 0"), r"line 17: .*minutes must be the estimated time.*not 0"),
+    (("minutes = 20", "minutes = 900"), r"1 to 240 minutes \(not 900\)"),
+    (("minutes = 20", 'minutes = 20\nsummary = ""'), r"summary must be one sentence"),
+    (("minutes = 20", "minutes = 20\ncore = true"), r"'b' is on the core path but needs 'a'"),
+    (("[course]", '[launch]\njupyterhub_url = "hub.example.org"\n[course]'),
+     r"line 3: \[launch\].jupyterhub_url must be a web address"),
+    (("[course]", '[launch]\nnotebook_interface = "vscode"\n[course]'), r"notebook_interface must be one of"),
+])
+def test_a_bad_time_summary_core_path_or_launch_link_is_reported(change, message):
+    old, new = change
+    with pytest.raises(ManifestError, match=message):
+        parse_manifest(GOOD.replace(old, new, 1))
+
+
+def test_every_chapter_and_lab_has_a_time_and_a_summary():
+    course = load_manifest()
+    assert [e.id for e in course.chapters + course.labs if not (e.minutes and e.summary)] == []
+
+
+def test_launch_links_can_be_set_for_one_build_and_are_checked():
+    m = parse_manifest(GOOD)
+    hub = with_launch(m, repository="https://github.com/o/r", jupyterhub_url="https://hub.example.org")
+    assert hub.launch == {"repository": "https://github.com/o/r", "jupyterhub_url": "https://hub.example.org"}
+    assert with_launch(hub, jupyterhub_url="").launch == {"repository": "https://github.com/o/r"}
+    with pytest.raises(ManifestError, match="binderhub_url must be a web address"):
+        with_launch(m, binderhub_url="mybinder")
+    with pytest.raises(ManifestError, match="unknown launch option"):
+        with_launch(m, colab_url="https://colab")
+
+
+# ----- the course map's table of contents --------------------------------------------------
+MAP = ROOT / "notebooks" / "00-course-map.ipynb"
+
+
+def test_the_course_map_cell_is_the_generated_one():
+    """Refresh it after editing book.toml:
+    python -c "from whygo.book import refresh_course_map; refresh_course_map()"."""
+    assert stored_cells(MAP, MAP_WRITER) == [course_map_markdown()]
+
+
+def test_the_course_map_links_every_chapter_and_lab_to_a_notebook_that_exists():
+    course = load_manifest()
+    text = course_map_markdown(course)
+    targets = re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
+    assert {(MAP.parent / t).resolve() for t in targets} == {e.path.resolve() for e in course.chapters + course.labs}
+    assert "](../labs/06-binary-diet.ipynb)" in text and "](02-1-gmp-scheduler.ipynb)" in text
+    for e in course.chapters + course.labs:     # each entry: its time, path and what to read first
+        target = Path(e.notebook).name if e.notebook.startswith("notebooks/") else f"../{e.notebook}"
+        line = next(l for l in text.splitlines() if l.startswith("- **[") and f"]({target})**" in l)
+        assert duration(e.minutes) in line and ("core path" in line) == e.core
+
+
+def test_the_core_path_is_in_reading_order_with_its_labs_after_their_chapters():
+    course = load_manifest()
+    path = [e.id for e in core_path(course)]
+    assert path[0] == "course-map" and path[-1] == "claims"
+    for i, e in enumerate(core_path(course)):
+        assert set(e.prerequisites) <= set(path[:i]), e.id
+    text = course_map_markdown(course)
+    total = sum(e.minutes for e in core_path(course))
+    assert f"about {duration(total)}:" in text
+
+
+def test_durations_read_as_hours_and_minutes():
+    assert [duration(m) for m in (45, 60, 250)] == ["45 min", "1 h", "4 h 10 min"]

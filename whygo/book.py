@@ -1,15 +1,16 @@
 """The course manifest, ``book.toml``: one place that lists the whole course.
 
 ``load_manifest()`` reads and validates it (unknown keys, missing fields, wrong
-types and broken prerequisites are reported with the key and its line), the
-course-map notebook draws it with ``course_map_dot()``, and the book build and
-the tests read it from here. Nothing else should parse book.toml.
+types, broken prerequisites, a core path that needs a deep dive, launch links
+that are not URLs are reported with the key and its line), the course map's
+table of contents is ``course_map_markdown()``, and the book build and the
+tests read it from here. Nothing else should parse book.toml.
 """
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,8 @@ class Entry:
     prerequisites: tuple[str, ...] = ()
     minutes: int = 0
     kernel: str = "python3"     # "python3" or "whygo-go"
+    summary: str = ""           # one sentence: what it teaches (the course map shows it)
+    core: bool = False          # on the suggested core path (else a deep dive)
 
     @property
     def path(self) -> Path:
@@ -65,9 +68,13 @@ _LAUNCH_KEYS = {"repository": (str, False), "branch": (str, False), "binderhub_u
                 "jupyterhub_url": (str, False), "notebook_interface": (str, False)}
 _ENTRY_KEYS = {"id": (str, True), "title": (str, True), "notebook": (str, True),
                "section": (str, False), "objectives": (list, False), "prerequisites": (list, False),
-               "minutes": (int, False), "kernel": (str, False)}
+               "minutes": (int, False), "kernel": (str, False), "summary": (str, False),
+               "core": (bool, False)}
 _TOP_KEYS = {"course", "launch", "chapters", "labs", "appendix"}
 _KERNELS = {"python3", "whygo-go"}
+_URL_KEYS = ("repository", "binderhub_url", "jupyterhub_url")
+_INTERFACES = ("jupyterlab", "classic")
+MAX_MINUTES = 240       # one sitting; a longer estimate is a typo or a chapter to split
 
 
 def _line_of(text: str, key: str, value: str | None = None) -> str:
@@ -132,17 +139,53 @@ def parse_manifest(text: str) -> Manifest:
             if kernel not in _KERNELS:
                 raise ManifestError(f"book.toml {_line_of(text, 'kernel', kernel)}: {where}.kernel "
                                     f"must be one of {sorted(_KERNELS)}")
+            minutes = item.get("minutes", 0)
+            if "minutes" in item and not 1 <= minutes <= MAX_MINUTES:
+                raise ManifestError(f"book.toml {_line_of(text, 'minutes', str(minutes))}: "
+                                    f"{where}.minutes must be the estimated time to complete it, "
+                                    f"1 to {MAX_MINUTES} minutes (not {minutes})")
+            summary = item.get("summary", "")
+            if "\n" in summary.strip() or ("summary" in item and not summary.strip()):
+                raise ManifestError(f"book.toml {_line_of(text, 'summary')}: {where}.summary must "
+                                    "be one sentence on one line")
             groups[group].append(Entry(
                 kind=kind, id=item["id"], title=item["title"], notebook=item["notebook"],
                 section=item.get("section", ""), objectives=tuple(item.get("objectives", ())),
                 prerequisites=tuple(item.get("prerequisites", ())),
-                minutes=item.get("minutes", 0), kernel=kernel))
+                minutes=minutes, kernel=kernel, summary=summary.strip(),
+                core=item.get("core", False)))
     manifest = Manifest(title=course["title"], authors=tuple(course["authors"]),
                         description=course["description"], launch=dict(launch),
                         chapters=tuple(groups["chapters"]), labs=tuple(groups["labs"]),
                         appendix=tuple(groups["appendix"]))
     _check_prerequisites(manifest, text)
+    _check_launch(manifest.launch, text)
     return manifest
+
+
+def _check_launch(launch: dict, text: str = "") -> None:
+    """Launch links must be web addresses; the notebook interface one JupyterLab knows."""
+    for key in _URL_KEYS:
+        value = launch.get(key, "")
+        if value and not re.fullmatch(r"https?://[^\s/]+\S*", value):
+            raise ManifestError(f"book.toml {_line_of(text, key)}: [launch].{key} must be a web "
+                                f"address such as https://example.org, not {value!r}")
+    interface = launch.get("notebook_interface", "jupyterlab")
+    if interface not in _INTERFACES:
+        raise ManifestError(f"book.toml {_line_of(text, 'notebook_interface')}: "
+                            f"[launch].notebook_interface must be one of {_INTERFACES}")
+
+
+def with_launch(manifest: Manifest, **overrides: str) -> Manifest:
+    """The manifest with some [launch] keys set for one build (``whygo book build
+    --jupyterhub-url URL``); an empty value removes the key. Checked like book.toml."""
+    unknown = set(overrides) - set(_LAUNCH_KEYS)
+    if unknown:
+        raise ManifestError(f"unknown launch option(s): {', '.join(sorted(unknown))}")
+    launch = {**manifest.launch, **overrides}
+    launch = {k: v for k, v in launch.items() if v != ""}
+    _check_launch(launch)
+    return replace(manifest, launch=launch)
 
 
 def _check_prerequisites(manifest: Manifest, text: str) -> None:
@@ -169,6 +212,14 @@ def _check_prerequisites(manifest: Manifest, text: str) -> None:
     for node in graph:
         if node not in state:
             visit(node, [node])
+    # The core path must stand on its own: nothing on it may need a deep dive first.
+    core = {e.id for e in manifest.entries if e.core}
+    for e in manifest.entries:
+        outside = [p for p in e.prerequisites if p not in core]
+        if e.core and outside:
+            raise ManifestError(f"book.toml {_line_of(text, 'id', e.id)}: {e.id!r} is on the core "
+                                f"path but needs {', '.join(map(repr, outside))}, which is not: mark "
+                                "those core = true too, or take core = true off this one")
 
 
 def load_manifest(path: Path | str = MANIFEST) -> Manifest:
@@ -190,21 +241,122 @@ def unlisted_notebooks(manifest: Manifest) -> list[str]:
     return [p for p in found if p not in listed]
 
 
-def course_map_dot(manifest: Manifest) -> str:
-    """Graphviz DOT of chapters and labs with prerequisite arrows (drawn by the course map)."""
-    def node(e: Entry) -> str:
-        label = e.title.replace('"', "'")
-        minutes = f"\\n{e.minutes} min" if e.minutes else ""
-        section = f"\\nsource §{e.section}" if e.section else ""
-        shape = "box" if e.kind == "chapter" else "note"
-        fill = "#dbeafe" if e.kind == "chapter" else "#fef3c7"
-        return (f'  "{e.id}" [label="{label}{section}{minutes}", shape={shape}, '
-                f'style="rounded,filled", fillcolor="{fill}"];')
+# ---- the course map's table of contents -------------------------------------------------
+# The course map (notebooks/00-course-map.ipynb) lists every chapter and lab in a Markdown cell
+# generated here, so that its links work in JupyterLab and in the book; a test keeps the stored
+# cell equal to course_map_markdown() (whygo/generated.py). After editing book.toml:
+#     python -c "from whygo.book import refresh_course_map; refresh_course_map()"
 
-    lines = ["digraph course {", "  rankdir=TB; nodesep=0.25; ranksep=0.35;",
-             '  node [fontname="Helvetica", fontsize=10]; edge [color="#64748b"];']
-    lines += [node(e) for e in manifest.chapters + manifest.labs]
-    for e in manifest.chapters + manifest.labs:
-        lines += [f'  "{p}" -> "{e.id}";' for p in e.prerequisites]
-    lines.append("}")
-    return "\n".join(lines)
+MAP_WRITER = "whygo.book.course_map_markdown"
+# Every sentence the map shows, kept together for the Chinese edition.
+MAP_TEXT = {
+    "core_path": "**Short on time?** Take the core path, about {time}:",
+    "deep_dives": ("The other chapters and labs are deep dives, about {time} more: take any of "
+                   "them once what it says to read first is done."),
+    "chapters": "### Chapters",
+    "labs": "### Labs",
+    "labs_intro": ("Each lab is a notebook of tasks with checks that tell you at once whether "
+                   "your answer works."),
+    "core": "core path",
+    "deep": "deep dive",
+    "go_kernel": "Go kernel",
+    "first": "Read first: {links}.",
+    "start_here": "Start here.",
+    "minutes": "{m} min",
+    "hours": "{h} h",
+    "hours_minutes": "{h} h {m} min",
+}
+
+
+def duration(minutes: int) -> str:
+    """45 -> "45 min", 250 -> "4 h 10 min"."""
+    h, m = divmod(minutes, 60)
+    if not h:
+        return MAP_TEXT["minutes"].format(m=m)
+    return MAP_TEXT["hours"].format(h=h) if not m else MAP_TEXT["hours_minutes"].format(h=h, m=m)
+
+
+def link_from(entry: Entry, start: str = "notebooks") -> str:
+    """The relative path from a notebook in ``start`` to ``entry``'s notebook: the link
+    target that works both in JupyterLab and in the book (MyST turns .ipynb into .html)."""
+    import posixpath
+    return posixpath.relpath(entry.notebook, start)
+
+
+def display_title(entry: Entry) -> str:
+    """"2.1 The GMP scheduler", "1. Why Go is efficient" for a numbered chapter (as the
+    book's table of contents numbers them), the title as it is otherwise."""
+    if entry.kind != "chapter" or not entry.section or "," in entry.section:
+        return entry.title
+    return f"{entry.section}{'' if '.' in entry.section else '.'} {entry.title}"
+
+
+def core_path(manifest: Manifest) -> list[Entry]:
+    """The core entries in reading order: chapters as listed, each core lab right after
+    the last of its prerequisites."""
+    path: list[Entry] = []
+    labs = [e for e in manifest.labs if e.core]
+    for chapter in (e for e in manifest.chapters if e.core):
+        path.append(chapter)
+        done = {e.id for e in path}
+        for lab in [lab for lab in labs if set(lab.prerequisites) <= done]:
+            path.append(lab)
+            labs.remove(lab)
+    return path + labs
+
+
+def course_map_markdown(manifest: Manifest | None = None, start: str = "notebooks") -> str:
+    """The course map's table of contents, from book.toml.
+
+    The core path first (linked, with its total time), then every chapter and lab: its
+    link, time, core path or deep dive, what it teaches (``summary``, else the first
+    objective) and what to read first (``prerequisites``), each linked. A list rather than
+    a table, so that it reads at any width. ``start`` is the folder of the map's notebook.
+    """
+    from whygo.generated import md_text, with_marker
+    manifest = manifest or load_manifest()
+    by_id = {e.id: e for e in manifest.entries}
+
+    def link(e: Entry) -> str:
+        return f"[{md_text(display_title(e))}]({link_from(e, start)})"
+
+    def item(e: Entry) -> str:
+        facts = [duration(e.minutes)] if e.minutes else []
+        facts.append(MAP_TEXT["core"] if e.core else MAP_TEXT["deep"])
+        if e.kernel == "whygo-go":
+            facts.append(MAP_TEXT["go_kernel"])
+        lines = [f"- **{link(e)}** · " + " · ".join(facts)]
+        teaches = e.summary or (e.objectives[0] if e.objectives else "")
+        if teaches:
+            lines.append(f"  {md_text(teaches)}")
+        first = [link(by_id[p]) for p in e.prerequisites]
+        lines.append("  " + (MAP_TEXT["first"].format(links=", ".join(first)) if first
+                             else MAP_TEXT["start_here"]))
+        return "\\\n".join(lines)    # a backslash at the end of a line breaks it (CommonMark)
+
+    core = core_path(manifest)
+    listed = [e for e in manifest.chapters + manifest.labs]
+    core_minutes = sum(e.minutes for e in core)
+    deep_minutes = sum(e.minutes for e in listed if not e.core)
+    parts = []
+    if core:
+        parts += [MAP_TEXT["core_path"].format(time=duration(core_minutes)) + " "
+                  + " → ".join(link(e) for e in core) + ".",
+                  MAP_TEXT["deep_dives"].format(time=duration(deep_minutes))]
+    parts += [MAP_TEXT["chapters"], "\n".join(item(e) for e in manifest.chapters)]
+    if manifest.labs:
+        parts += [MAP_TEXT["labs"], MAP_TEXT["labs_intro"], "\n".join(item(e) for e in manifest.labs)]
+    return with_marker(MAP_WRITER, "\n\n".join(parts))
+
+
+def refresh_course_map(path: Path | str | None = None) -> None:
+    """Rewrite the course map's generated cell from book.toml (run after editing it)."""
+    from whygo.generated import refresh
+    manifest = load_manifest()
+    path = Path(path) if path else root_entry_path(manifest)
+    refresh(path, MAP_WRITER, course_map_markdown(manifest, start=path.parent.relative_to(ROOT).as_posix()))
+
+
+def root_entry_path(manifest: Manifest) -> Path:
+    """The course map's notebook (id "course-map")."""
+    return manifest.get("course-map").path
