@@ -2,8 +2,8 @@
 
 Mirrors runtime/malloc.go (``mallocgc``, ``mallocgcTiny``,
 ``mallocgcSmallNoscan``, ``mallocgcSmallScanNoHeader``,
-``mallocgcSmallScanHeader``, ``mallocgcLarge``) and runtime/mcache.go
-(``mcache``, ``nextFree``, ``refill``, ``allocLarge``, ``releaseAll``).
+``mallocgcSmallScanHeader``, ``mallocgcLarge``, ``mcache.nextFree``) and
+runtime/mcache.go (``mcache``, ``refill``, ``allocLarge``, ``releaseAll``).
 
 The path of one allocation of ``size`` bytes, as in the pinned runtime:
 
@@ -223,7 +223,8 @@ class MCache:
         h.events.append(Refill(self.p, spc, old.span_id, new.span_id, central.grows > grows))
 
     def release_all(self) -> None:
-        """runtime/mcache.go: releaseAll: at GC start every span goes back to mcentral."""
+        """runtime/mcache.go: releaseAll: every span goes back to mcentral when marking ends
+        (gcMarkTermination flushes each P's mcache: prepareForSweep -> releaseAll)."""
         for spc, s in enumerate(self.alloc):
             if s is not self.empty:
                 self.heap.central[spc].uncache_span(s)
@@ -394,7 +395,8 @@ class Heap:
         return v
 
     def _large(self, c: MCache, size: int, noscan: bool) -> int:
-        """runtime/malloc.go: mallocgcLarge -> mcache.allocLarge -> mheap.alloc(npages, class 0)."""
+        """runtime/malloc.go: mallocgcLarge, which takes whole pages through
+        mcache.allocLarge (mcache.go) and mheap.alloc (mheap.go), span class 0 or 1."""
         page = self.mheap.page_size
         npages = -(-size // page)
         spc = make_span_class(0, noscan)
@@ -422,11 +424,11 @@ class Heap:
     def sweep(self, live: Iterable[int]) -> Swept:
         """End a GC cycle in one step: objects not in ``live`` are freed.
 
-        Mirrors the effect of runtime/mgc.go (gcStart flushes every mcache
-        with ``releaseAll``) and runtime/mgcsweep.go (``mspan.sweep``: the mark
-        bits become the new ``allocBits``, ``freeindex = 0``,
-        ``refillAllocCache(0)``; a span with no live object goes back to
-        mheap). An address anywhere inside an object keeps it alive; a tiny
+        Mirrors the effect of runtime/mgc.go: gcMarkTermination, which ends by
+        flushing every P's mcache (prepareForSweep -> releaseAll, mcache.go),
+        and of runtime/mgcsweep.go: sweepLocked.sweep (the mark bits become the
+        new allocBits, freeindex = 0, refillAllocCache(0); a span with no live
+        object goes back to mheap). An address anywhere inside an object keeps it alive; a tiny
         block lives while any object packed into it does.
         """
         for c in self.mcaches:
