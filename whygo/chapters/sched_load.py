@@ -206,10 +206,15 @@ def plot_load(points: Sequence[Point]):
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), dpi=75)
     for procs, group in by_procs(points).items():
         xs = [p.conc for p in group]
-        left.plot(xs, [p.qps for p in group], marker="o", label=f"GOMAXPROCS={procs}")
+        (line,) = left.plot(xs, [p.qps for p in group], marker="o", label=f"GOMAXPROCS={procs}")
         right.plot(xs, [p.p99_us / 1000 for p in group], marker="o", label=f"GOMAXPROCS={procs}")
         k = knee(group)
-        left.plot([k.conc], [k.qps], marker="*", markersize=14, color="black")
+        # The knee in its series' own colour, edged in black: several knees often fall on
+        # the same client count, and black stars there would hide which series they mark.
+        left.plot([k.conc], [k.qps], marker="*", markersize=15, color=line.get_color(),
+                  markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=3)
+    # Throughput from zero, so that the heights compare as ratios (a flat line stays flat).
+    left.set_ylim(bottom=0)
     for ax in (left, right):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("client goroutines")
