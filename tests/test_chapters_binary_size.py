@@ -1,4 +1,7 @@
 """Chapter 4.3 helpers (whygo/chapters/binary_size.py): each flag does what the chapter says."""
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from whygo.chapters import binary_size as bs
@@ -50,6 +53,20 @@ def test_ldflags_x_sets_the_version():
     out = subprocess.run([bs.build(["-ldflags=-X main.version=v9"]), "-gen", "3", "-brief"],
                          capture_output=True, text=True, check=True).stdout
     assert '"version":"v9"' in out and '"scored":3' in out
+
+
+def test_compare_run_times_interleaves_the_builds(monkeypatch):
+    order = []
+
+    def fake_run(argv, **kw):
+        order.append(argv[0])
+        return subprocess.CompletedProcess(argv, 0, b"", b"")
+    monkeypatch.setattr(bs.subprocess, "run", fake_run)
+    times = bs.compare_run_times({"a": Path("/bin/a"), "b": Path("/bin/b")}, runs=2)
+    assert order == ["/bin/a", "/bin/b"] * 3           # one warm-up round, then two timed ones
+    assert [len(v) for v in times.values()] == [2, 2]
+    with pytest.raises(bs.ChapterError, match="at least one binary"):
+        bs.compare_run_times({}, runs=1)
 
 
 def test_run_times_counts_runs_and_rejects_zero():

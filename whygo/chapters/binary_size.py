@@ -130,16 +130,32 @@ def inline_decisions(gcflags: str = "-m", *, package: str = PROGRAM) -> list[str
 
 def run_times(binary: Path, args: Sequence[str] = ("-gen", "200", "-brief"), *, runs: int = 21) -> list[float]:
     """Seconds from exec to exit of the binary, ``runs`` times (the first run warms the page cache)."""
+    return compare_run_times({"": binary}, args, runs=runs)[""]
+
+
+def compare_run_times(binaries: dict[str, Path], args: Sequence[str] = ("-gen", "200", "-brief"), *,
+                      runs: int = 21) -> dict[str, list[float]]:
+    """Exec-to-exit seconds of several builds, ``runs`` each, taken in turn (build A, build B,
+    ..., build A, ...) after one untimed round that warms the page cache.
+
+    Interleaved like chapter 4.1's start-ups (single_binary.compare_startups): a change of
+    load on the machine during the measurement then affects every build alike, instead of
+    showing up as a difference between builds that differ by a few bytes."""
     if runs < 1:
         raise ChapterError(f"runs={runs}: give at least 1 run")
-    times = []
-    for _ in range(runs + 1):
-        start = time.perf_counter()
-        proc = subprocess.run([str(binary), *args], capture_output=True, timeout=30)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            raise ChapterError(f"{binary} {' '.join(args)} failed: {proc.stderr.decode(errors='replace')}")
-    return times[1:]
+    if not binaries:
+        raise ChapterError("give at least one binary to time")
+    times: dict[str, list[float]] = {label: [] for label in binaries}
+    for round_ in range(runs + 1):
+        for label, binary in binaries.items():
+            start = time.perf_counter()
+            proc = subprocess.run([str(binary), *args], capture_output=True, timeout=30)
+            took = time.perf_counter() - start
+            if proc.returncode != 0:
+                raise ChapterError(f"{binary} {' '.join(args)} failed: {proc.stderr.decode(errors='replace')}")
+            if round_:
+                times[label].append(took)
+    return times
 
 
 def median(values: Sequence[float]) -> float:
