@@ -34,14 +34,40 @@ def test_ids_are_unique_and_verdicts_known():
 
 
 def test_the_facts_sheet_corrections_are_recorded_as_wrong():
-    for claim_id in ("gosched-local", "hybrid-since-121", "barrier-per-region", "pprof-sched",
+    for claim_id in ("gosched-local", "barrier-per-region", "pprof-sched",
                      "zero-copy-channel", "mcache-numsizeclasses", "gcflags-l-reflection", "no-vtable"):
         assert claims.get(claim_id).verdict == "wrong", claim_id
 
 
+def test_a_literally_true_claim_that_paints_a_wrong_picture_is_misleading():
+    """The registry's rule (module docstring): "Go 1.21+ enables the hybrid barrier by
+    default" is true of Go 1.21, but the barrier dates from Go 1.8; such a claim is graded
+    misleading, never wrong, and never holds."""
+    for claim_id in ("hybrid-since-121", "plugin-vs-nocgo"):
+        assert claims.get(claim_id).verdict == "misleading", claim_id
+    assert "literally true" in claims.__doc__.lower() and "misleading" in claims.__doc__
+
+
+def test_every_verdict_word_is_defined_in_the_module_docstring():
+    for verdict in claims.VERDICTS:
+        assert f"\n{verdict}\n    " in claims.__doc__, verdict
+
+
+def test_no_why_reports_one_machines_measurement():
+    """A why speaks of what the chapter measures; the machine's own figures are the
+    chapter's output (and show(agrees=False, here=...) when it disagrees)."""
+    for c in claims.CLAIMS:
+        assert not re.search(r"this machine|\b(here|ours)\b:? *~?[0-9]", c.why), c.id
+
+
 def test_an_unknown_verdict_is_refused():
     with pytest.raises(ValueError, match="verdict 'sort of'"):
-        claims.Claim("x", "1", "z", "e", "sort of", "w", "why-go")
+        claims.Claim("x", "1", "z", "e", "sort of", "w", "why-go", source=None)
+
+
+def test_a_claim_must_name_its_source_or_none():
+    with pytest.raises(TypeError, match="source"):
+        claims.Claim("x", "1", "z", "e", "holds", "w", "why-go")
 
 
 def test_an_unknown_id_lists_the_known_ones():
