@@ -130,11 +130,12 @@ CLAIMS: tuple[Claim, ...] = (
           "Table: an OS thread has a ~2 MB stack and costs ~10,000 ns to create; a goroutine 2 KB and ~50 ns.",
           "misleading",
           "The 2 KB holds (a new goroutine gets malg(stackMin)) and goroutines are far lighter "
-          "than threads, but not by the table's factors: the course times goroutine creation "
-          "twice (chapter 1: a start with its first run; chapter 2.1: a go statement among "
-          "100,000), both many times above ~50 ns, and threads, timed like goroutines, cost far "
-          "less than the table's 200 times as much. The 百万+ column is not tested, and Linux "
-          "typically reserves 8 MiB of stack per thread (RLIMIT_STACK), not 2 MB.",
+          "than threads, but not by the table's factors: timed the same way (a start and its "
+          "first run), chapter 1 finds a thread costing far less than the table's 200 goroutines, "
+          "and neither of the course's timings (that one, and chapter 2.1's loop of 100,000 go "
+          "statements with the new goroutines running beside it) comes near ~50 ns. The 百万+ "
+          "column is not tested, and Linux typically reserves 8 MiB of stack per thread "
+          "(RLIMIT_STACK), not 2 MB.",
           "why-go",
           source="runtime/proc.go: newproc1, malg"),
     Claim("thousand-fold", "1", "内存效率提升千倍以上",
@@ -712,14 +713,53 @@ def show(claim_id: str, *, agrees: bool = True, here: str = "") -> ClaimCheck:
 
 _SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']""")
 
+# The output that decides a claim is marked on its code cell, in the cell's metadata:
+#     "metadata": {"whygo": {"decides": {"atomic-23": "at least 1\\.3x as fast"}}}
+# maps each claim the cell decides to a regular expression; the lines of the cell's
+# printed output that match it are the claim's evidence in chapter 5. A mark names the
+# decisive line itself (a 404, a True/False decision, a figure beside the article's),
+# so the evidence column never shows whatever the cell happened to print last ("}",
+# a metric name, a figure's repr). Several cells may decide one claim: their lines are
+# joined in notebook order.
+DECIDES = "decides"
+UNMARKED = "(no deciding output marked) "
+EVIDENCE_CHARS = 200
+# Reprs that say nothing: a figure or a player whose picture is the real output.
+_REPR = re.compile(r"^(<Figure size [^>]*>|Player\(.*\)|<IPython\.core\.display\..*>)$")
 
-def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
-    """claim id -> (notebook path, evidence): where a chapter calls ``claims.show(id)``, and the
-    last lines printed by the code cell before it (the cell whose output decides the claim)."""
+
+def deciding_outputs(manifest=None) -> dict[str, list[tuple[str, str, str, list[str]]]]:
+    """claim id -> [(notebook, cell id, pattern, matching output lines)], one entry per
+    code cell whose metadata marks it as deciding the claim (see ``DECIDES``)."""
     import json
 
     from whygo.book import load_manifest
     manifest = manifest or load_manifest()
+    found: dict[str, list[tuple[str, str, str, list[str]]]] = {}
+    for entry in manifest.chapters:
+        if not entry.path.is_file():
+            continue
+        for cell in json.loads(entry.path.read_text(encoding="utf-8"))["cells"]:
+            marks = cell.get("metadata", {}).get("whygo", {}).get(DECIDES, {})
+            if cell["cell_type"] != "code" or not marks:
+                continue
+            lines = _output_lines(cell.get("outputs", []))
+            for claim_id, pattern in marks.items():
+                hits = [line for line in lines if re.search(pattern, line)]
+                found.setdefault(claim_id, []).append((entry.notebook, cell.get("id", ""), pattern, hits))
+    return found
+
+
+def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
+    """claim id -> (notebook path, evidence): where a chapter calls ``claims.show(id)``, and
+    the output that decides the claim: the lines its deciding cells mark (``DECIDES``);
+    for a claim with no mark yet, the last lines printed by the code cell before the box,
+    prefixed with ``UNMARKED``."""
+    import json
+
+    from whygo.book import load_manifest
+    manifest = manifest or load_manifest()
+    marked = deciding_outputs(manifest)
     found: dict[str, tuple[str, str]] = {}
     for entry in manifest.chapters:
         if not entry.path.is_file():
@@ -731,22 +771,33 @@ def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
                 continue
             source = "".join(cell["source"])
             for claim_id in _SHOW.findall(source):
-                found.setdefault(claim_id, (entry.notebook, previous_output))
+                hits = [line for nb, _, _, lines in marked.get(claim_id, ()) if nb == entry.notebook
+                        for line in lines]
+                evidence = (" / ".join(hits)[:EVIDENCE_CHARS] if hits
+                            else UNMARKED + previous_output)
+                found.setdefault(claim_id, (entry.notebook, evidence))
             if not _SHOW.search(source):
                 previous_output = _output_text(cell.get("outputs", []))
     return found
 
 
-def _output_text(outputs: list) -> str:
+def _output_lines(outputs: list) -> list[str]:
+    """The lines a cell printed (stdout, stderr (where a compile error goes), and the text
+    of its results), stripped; empty lines and reprs of figures and players left out."""
     # A line printed in pieces may be split over several stream outputs: join them first.
     text = ""
     for out in outputs:
-        if out.get("output_type") == "stream" and out.get("name") == "stdout":
+        if out.get("output_type") == "stream":
             text += "".join(out["text"])
         elif out.get("output_type") in ("execute_result", "display_data"):
             text += "\n" + "".join(out.get("data", {}).get("text/plain", "")) + "\n"
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " / ".join(lines[-2:])[:160]
+    return [line for line in (raw.strip() for raw in text.splitlines())
+            if line and not _REPR.match(line)]
+
+
+def _output_text(outputs: list) -> str:
+    stdout = [out for out in outputs if out.get("output_type") != "stream" or out.get("name") == "stdout"]
+    return " / ".join(_output_lines(stdout)[-2:])[:160]
 
 
 # The table's words, kept here for the Chinese edition (user-facing text, not logic).
