@@ -139,8 +139,19 @@ def test_frames_fit_the_player_and_keep_every_copy():
     picked = frames(recursion(60, 200))
     assert len(picked) <= 40
     copies = [s for s in all_snaps if s.old is not None]
-    assert copies and all(s in picked for s in copies)
+    assert copies and all(s.stack in [p.stack for p in picked] for s in copies)
     assert all(s.caption for s in picked)
+
+
+def test_frames_say_how_many_steps_they_skip():
+    all_snaps = simulate(recursion(60, 200))
+    picked = frames(recursion(60, 200))
+    index = [next(i for i, s in enumerate(all_snaps) if s.stack == p.stack and s.caption in p.caption)
+             for p in picked]
+    for (a, b), snap in zip(zip(index, index[1:]), picked[1:]):
+        gap = b - a - 1
+        assert snap.caption.startswith(f"({gap} step") == (gap > 0), snap.caption
+    assert sum(b - a - 1 for a, b in zip(index, index[1:])) == len(all_snaps) - len(picked)
 
 
 ops = st.lists(st.one_of(

@@ -9,7 +9,7 @@ steps.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whygo.stack.model import (Call, GStack, Grow, PointerAdjusted, Return, Shrink,
                                ShrinkSkipped, StackModelError, StackSnapshot)
@@ -112,7 +112,9 @@ def simulate(ops: list[Op], g: GStack | None = None) -> list[StackSnapshot]:
 def frames(ops: list[Op] | None = None, *, limit: int = 40) -> list[StackSnapshot]:
     """At most ``limit`` snapshots of ``ops`` (default: a 24-deep recursion of 200 B frames).
 
-    Grow and shrink steps are always kept; the other steps are sampled evenly.
+    Grow and shrink steps are always kept; the other steps are sampled evenly, and a
+    frame that follows skipped steps says so at the start of its caption ("(3 steps not
+    shown) call f: ..."), so that the player never passes calls over in silence.
     """
     snaps = simulate(ops if ops is not None else recursion(24, 200))
     if len(snaps) <= limit:
@@ -122,4 +124,12 @@ def frames(ops: list[Op] | None = None, *, limit: int = 40) -> list[StackSnapsho
     room = max(limit - len(key), 0)
     picked = set(key) | {rest[round(k * (len(rest) - 1) / max(room - 1, 1))] for k in range(room)} \
         if room and rest else set(key)
-    return [snaps[i] for i in sorted(picked)]
+    out, previous = [], None
+    for i in sorted(picked):
+        gap = 0 if previous is None else i - previous - 1
+        snap = snaps[i]
+        if gap:
+            snap = replace(snap, caption=f"({gap} step{'s' * (gap != 1)} not shown) {snap.caption}")
+        out.append(snap)
+        previous = i
+    return out
