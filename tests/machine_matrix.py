@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NBVAL = ["-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")]
 SHAPES = ("1cpu", "all", "busy")
-_FAILED = re.compile(r"^FAILED (\S+)", re.M)
+_FAILED = re.compile(r"^FAILED (\S+(?: \d+)?)", re.M)  # "notebooks/x.ipynb::Cell 7"
 
 
 def _spin() -> None:  # pragma: no cover - runs in the hog processes
@@ -86,6 +86,11 @@ def run_once(shape: str, paths: list[str]) -> tuple[list[str], str, float]:
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     closing = lines[-1] if lines else "(no output)"
     failed = _FAILED.findall(proc.stdout)
+    if failed:  # keep what differed, for the reader of the matrix
+        log = ROOT / "build" / "machine-matrix" / f"{shape}-{int(time.time())}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(proc.stdout)
+        closing += f"; pytest's output: {log.relative_to(ROOT)}"
     if proc.returncode not in (0, 1):  # 1 = some cells failed; anything else is a broken run
         failed.append(f"(pytest exit status {proc.returncode}: {closing})")
     return failed, closing, seconds

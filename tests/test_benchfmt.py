@@ -156,6 +156,14 @@ def test_paired_divides_within_each_round_and_takes_the_median():
     assert pair.at_least(2.0) and not pair.at_least(2.01)
 
 
+def test_fastest_is_the_least_disturbed_round():
+    table = _rounds("BenchmarkA 1 10 ns/op\nBenchmarkA-2 1 30 ns/op\n",
+                    "BenchmarkA 1 8 ns/op\nBenchmarkA-2 1 25 ns/op\n")
+    assert table.fastest("A", procs=1) == 8 and table.fastest("A", procs=2) == 25
+    with pytest.raises(BenchFormatError, match="B/op"):
+        table.fastest("A", procs=1, unit="B/op")
+
+
 def test_paired_picks_a_gomaxprocs_and_names_what_is_missing():
     table = _rounds("BenchmarkA 1 10 ns/op\nBenchmarkA-2 1 30 ns/op\nBenchmarkB 1 5 ns/op\n"
                     "BenchmarkB-2 1 10 ns/op\n")

@@ -67,6 +67,9 @@ def test_counter_gains_are_medians_of_the_ratio_within_each_round():
     assert gains[0].ratio.ratios == (2.5, 2.0, 6.0)
     assert gains[0].throughput_gain == pytest.approx(1.5)
     assert gains[1].throughput_gain == pytest.approx(2.5 - 1)   # 20/8, 21/7=3, 19/9.5=2
+    # fastest rounds: mutex 10 against atomic 4 (1 P); 19 against 7 (2 Ps)
+    assert gains[0].fastest_ratio == pytest.approx(2.5)
+    assert gains[1].fastest_ratio == pytest.approx(19 / 7)
 
 
 def test_counter_gains_names_a_missing_gomaxprocs():

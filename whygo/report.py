@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -61,6 +62,10 @@ def ratio(value: float) -> str:
     return measured(value, "x")
 
 
+MEASURED_WIDTH = 16  # wider than nearly any figure: "~1,234,567 ops/s"
+_MEASURED = re.compile(r"^(<= )?~-?[0-9]")
+
+
 @dataclass
 class Table:
     """A small table that shows as HTML in Jupyter and the book, and as aligned text elsewhere."""
@@ -72,8 +77,13 @@ class Table:
         return [[str(c) for c in row] for row in self.rows]
 
     def __repr__(self) -> str:
+        # A column's width must not follow its measured figures: nbval blanks the figures
+        # but compares the header and the dashes under it, which the width sets. A column
+        # with a measured cell is MEASURED_WIDTH wide (or its widest other cell).
         cells = [list(map(str, self.columns))] + self._cells()
-        widths = [max(len(r[i]) for r in cells) for i in range(len(self.columns))]
+        widths = [max([len(r[i]) for r in cells if not _MEASURED.match(r[i])]
+                      + [MEASURED_WIDTH if any(_MEASURED.match(r[i]) for r in cells[1:]) else 0])
+                  for i in range(len(self.columns))]
         lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return (self.caption + "\n" if self.caption else "") + "\n".join(lines)

@@ -89,12 +89,16 @@ class CounterGain:
 
     ``ratio`` holds mutex ns/op over atomic ns/op for each interleaved round
     of ``%%gobench --count N``; the figures are medians over the rounds.
+    ``fastest_ratio`` compares each benchmark's fastest round: load only adds
+    time, so this is the figure a conclusion can rest on when the machine is
+    busy (the median round can be disturbed in most rounds).
     """
     what: str
     procs: int
     mutex_ns: float
     atomic_ns: float
     ratio: RoundRatios
+    fastest_ratio: float
 
     @property
     def throughput_gain(self) -> float:
@@ -115,7 +119,8 @@ def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ..
             try:
                 ratio = table.paired(mutex, atomic, procs=p)
                 gains.append(CounterGain(what, p, table.median(mutex, p).ns_per_op,
-                                         table.median(atomic, p).ns_per_op, ratio))
+                                         table.median(atomic, p).ns_per_op, ratio,
+                                         table.fastest(mutex, p) / table.fastest(atomic, p)))
             except (KeyError, BenchFormatError) as exc:
                 raise PoolChapterError(f"{exc}: run the benchmark cell with --cpu listing {p} "
                                        f"and --count of 3 or more") from None

@@ -233,6 +233,15 @@ class BenchTable:
     def __getitem__(self, key: str) -> BenchRow:
         return self.median(key)
 
+    def fastest(self, key: str, procs: int | None = None, unit: str = NS) -> float:
+        """The lowest ``unit`` figure of ``key`` over its rounds. Load on the machine only
+        ever adds time, so the fastest round is the least disturbed one: comparing two
+        benchmarks' fastest rounds holds on a busy machine where medians may not."""
+        values = [r.metrics[unit] for r in self._rows(key, procs) if unit in r.metrics]
+        if not values:
+            raise BenchFormatError(f"benchmark {key!r} reported no {unit!r}")
+        return min(values)
+
     def median(self, key: str, procs: int | None = None) -> BenchRow:
         """The row of ``key`` (its median row over rounds), at GOMAXPROCS ``procs`` if given."""
         rows = self._rows(key, procs)
