@@ -97,7 +97,10 @@ CLAIMS: tuple[Claim, ...] = (
           source="cmd/link/internal/ld/config.go: determineLinkMode, mustLinkExternal"),
     Claim("compiler-passes", "1", "Go编译器在构建阶段完成类型检查、内联展开、逃逸分析和死代码消除",
           "The compiler does type checking, inlining, escape analysis and dead-code elimination at build time.",
-          "holds", "All four are visible in the compiler's -m output and in the generated assembly.",
+          "holds",
+          "Inlining and escape analysis are in the compiler's -m output, dead-code elimination in "
+          "which functions reach the binary (chapter 1 looks them up), type checking in every "
+          "compile error.",
           "why-go",
           source="cmd/compile/internal/gc/main.go: Main; "
                  "cmd/compile/internal/inline/interleaved/interleaved.go: DevirtualizeAndInlinePackage; "
