@@ -30,7 +30,7 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
 # Everything, two workers at once (a notebook's cells stay together on one worker),
 # then the notebooks again on one CPU: an output that depends on the CPU count cannot land.
-test: setup browser
+test: setup browser classroom-setup
 	@$(BIN)/whygo doctor --quiet
 	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
 	$(PYTEST) -n 2 --dist loadscope -m "not machines" tests notebooks labs $(NBVAL)
@@ -71,6 +71,30 @@ browser:
 	    echo "==> Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "NOTE: $(CHROMIUM) not found and not root: browser tests will be skipped (apt-get install chromium)"; fi; }
+
+# The classroom (whygo/classroom/): JupyterHub and nbgitpuller from PyPI (pyproject's [hub] extra),
+# configurable-http-proxy from npm into build/classroom/node. Without npm the hub tests skip and say so.
+# make test runs a class of 3 on a real hub (tests/test_classroom.py, as root: students are Unix users);
+# classroom-test runs it with 10, classroom-bench prints the load figures for 10 and 30 students.
+CHP_VERSION := 4.6.3
+CHP := build/classroom/node/node_modules/.bin/configurable-http-proxy
+.PHONY: classroom-setup classroom-test classroom-bench
+classroom-setup: setup $(VENV)/.classroom-stamp $(CHP)
+$(VENV)/.classroom-stamp: pyproject.toml
+	@echo "==> Installing JupyterHub and nbgitpuller (the [hub] extra) into $(VENV)"
+	@$(BIN)/python -m pip install --quiet -e '.[hub]'
+	@touch $@
+$(CHP):
+	@if command -v npm >/dev/null; then \
+	  echo "==> Installing configurable-http-proxy@$(CHP_VERSION) (npm) into build/classroom/node"; \
+	  npm install --prefix build/classroom/node --no-audit --no-fund --silent configurable-http-proxy@$(CHP_VERSION); \
+	else echo "NOTE: npm not found: the JupyterHub tests will be skipped (install Node.js and npm)"; fi
+
+classroom-test: classroom-setup
+	WHYGO_CLASS_SIZE=10 $(PYTEST) -v tests/test_classroom.py
+
+classroom-bench: classroom-setup
+	$(BIN)/whygo classroom bench --students 10 30
 
 doctor: setup
 	$(BIN)/whygo doctor

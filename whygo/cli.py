@@ -54,6 +54,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return main_grade(args.rest)
 
 
+def cmd_classroom(args: argparse.Namespace) -> int:
+    from whygo.classroom.cli import main as classroom_main
+    return classroom_main(args.rest)
+
+
 def cmd_labs(args: argparse.Namespace) -> int:
     from whygo.labs import main_student
     if args.rest[:1] != ["student-version"]:
@@ -91,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (
             ("book", cmd_book, "build or check the course website (`whygo book build --help`)"),
             ("grade", cmd_grade, "grade lab submissions into a CSV (`whygo grade --help`)"),
-            ("labs", cmd_labs, "hand out labs: `whygo labs student-version OUTDIR`")):
+            ("labs", cmd_labs, "hand out labs: `whygo labs student-version OUTDIR`"),
+            ("classroom", cmd_classroom, "run the course on a JupyterHub (`whygo classroom --help`)")):
         p = sub.add_parser(name, help=text, add_help=False)
         p.add_argument("rest", nargs=argparse.REMAINDER)
         p.set_defaults(func=func)
@@ -102,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PASSTHROUGH = {"book": cmd_book, "grade": cmd_grade, "labs": cmd_labs}
+PASSTHROUGH = {"book": cmd_book, "grade": cmd_grade, "labs": cmd_labs, "classroom": cmd_classroom}
 
 
 def main(argv: list[str] | None = None) -> int:

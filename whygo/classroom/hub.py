@@ -1,0 +1,112 @@
+"""Start, talk to and stop a class's hub (the tests, the bench and ``whygo classroom`` use it).
+
+:class:`Hub` starts ``jupyterhub -f CLASS/hub/jupyterhub_config.py`` (the
+command the README gives a teacher) in a process group of its own, waits for
+its REST API, and stops it: SIGTERM (the hub stops every student's server
+and the proxy), then SIGKILL for the group, the proxy by the pid it wrote,
+and anything a student left running, by cgroup or by uid.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from whygo.classroom import limits
+from whygo.classroom.hubconfig import CONFIG, hub_dir, teacher_token
+from whygo.classroom.users import read_roster, student
+
+
+class HubError(RuntimeError):
+    pass
+
+
+def hub_command(class_dir: str | Path) -> list[str]:
+    return [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(hub_dir(class_dir) / CONFIG)]
+
+
+class Hub:
+    def __init__(self, class_dir: str | Path, port: int):
+        self.class_dir = Path(class_dir).resolve()
+        self.url = f"http://127.0.0.1:{port}"
+        self.api_url = f"{self.url}/hub/api"
+        self.proc: subprocess.Popen | None = None
+        self.log_path = hub_dir(self.class_dir) / "hub.log"
+
+    @property
+    def token(self) -> str:
+        return teacher_token(self.class_dir)
+
+    def api(self, method: str, path: str, *, token: str | None = None, **kw) -> requests.Response:
+        return requests.request(method, f"{self.api_url}{path}", timeout=kw.pop("timeout", 60),
+                                headers={"Authorization": f"token {token or self.token}"}, **kw)
+
+    def start(self, timeout: float = 180) -> "Hub":
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(hub_command(self.class_dir), cwd=hub_dir(self.class_dir),
+                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise HubError(f"the hub exited ({self.proc.returncode}):\n{self.log_tail()}")
+            with contextlib.suppress(requests.RequestException):
+                if self.api("GET", "/", timeout=5).status_code == 200:
+                    return self
+            time.sleep(0.5)
+        self.stop()
+        raise HubError(f"the hub did not answer within {timeout:g} s:\n{self.log_tail()}")
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 90) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        proxy_pid = hub_dir(self.class_dir) / "proxy.pid"
+        with contextlib.suppress(OSError, ValueError, ProcessLookupError):
+            os.kill(int(proxy_pid.read_text()), signal.SIGKILL)
+        stop_students(self.class_dir)
+
+    def __enter__(self) -> "Hub":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def stop_students(class_dir: str | Path) -> int:
+    """Kill whatever the roster's students still run (their cgroups, else their uids); how many."""
+    cgroups = limits.probe()
+    killed = 0
+    for name in read_roster(Path(class_dir) / "roster.txt"):
+        try:
+            uid = student(name).pw_uid
+        except KeyError:
+            continue
+        if cgroups is not None:
+            group = cgroups.group(name)
+            killed += group.kill_all()
+            group.remove()
+        killed += limits.kill_uid(uid)
+    if cgroups is not None:
+        cgroups.remove_base()
+    return killed

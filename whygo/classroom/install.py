@@ -1,0 +1,178 @@
+"""``whygo classroom install CLASS``: what every student's server needs, where every student can read it.
+
+Run once, as root, with the course's own Python (``.venv/bin/whygo``):
+
+* ``CLASS/env``: the Python students' servers and kernels run. It is a venv
+  made from a Python that every user can run, whose ``site`` hook adds the
+  course environment's packages (same Python minor version, so the same
+  compiled wheels): nothing is installed twice, and an install pinned by
+  ``make setup`` is what students get. It is needed because a course
+  environment is often made from a Python only its owner can reach (pyenv
+  under ``/root``, as on our CI machines); when the course's own Python is
+  readable by all it is used as the base. Its ``share/jupyter`` holds the
+  two kernels (made with this Python) and links to JupyterLab's assets.
+* ``CLASS/go-build`` and ``CLASS/course-cache``: Go's build cache and the
+  course cache, warmed by ``whygo warm`` (the standard library the course
+  uses; the Graphviz module), root's and read-only to students. The spawner
+  seeds each student's own caches from them (:mod:`whygo.classroom.homes`).
+
+Then, as an unprivileged user (``nobody``), it checks that this environment
+imports the course and finds the pinned Go: the step most likely to fail on
+a new hub fails here, with the reason, rather than in thirty browsers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
+
+NOBODY = 65534
+JUPYTER_SHARED = ("lab", "labextensions", "nbextensions", "nbconvert")
+CHECK = ("import whygo, whygo.kernel, ipykernel, jupyterhub.singleuser; "
+         "from whygo.golang.toolchain import toolchain; from whygo.golang.runner import gocode_dir; "
+         "print(toolchain().version, gocode_dir())")
+
+
+class InstallError(RuntimeError):
+    pass
+
+
+def env_python(class_dir: Path) -> Path:
+    return Path(class_dir) / "env" / "bin" / "python"
+
+
+def _runs_as_nobody(python: str) -> bool:
+    if os.geteuid() != 0:
+        return True   # cannot tell; the check at the end runs as this user instead
+    try:
+        done = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"], user=NOBODY,
+                              group=NOBODY, extra_groups=[], env={"PATH": "/usr/bin:/bin", "HOME": "/"},
+                              cwd="/", capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == str(tuple(sys.version_info[:2]))
+
+
+def shared_python() -> str:
+    """A Python of this one's minor version that every user can run."""
+    v = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    candidates = [getattr(sys, "_base_executable", ""), os.path.realpath(sys.executable),
+                  f"/usr/bin/python{v}", f"/usr/local/bin/python{v}"]
+    for python in dict.fromkeys(c for c in candidates if c and os.path.isfile(c)):
+        if _runs_as_nobody(python):
+            return python
+    raise InstallError(f"no Python {v} that every user can run: the course's ({sys.executable}) is "
+                       f"readable only by its owner. Install python{v} from the distribution "
+                       f"(apt-get install python{v}-venv) or make the course's environment from a shared Python.")
+
+
+def make_env(class_dir: Path) -> Path:
+    env = Path(class_dir) / "env"
+    if not env_python(class_dir).exists():
+        subprocess.run([shared_python(), "-m", "venv", "--without-pip", str(env)], check=True,
+                       capture_output=True)
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    site = env / "lib" / version / "site-packages"
+    ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    (site / "whygo-course.pth").write_text(
+        "import site; " + "; ".join(f"site.addsitedir({p!r})" for p in ours) + "\n")
+    share = env / "share" / "jupyter"
+    share.mkdir(parents=True, exist_ok=True)
+    links = [(share / name, Path(sys.prefix) / "share" / "jupyter" / name) for name in JUPYTER_SHARED]
+    links.append((env / "etc" / "jupyter", Path(sys.prefix) / "etc" / "jupyter"))   # server extensions
+    for link, target in links:
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir() and not link.is_symlink():
+            link.symlink_to(target)
+    subprocess.run([str(env_python(class_dir)), "-m", "whygo.cli", "kernel", "install", "--sys-prefix"],
+                   check=True, capture_output=True)
+    script = env / "bin" / "whygo"   # for students' terminals: `whygo go ...`, `whygo doctor`
+    script.write_text(f"#!{env_python(class_dir)}\nimport sys\nfrom whygo.cli import main\nsys.exit(main())\n")
+    script.chmod(0o755)
+    return env
+
+
+def warm(class_dir: Path) -> str:
+    """Warm ``go-build`` and ``course-cache`` (root's, read-only to students); the seed's stamp."""
+    class_dir = Path(class_dir).resolve()
+    go_build, course = class_dir / "go-build", class_dir / "course-cache"
+    env = dict(os.environ, GOCACHE=str(go_build), WHYGO_CACHE=str(course))
+    for argv in (["-m", "whygo.cli", "warm"],   # and the std package list every cell's imports read
+                 ["-c", "from whygo.golang.snippet import std_packages; std_packages()"]):
+        done = subprocess.run([sys.executable, *argv], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise InstallError(f"warming the caches failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    prime(go_build)
+    for top in (go_build, course):
+        for root, dirs, files in os.walk(top):
+            for name in dirs:
+                os.chmod(os.path.join(root, name), 0o755)
+            for name in files:
+                os.chmod(os.path.join(root, name), 0o644)
+    stamp = fingerprint(go_cache_files(go_build))
+    (go_build / SEED_STAMP).write_text(stamp + "\n")
+    (go_build / SEED_STAMP).chmod(0o644)
+    return stamp
+
+
+PRIME_TEST = 'package p\n\nimport "testing"\n\nfunc TestP(t *testing.T) {}\n'
+PRIME_VET = 'package main\n\nimport (\n\t"context"\n\t"fmt"\n\t"time"\n)\n\nfunc main() { fmt.Println(context.Background(), time.Now()) }\n'
+
+
+def prime(go_build: Path) -> None:
+    """Build what students' cells build, the way the course's runner builds it (``-trimpath``:
+    ``whygo warm`` builds without it, and Go keys its cache by the flags, so those entries
+    never serve a cell): the warmed packages, a test binary (the labs' checks), ``go vet``."""
+    from whygo.golang.toolchain import go_command
+    from whygo.golang.warm import PACKAGES
+    env = {"GOCACHE": str(go_build)}
+    go_command("build", "-trimpath", *PACKAGES, "net/http/httptest", env=env, timeout=1200)
+    with tempfile.TemporaryDirectory(prefix="whygo-prime-") as tmp:
+        (Path(tmp) / "go.mod").write_text("module prime\n\ngo 1.21\n")
+        (Path(tmp) / "p_test.go").write_text(PRIME_TEST)
+        go_command("test", "-c", "-trimpath", "-o", os.devnull, ".", cwd=tmp, env=env, timeout=1200)
+        (Path(tmp) / "p_test.go").unlink()
+        (Path(tmp) / "main.go").write_text(PRIME_VET)
+        go_command("vet", ".", cwd=tmp, env=env, timeout=1200)
+
+
+def course_cache_seed(class_dir: Path) -> list[str]:
+    """The warm course-cache files every student gets a copy of."""
+    folder = Path(class_dir) / "course-cache"
+    return sorted(p.name for p in folder.glob("*") if p.is_file() and p.suffix in (".cwasm", ".json"))
+
+
+def check(class_dir: Path) -> str:
+    """Import the course and find Go as ``nobody``, as a student's kernel would; what it printed."""
+    as_nobody = dict(user=NOBODY, group=NOBODY, extra_groups=[]) if os.geteuid() == 0 else {}
+    done = subprocess.run([str(env_python(class_dir)), "-c", CHECK], cwd="/", capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LC_ALL": "C"}, timeout=120,
+                          **as_nobody)
+    if done.returncode != 0:
+        raise InstallError(f"{env_python(class_dir)} cannot run the course as an unprivileged user:\n"
+                           f"{done.stderr.strip()[-3000:]}")
+    return done.stdout.strip()
+
+
+def install(class_dir: str | Path) -> list[str]:
+    """Everything above; lines saying what was done."""
+    class_dir = Path(class_dir).resolve()
+    class_dir.mkdir(parents=True, exist_ok=True)
+    class_dir.chmod(0o755)
+    lines = [f"students' environment: {make_env(class_dir)} (over {sysconfig.get_paths()['purelib']})"]
+    stamp = warm(class_dir)
+    lines.append(f"warm Go build cache: {class_dir / 'go-build'} ({len(go_cache_files(class_dir / 'go-build'))} "
+                 f"entries, seed {stamp}); course cache: {', '.join(course_cache_seed(class_dir)) or 'nothing'}")
+    lines.append(f"checked as an unprivileged user: {check(class_dir)}")
+    return lines
+
+
+def uninstall(class_dir: str | Path) -> None:
+    for name in ("env", "go-build", "course-cache"):
+        shutil.rmtree(Path(class_dir) / name, ignore_errors=True)
