@@ -70,9 +70,6 @@ def test_figure_and_player_reprs_are_never_evidence():
     assert claims._output_lines(outputs) == ["median ~2.8 ms"]
 
 
-@pytest.mark.xfail(strict=True, reason="the chapters get their 'decides' cell metadata from the "
-                   "proposals of issue 13 (/tmp/truth_proposals.json, kind metadata-edit); remove "
-                   "this mark when they are applied and the chapters re-executed")
 def test_every_claim_shown_in_a_chapter_marks_the_output_that_decides_it():
     shown = claims.where_shown()
     marked = claims.deciding_outputs()
@@ -92,11 +89,6 @@ def test_every_claim_shown_in_a_chapter_marks_the_output_that_decides_it():
 FIGURE_REPR = re.compile(r"^<Figure size [\d.]+x[\d.]+ with \d+ Axes>$")
 NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in
                    [*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("labs/**/*.ipynb")])
-# Executed without an inline backend: their figure cells stored only the repr. Remove a
-# name once its notebook is re-executed with %matplotlib inline (proposals of issue 13).
-BARE_FIGURES_UNTIL_RE_EXECUTED = {"notebooks/04-1-single-binary.ipynb", "notebooks/04-2-cgo-and-cold-start.ipynb"}
-
-
 def bare_figures(path: Path) -> list[str]:
     """Cells whose stored output is a figure's repr with no image beside it."""
     found = []
@@ -109,10 +101,7 @@ def bare_figures(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("notebook", [
-    pytest.param(nb, marks=pytest.mark.xfail(strict=True, reason="stored before the chapter used an inline "
-                                             "backend; re-execute it (issue 13)"))
-    if nb in BARE_FIGURES_UNTIL_RE_EXECUTED else nb for nb in NOTEBOOKS])
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_no_stored_output_is_a_bare_figure_repr(notebook):
     """A figure cell stores its picture (image/png), not only '<Figure size 640x232 with 1 Axes>':
     the book and the evidence column would show the repr instead of the plot."""
