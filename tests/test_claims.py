@@ -171,3 +171,11 @@ def test_a_machine_that_disagrees_is_told_so_with_its_figures():
     assert "This machine disagrees" in box._repr_html_() and "~0.9 x" in box._repr_html_()
     with pytest.raises(ValueError, match="here="):
         claims.show("atomic-23", agrees=False)
+
+
+def test_the_evidence_table_is_left_alone_by_mathjax():
+    """Its quotes hold "$GOROOT/src/runtime/" twice: JupyterLab would typeset the $...$."""
+    table = claims.evidence_table()
+    assert table._repr_html_().startswith('<div class="mathjax_ignore"><table>')
+    assert len(table.rows) == len(claims.CLAIMS)
+    assert repr(table).splitlines()[0].split() == ["claim", "verdict", "evidence", "printed", "by", "the", "chapter"]

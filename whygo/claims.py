@@ -54,6 +54,7 @@ import re
 from dataclasses import dataclass, field
 
 from whygo.generated import md_text
+from whygo.report import Table
 
 VERDICTS = ("holds", "holds roughly", "misleading", "wrong", "cannot be checked here")
 # One colour per verdict, wherever a verdict is shown (claim boxes, chapter 5's table); white
@@ -842,6 +843,27 @@ def summary_markdown(manifest=None) -> str:
                  f'<span lang="zh">{quote_html(c.zh, md_text)}</span></span>')
         rows.append(f"| {verdict_badge(c.verdict)} | {claim} | {where} |")
     return with_marker(SUMMARY_WRITER, "\n".join(rows))
+
+
+EVIDENCE_HEADER = ("claim", "verdict", "evidence printed by the chapter")
+
+
+class QuoteTable(Table):
+    """A report.Table whose cells quote text: MathJax leaves its HTML alone."""
+
+    def _repr_html_(self) -> str:
+        return f'<div class="mathjax_ignore">{super()._repr_html_()}</div>'
+
+
+def evidence_table(manifest=None) -> QuoteTable:
+    """Chapter 5's second table: each claim, its verdict and the lines the cell that decides
+    it printed (``where_shown``). Those lines quote outputs, "$GOROOT/src/runtime/" among
+    them, so the HTML is marked for MathJax to leave alone: JupyterLab typesets HTML outputs,
+    and two $ would become a formula."""
+    shown = where_shown(manifest)
+    return QuoteTable(list(EVIDENCE_HEADER),
+                      [[c.id, c.verdict, shown[c.id][1] if c.id in shown else SUMMARY_TO_COME]
+                       for c in CLAIMS])
 
 
 def verdict_counts() -> dict[str, int]:
