@@ -16,7 +16,7 @@ from browser_helpers import built_book, demo_book
 from whygo.book import parse_manifest
 from whygo.linkcheck import check_site
 from whygo.site import (MIME_PRIORITY_OVERRIDES, SiteError, book_config, book_toc, build_warnings,
-                        output_anchors, prepare_source, root_entry)
+                        is_setup_source, output_anchors, prepare_source, root_entry)
 
 COURSE = """
 [course]
@@ -291,3 +291,56 @@ def test_force_execute_replaces_stored_outputs(tmp_path):
     assert "fresh 42" in fresh and "stale output" not in fresh
     # Sphinx's warnings are kept: here the image that does not exist
     assert any("missing-figure.png" in w for w in build_warnings(tmp_path / "out"))
+
+
+# ----- set-up cells, search, styles, launch options -------------------------------------------
+@pytest.mark.parametrize("source, setup", [
+    ("%load_ext whygo\n%matplotlib inline\nfrom whygo import claims, report\nimport re", True),
+    ("# the course's helpers\nfrom whygo.chapters import sched as ch\n", True),
+    ("%load_ext whygo\nclaims.show('m-n')", False),
+    ("import re\nprint(re)", False),
+    ("   \n", False),
+])
+def test_a_setup_cell_only_loads_extensions_and_imports(source, setup):
+    assert is_setup_source(source) is setup
+
+
+def test_config_keeps_one_search_box_and_the_source_gets_the_site_css(tmp_path):
+    assert book_config(manifest())["sphinx"]["config"]["html_theme_options"] == {"navbar_persistent": []}
+    m = manifest()
+    for e in m.entries:
+        (tmp_path / e.notebook).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / e.notebook).write_text("{}")
+    src = prepare_source(m, root=tmp_path, source_dir=tmp_path / "src")
+    css = (src / "_static" / "whygo.css").read_text()
+    assert ".output.traceback" in css and "overflow-wrap: anywhere" in css
+
+
+def test_build_options_set_launch_links_for_one_build(monkeypatch, capsys):
+    """`whygo book build --repository URL --jupyterhub-url URL` reaches the build's manifest;
+    a value that is not a web address stops before building."""
+    import whygo.site
+    seen = {}
+    monkeypatch.setattr(whygo.site, "build", lambda **kw: seen.update(kw) or Path("/nowhere"))
+    monkeypatch.setattr(whygo.site, "build_warnings", lambda *a: [])
+    assert whygo.site.main(["build", "--repository", "https://github.com/o/r",
+                            "--jupyterhub-url", "https://hub.example.edu", "--binderhub-url", ""]) == 0
+    launch = seen["manifest"].launch
+    assert launch["repository"] == "https://github.com/o/r" and launch["jupyterhub_url"] == "https://hub.example.edu"
+    assert "binderhub_url" not in launch
+    config = book_config(seen["manifest"])
+    assert config["launch_buttons"]["jupyterhub_url"] == "https://hub.example.edu"
+    assert config["launch_buttons"]["binderhub_url"] == ""
+    seen.clear()
+    assert whygo.site.main(["build", "--jupyterhub-url", "hub.example.edu"]) == 1
+    assert seen == {} and "must be a web address" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_real_book_leaves_setup_cells_out_of_its_pages():
+    html, m = built_book()
+    for e in m.chapters:
+        text = page_of(html, e.notebook).read_text(encoding="utf-8")
+        first = re.search(r'<div class="cell_input[^>]*>.*?<pre>(.*?)</pre>', text, re.S)
+        if first:
+            assert "load_ext" not in first.group(1), f"{e.notebook} shows its set-up cell"

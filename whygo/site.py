@@ -19,8 +19,16 @@ Choices that keep the site honest and offline:
   (``nb_ipywidgets_js = {}``), as is thebe. The one script a page may still
   ask a CDN for is MathJax, which Sphinx adds only to pages with math (no
   local copy exists); offline such math stays readable TeX.
-* launch buttons (Binder/JupyterHub) appear only when ``[launch].repository``
-  is set; without a repository they would link nowhere.
+* launch buttons appear only when ``[launch].repository`` is set (in
+  book.toml, or at build time: ``whygo book build --repository URL
+  --jupyterhub-url URL``): Binder, and a teacher's JupyterHub through an
+  nbgitpuller link that clones the repository into each student's home and
+  opens the page's notebook. Without a repository they would link nowhere,
+  and no page promises one.
+* set-up cells (``%load_ext``, imports) that open a notebook are left out of
+  its page (``is_setup_source``; the notebooks keep them); one search box (the
+  sidebar's); tables wrap long words instead of widening the page, and an
+  error output looks like an error (``SITE_CSS``).
 * the site has an icon and its own index.html redirect naming it, and the
   theme's colour mode is set: each avoids an error in the browser console.
 * Sphinx's warnings of the last build are kept (``build_warnings()``) and
@@ -29,7 +37,8 @@ Choices that keep the site honest and offline:
   of ``claims.show``, are MyST link targets: this module is also a small
   Sphinx extension (``setup``). ``whygo.linkcheck`` checks the links.
 
-``main(argv)`` is the command line (``whygo book build`` calls it).
+``main(argv)`` is the command line (``whygo book build`` calls it; ``make book
+BOOK_ARGS="--jupyterhub-url URL"`` passes it options).
 """
 from __future__ import annotations
 
@@ -42,7 +51,7 @@ import sys
 import time
 from pathlib import Path
 
-from whygo.book import ROOT, Manifest, ManifestError, load_manifest
+from whygo.book import ROOT, Manifest, ManifestError, load_manifest, with_launch
 
 BUILD = ROOT / "build"
 SOURCE_DIR = BUILD / "book-src"     # generated _config.yml, _toc.yml and symlinks
@@ -54,6 +63,17 @@ FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
                '<text x="16" y="22" font-family="sans-serif" font-size="15" font-weight="bold" '
                'text-anchor="middle" fill="#fff">Go</text></svg>\n')
 EXTRA_DIR = "_extra"                # copied as-is to the site root (html_extra_path)
+STATIC_CSS = "_static/whygo.css"    # Jupyter Book adds every _static/*.css to each page
+SITE_CSS = """\
+/* Written by whygo/site.py (SITE_CSS): edit it there. */
+/* Output tables fit the text column: a long path or figure wraps instead of widening the page. */
+div.cell_output table td { overflow-wrap: anywhere; }
+/* An error output reads as an error (the theme draws it as plain grey text). */
+div.cell_output .output.traceback { background: #fef2f2; border: 1px solid #fecaca;
+  border-left: 4px solid #b91c1c; }
+html[data-theme="dark"] div.cell_output .output.traceback { background: #3b0d0d;
+  border-color: #7f1d1d; border-left-color: #ef4444; }
+"""
 WARNINGS_FILE = "warnings.txt"      # in output_dir: Sphinx's warnings of the last build
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 BUILD_TIMEOUT_S = 900               # a hung build fails loudly instead of hanging CI
@@ -144,6 +164,9 @@ def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
                 # pydata-sphinx-theme logs a console error when no mode is set; light
                 # suits the figures (read by its layout.html from html_context)
                 "html_context": {"default_mode": "light"},
+                # one search box: the sidebar's (on a phone, the page header's button);
+                # pydata-sphinx-theme would add a second one to its top bar
+                "html_theme_options": {"navbar_persistent": []},
                 "nb_mime_priority_overrides": [list(o) for o in MIME_PRIORITY_OVERRIDES],
                 "nb_ipywidgets_js": {},         # no require.js / embed-amd.js from CDNs
                 "html_show_sourcelink": True,   # _sources/*.ipynb: the download button's target
@@ -210,9 +233,38 @@ def _register_output_anchors(app, doctree) -> None:
                 slugs.setdefault(anchor, (node.line, anchor, anchor))
 
 
+# A set-up line: blank, a comment, %load_ext / %matplotlib, or an import.
+_SETUP_LINE = re.compile(r"\s*(?:$|#|%load_ext\s|%matplotlib\s|import\s|from\s+\S+\s+import\s)")
+
+
+def is_setup_source(source: str) -> bool:
+    """A code cell that only loads extensions and imports modules."""
+    return bool(source.strip()) and all(_SETUP_LINE.match(line) for line in source.splitlines())
+
+
+def _remove_setup_cells(app, doctree) -> None:
+    """Sphinx ``doctree-read``: leave out the set-up cells that open a notebook.
+
+    The code cells before the first one that does something (and that printed nothing)
+    are set-up: ``%load_ext whygo``, imports. A reader of the book cannot run them, so
+    they are noise there; the notebooks keep them. A set-up cell later in a notebook, such
+    as the course map's ``%load_ext whygo`` that its text explains, stays.
+    """
+    from docutils import nodes
+    for cell in list(doctree.findall(nodes.container)):
+        if cell.get("nb_element") != "cell_code":
+            continue
+        parts = {child.get("nb_element"): child for child in cell.children}
+        source = parts.get("cell_code_source")
+        if "cell_code_output" in parts or source is None or not is_setup_source(source.astext()):
+            return
+        cell.parent.remove(cell)
+
+
 def setup(app) -> dict:
     """Sphinx entry point: the book's _config.yml lists this module as an extension."""
     app.connect("doctree-read", _register_output_anchors)
+    app.connect("doctree-read", _remove_setup_cells)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -261,6 +313,8 @@ def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
             if not link.is_symlink():
                 link.symlink_to(root / e.notebook)
     _write_if_changed(source_dir / FAVICON_NAME, FAVICON_SVG)
+    (source_dir / STATIC_CSS).parent.mkdir(exist_ok=True)
+    _write_if_changed(source_dir / STATIC_CSS, SITE_CSS)
     (source_dir / EXTRA_DIR).mkdir(exist_ok=True)
     _write_if_changed(source_dir / EXTRA_DIR / "index.html",
                       redirect_html(_docname(root_entry(manifest).notebook)))
@@ -314,6 +368,17 @@ def build_warnings(output_dir: Path = OUTPUT_DIR) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
 
 
+# [launch] keys that `whygo book build` can set for one build (user-facing help texts).
+LAUNCH_OPTIONS = {
+    "repository": "the course's public git repository, e.g. https://github.com/ORG/whygo-course",
+    "branch": "its branch (default: main)",
+    "binderhub_url": "a BinderHub, e.g. https://mybinder.org",
+    "jupyterhub_url": "your class's JupyterHub, e.g. https://hub.example.edu: its button is an "
+                      "nbgitpuller link (the hub needs nbgitpuller)",
+    "notebook_interface": "jupyterlab (default) or classic",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     """`whygo book build [--force-execute] [--clean]` and `whygo book check`."""
     parser = argparse.ArgumentParser(prog="whygo book", description="build or check the course book")
@@ -322,13 +387,21 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--force-execute", action="store_true",
                    help="re-execute every notebook instead of using its stored outputs")
     b.add_argument("--clean", action="store_true", help="remove the previous build first")
+    launch = b.add_argument_group(
+        "launch buttons", "override book.toml's [launch] for this build; the buttons appear "
+        "once a repository is set ('' turns an option off)")
+    for option, help_text in LAUNCH_OPTIONS.items():
+        launch.add_argument(f"--{option.replace('_', '-')}", dest=option, metavar="URL"
+                            if option.endswith(("url", "repository")) else "NAME", help=help_text)
     sub.add_parser("check", help="check the internal links of the built site")
     args = parser.parse_args(argv)
     if args.action == "build":
         start = time.perf_counter()
+        overrides = {k: getattr(args, k) for k in LAUNCH_OPTIONS if getattr(args, k) is not None}
         try:
-            html = build(force_execute=args.force_execute, clean=args.clean)
-        except SiteError as exc:
+            manifest = with_launch(load_manifest(), **overrides)
+            html = build(force_execute=args.force_execute, clean=args.clean, manifest=manifest)
+        except (SiteError, ManifestError) as exc:
             print(exc, file=sys.stderr)
             return 1
         for warning in build_warnings():
