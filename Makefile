@@ -22,8 +22,11 @@ $(STAMP): pyproject.toml
 	@$(BIN)/whygo warm
 	@touch $(STAMP)
 
+# Opens on the course map, the file browser at the repository root (.jupyter/ holds the course's
+# Jupyter settings; they also let root start JupyterLab). Headless: make lab LAB_ARGS=--no-browser
 lab: setup
-	$(BIN)/jupyter lab --port=$(PORT) notebooks/00-course-map.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --port=$(PORT) $(LAB_ARGS)
 
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
@@ -59,8 +62,9 @@ bench: setup
 	$(BIN)/whygo bench
 
 # The course website (Jupyter Book 1.x, offline, from the stored outputs) into build/book/.
+# Launch buttons for one build: make book BOOK_ARGS="--repository URL --jupyterhub-url URL"
 book: setup
-	$(BIN)/whygo book build
+	$(BIN)/whygo book build $(BOOK_ARGS)
 	$(BIN)/whygo book check
 
 # The browser tests drive Debian's Chromium (test tools cannot download browsers here).
@@ -71,6 +75,11 @@ browser:
 	    echo "==> Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "NOTE: $(CHROMIUM) not found and not root: browser tests will be skipped (apt-get install chromium)"; fi; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> Installing a Chinese font: the browser tests' screenshots show the article's quotes"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else echo "NOTE: no Chinese font: screenshots show the article's quotes as boxes (apt-get install fonts-wqy-microhei)"; fi; }
 
 # The classroom (whygo/classroom/): JupyterHub and nbgitpuller from PyPI (pyproject's [hub] extra),
 # configurable-http-proxy from npm into build/classroom/node. Without npm the hub tests skip and say so.
