@@ -8,7 +8,8 @@ are still found under sys.prefix). Offline: no news, update check or PyPI
 extension manager.
 
 * notebooks/00-course-map.ipynb: Run > Run All Cells, wait for the kernel,
-  no cell shows an error (skipped while the notebook is not written);
+  no cell shows an error but its compile-error example, tagged raises-exception
+  (skipped while the notebook is not written);
 * a player widget: Play advances the frame slider and changes the picture
   (the course map's player if it uses whygo.anim, else a small notebook
   written here that shows ``whygo.anim.Player``); no uncaught JS error;
