@@ -156,6 +156,11 @@ def test_paired_divides_within_each_round_and_takes_the_median():
     assert pair.at_least(2.0) and not pair.at_least(2.01)
 
 
+def test_custom_time_metrics_are_marked_as_measured():
+    table = parse("BenchmarkA 10 5 ns/op 4.5 cpu-ns/op 3 B/op 7 items/op\n")
+    assert repr(table).splitlines()[1].split() == ["BenchmarkA", "~10", "~5", "3", "~4.5", "7"]
+
+
 def test_fastest_is_the_least_disturbed_round():
     table = _rounds("BenchmarkA 1 10 ns/op\nBenchmarkA-2 1 30 ns/op\n",
                     "BenchmarkA 1 8 ns/op\nBenchmarkA-2 1 25 ns/op\n")

@@ -142,7 +142,8 @@ def test_the_atomic_counter_beats_the_mutex_with_one_p_by_the_margin(shape):
         outcome = run_bench(body, flags)
         assert outcome.error is None, outcome.error
         gain = ch.counter_gains(outcome.table, {"alone": ("BenchmarkMutexCounter",
-                                                          "BenchmarkAtomicCounter")}, procs=(1,))[0]
+                                                          "BenchmarkAtomicCounter")}, procs=(1,),
+                                 unit="cpu-ns/op")[0]
         return gain.fastest_ratio >= 1.3, f"fastest rounds {gain.fastest_ratio:.2f}, rounds {gain.ratio.ratios}"
     repeat(conclusion)
 

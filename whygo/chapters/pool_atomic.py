@@ -106,21 +106,25 @@ class CounterGain:
         return self.ratio.median - 1
 
 
-def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ...]) -> list[CounterGain]:
+def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ...],
+                  unit: str = "ns/op") -> list[CounterGain]:
     """For each ``what -> (mutex benchmark, atomic benchmark)`` and GOMAXPROCS, the gain.
 
     ``table`` is a ``%%gobench --count N`` result (whygo.golang.benchfmt.BenchTable);
     the gain is the median over the N rounds of the mutex/atomic ratio within
-    a round, so load that comes and goes between rounds cancels out.
+    a round, so load that comes and goes between rounds cancels out. ``unit``
+    is the figure the ratios compare: ``cpu-ns/op`` (CPU time, which waiting
+    for a CPU on a busy machine does not inflate) where the benchmarks report
+    it; ``mutex_ns`` and ``atomic_ns`` are always the wall-clock ns/op.
     """
     gains = []
     for what, (mutex, atomic) in pairs.items():
         for p in procs:
             try:
-                ratio = table.paired(mutex, atomic, procs=p)
+                ratio = table.paired(mutex, atomic, unit=unit, procs=p)
                 gains.append(CounterGain(what, p, table.median(mutex, p).ns_per_op,
                                          table.median(atomic, p).ns_per_op, ratio,
-                                         table.fastest(mutex, p) / table.fastest(atomic, p)))
+                                         table.fastest(mutex, p, unit) / table.fastest(atomic, p, unit)))
             except (KeyError, BenchFormatError) as exc:
                 raise PoolChapterError(f"{exc}: run the benchmark cell with --cpu listing {p} "
                                        f"and --count of 3 or more") from None

@@ -133,6 +133,12 @@ def parse(text: str) -> "BenchTable":
 
 # Figures that come from a clock and differ run to run.
 CLOCK_UNITS = frozenset({"iterations", "ns/op", "MB/s"})
+
+
+def is_clock(unit: str) -> bool:
+    """A figure that comes from a clock (wall or CPU time): shown as measured (``~``).
+    Custom time metrics follow Go's naming, ``<something>ns/op`` (e.g. ``cpu-ns/op``)."""
+    return unit in CLOCK_UNITS or unit.endswith("ns/op")
 CLOCK_WIDTH = 12  # wider than any "~1234567890" a benchmark prints
 
 
@@ -315,7 +321,7 @@ class BenchTable:
 
         def cell(value, unit: str) -> str:
             text = _format_number(value)
-            return f"~{text}" if text and unit in CLOCK_UNITS else text
+            return f"~{text}" if text and is_clock(unit) else text
         body = [[r.name, *([str(r.procs)] if procs else []), cell(r.iterations, "iterations"),
                  *(cell(r.metrics.get(u), u) for u in units)] for r in self.rows]
         return header, body
@@ -335,7 +341,7 @@ class BenchTable:
             # Clock columns get a fixed minimum width, so that the header line does not move
             # with the measured figures (stored notebook outputs compare it as text).
             widths = [max([len(row[c]) for row in [header, *body]]
-                          + [CLOCK_WIDTH if header[c] in CLOCK_UNITS else 0])
+                          + [CLOCK_WIDTH if is_clock(header[c]) else 0])
                       for c in range(len(header))]
 
             def fmt(row: list[str]) -> str:
