@@ -230,10 +230,14 @@ def write_scratch_notebooks(data_dir: Path) -> dict[str, str]:
     return {name: f"{rel}/{name}.ipynb" for name in ("chapter", "summary", "compile-error", "compile-error-go")}
 
 
-def shoot_both_widths(page, name: str) -> None:
+def shoot_both_widths(page, name: str, focus=None) -> None:
+    """Screenshots at each width; ``focus`` (a locator) is scrolled into view after each resize."""
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.wait_for_timeout(500)
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
         screenshot(page, f"first-contact-{name}-{width}")
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
@@ -366,8 +370,11 @@ def test_site_map_links_claims_table_errors_and_setup_cells(tmp_path):
         text = blocks.first.inner_text()
         assert text.count("declared and not used: x") == 1 and text.count("undefined: y") == 1
         assert blocks.first.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(254, 242, 242)"
-        blocks.first.scroll_into_view_if_needed()
-        shoot_both_widths(page, "site-compile-error")
+        page.set_viewport_size({"width": WIDTHS[-1], "height": 900})    # it wraps on a phone
+        assert blocks.first.evaluate("e => { const p = e.querySelector('pre'); "
+                                     "return p.scrollWidth <= p.clientWidth; }")
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        shoot_both_widths(page, "site-compile-error", focus=blocks.first)
 
         # set-up cells are left out, the map's explained %load_ext stays; one search box
         page.goto(base + "notebooks/02-1-gmp-scheduler.html", wait_until="load")

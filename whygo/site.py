@@ -68,9 +68,11 @@ SITE_CSS = """\
 /* Written by whygo/site.py (SITE_CSS): edit it there. */
 /* Output tables fit the text column: a long path or figure wraps instead of widening the page. */
 div.cell_output table td { overflow-wrap: anywhere; }
-/* An error output reads as an error (the theme draws it as plain grey text). */
+/* An error output reads as an error (the theme draws it as plain grey text), and its
+   message wraps on a phone instead of hiding behind a sideways scroll. */
 div.cell_output .output.traceback { background: #fef2f2; border: 1px solid #fecaca;
   border-left: 4px solid #b91c1c; }
+div.cell_output .output.traceback pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 html[data-theme="dark"] div.cell_output .output.traceback { background: #3b0d0d;
   border-color: #7f1d1d; border-left-color: #ef4444; }
 """
