@@ -104,7 +104,7 @@ def klass(tmp_path_factory):
     roster.write_text("".join(f"{n}\n" for n in names))
     port = free_port()
     env = dict(os.environ, CLASS=str(CLASS), ROSTER=str(roster), HUB=f"http://127.0.0.1:{port}")
-    setup, _ = readme_blocks()
+    setup, _, _ = readme_blocks()
     CLASS.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(ROOT / ".venv" / "bin" / "whygo"), "classroom", "users", str(CLASS), str(roster),
                     "--remove"], cwd=ROOT, capture_output=True)   # leftovers of an interrupted run
@@ -269,6 +269,10 @@ RUNAWAY = {
     "1 GB of output": "%%go --timeout 120\nfunc main() {\n\tw := bufio.NewWriterSize(os.Stdout, 1<<20)\n"
                       "\tline := strings.Repeat(\"x\", 1023) + \"\\n\"\n"
                       "\tfor i := 0; i < 1<<20; i++ {\n\t\tw.WriteString(line)\n\t}\n\tw.Flush()\n}",
+    "memory flood of kernel copies": "import os, time\nfor _ in range(200):\n    if os.fork() == 0:\n"
+                                     "        b = b'x' * (30 << 20)\n        time.sleep(5)\n        os._exit(0)\n"
+                                     "time.sleep(15)\n",
+    "after the kernel died": "print('a new kernel')",   # a new one if the OOM killer took it
     "fork flood": "import subprocess\nkids = []\ntry:\n    for _ in range(3000):\n"
                   "        kids.append(subprocess.Popen(['sleep', '600']))\n"
                   "except OSError as exc:\n    print('fork refused after', len(kids), type(exc).__name__)\n",
@@ -290,6 +294,7 @@ def test_a_runaway_student_does_not_stop_the_others(class_run, klass):
                                                "print('still here')"])
         return await asyncio.gather(runaway, *(one_student(_student(klass, n), plan, [barrier]) for n in others))
 
+    started = klass.hub.api("GET", f"/users/{me}").json()["servers"][""]["started"]
     results, *runs = asyncio.run(scene())
     shown = dict(zip(["load", "detached", *RUNAWAY, "after"], results))
     assert shown["endless loop on every core"][0] == "error" and "timed out after 10 s" in shown[
@@ -297,6 +302,11 @@ def test_a_runaway_student_does_not_stop_the_others(class_run, klass):
     assert shown["memory hog"][0] == "error" and re.search(r"SIGKILL|out of memory|cannot allocate",
                                                            shown["memory hog"][1]), shown["memory hog"]
     assert shown["1 GB of output"][0] == "ok" and "[output truncated at 1 MB]" in shown["1 GB of output"][1]
+    # copies of the kernel past the student's memory limit: the OOM killer takes copies (or the
+    # kernel, which restarts), never the server: the same server runs the next cell
+    assert shown["memory flood of kernel copies"][0] in ("ok", "dead"), shown["memory flood of kernel copies"]
+    assert shown["after the kernel died"] == ("ok", "a new kernel\n")
+    assert klass.hub.api("GET", f"/users/{me}").json()["servers"][""]["started"] == started
     flood = re.search(r"fork refused after (\d+)", shown["fork flood"][1])
     assert flood and int(flood.group(1)) < 512, shown["fork flood"]
     assert shown["after"] == ("ok", "still here\n")
@@ -314,11 +324,26 @@ def test_a_runaway_student_does_not_stop_the_others(class_run, klass):
     assert limits.uid_pids(uid) == set()   # ...until the server stops: nothing the student started is left
 
 
+def test_the_teacher_starts_every_server_before_the_lesson(class_run, klass):
+    _, before, _ = readme_blocks()
+    assert klass.hub.api("GET", "/users").status_code == 200
+    run_line(before[0] + " --stop", klass.env)
+    for _ in range(240):
+        if not any(u["servers"] for u in klass.hub.api("GET", "/users").json() if u["name"] in klass.names):
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the servers did not stop")
+    assert "every student's server is running" in run_line(before[0], klass.env)
+    users = {u["name"]: u for u in klass.hub.api("GET", "/users").json()}
+    assert all(users[n]["servers"][""]["ready"] for n in klass.names)
+
+
 # -- the teacher's round trip ---------------------------------------------------------------------
 
 def test_the_teachers_round_trip_collects_grades_reports_and_gives_feedback(class_run, klass):
     import requests
-    _, after = readme_blocks()
+    _, _, after = readme_blocks()
     for line in after:
         run_line(line, klass.env)
     out = CLASS / "hand-ins" / LAB

@@ -211,7 +211,7 @@ def test_stored_errors_are_expected_and_outputs_read_as_text():
 def test_hub_config_names_the_class_and_its_limits(tmp_path):
     pytest.importorskip("jupyterhub")
     from traitlets.config import Config
-    from whygo.classroom.hubconfig import teacher_token, write_config
+    from whygo.classroom.hubconfig import hub_url, teacher_token, write_config
     (tmp_path / "roster.txt").write_text("ann\nben\n")
     path = write_config(tmp_path, port=18000, auth="pam", admin=["teach"], memory_mb=1024, spawn_limit=3)
     assert oct((tmp_path / "hub").stat().st_mode & 0o777) == "0o700"
@@ -222,8 +222,11 @@ def test_hub_config_names_the_class_and_its_limits(tmp_path):
     assert c.Authenticator.allowed_users == {"ann", "ben"} and c.Authenticator.admin_users == {"teach"}
     assert c.JupyterHub.spawner_class.__name__ == "ClassroomSpawner"
     assert c.ClassroomSpawner.memory_mb == 1024 and c.JupyterHub.concurrent_spawn_limit == 3
+    assert c.JupyterHub.spawn_throttle_retry_range == (10, 30)
+    assert hub_url(tmp_path) == "http://127.0.0.1:18000"
     assert c.JupyterHub.services == [{"name": "whygo-teacher", "api_token": teacher_token(tmp_path)}]
     assert "--MappingKernelManager.kernel_info_timeout=300" in c.Spawner.args
+    assert "--KernelManager.transport=ipc" in c.Spawner.args
     assert c.Spawner.environment["GIT_CONFIG_SYSTEM"] == str(tmp_path / "gitconfig")
     with pytest.raises(ValueError, match="pam"):
         write_config(tmp_path, auth="ldap")

@@ -12,10 +12,12 @@ block per N (each opens with ``class.students``):
 * ``class.first_output_p95_seconds``: Run All to the first output shown;
 * ``class.failed_cells``: cells that failed or were lost, lab and chapter;
 * ``class.chapter_run_all_p50_seconds`` / ``_p95_``;
-* ``class.spawn_p95_seconds``, ``class.busy_retries``;
+* ``class.spawn_p95_seconds`` (login to a running server), ``class.busy_retries``;
+  with ``--prestart`` the teacher starts every server first (``whygo classroom
+  start``, ``class.prestart_seconds``) and students find theirs running;
 * ``class.grade_all_seconds``: collect + ``whygo grade`` of every hand-in;
 * ``class.peak_memory_gb``: the most that every student's processes, the hub
-  and the proxy held at once (resident, sampled each second);
+  and the proxy held at once (PSS, sampled each second);
   ``class.machine_memory_peak_gb``: the machine's used memory at that time.
 
 :class:`ClassRun` (set up a class, a hub and tokens; remove it all) is
@@ -107,7 +109,8 @@ class ClassRun:
 
 
 class MemorySampler(threading.Thread):
-    """Every second: resident memory of the students' processes plus the hub's group; the peak."""
+    """Every second: the memory of the students' processes plus the hub's group (PSS: shared
+    pages counted once, split between their users, where RSS would count them in every process)."""
 
     def __init__(self, uids: set[int], hub_pgid: int | None):
         super().__init__(daemon=True)
@@ -117,13 +120,13 @@ class MemorySampler(threading.Thread):
 
     def sample(self) -> int:
         total = 0
-        for p in psutil.process_iter(["uids", "memory_info"]):
+        for p in psutil.process_iter(["uids"]):
             try:
                 mine = p.info["uids"] and p.info["uids"].real in self.uids
                 if not mine and self.hub_pgid is not None:
                     mine = os.getpgid(p.pid) == self.hub_pgid
-                if mine and p.info["memory_info"]:
-                    total += p.info["memory_info"].rss
+                if mine:
+                    total += p.memory_full_info().pss
             except (psutil.Error, OSError):
                 continue
         return total
@@ -156,14 +159,17 @@ def grade_round_trip(class_dir: Path, lab_id: str, out: Path, *, workers: int = 
     return seconds
 
 
-def measure_class(n: int, *, lab_id: str, chapter: str, class_dir: Path, json_out: Path | None = None):
-    """Yield (name, value, unit) for a class of ``n``."""
+def measure_class(n: int, *, lab_id: str, chapter: str, class_dir: Path, json_out: Path | None = None,
+                  prestart: bool = False):
+    """Yield (name, value, unit) for a class of ``n`` (servers started by the teacher first if ``prestart``)."""
     lab = get(lab_id)
     names = student_names("b", n)
     run = ClassRun(class_dir, names)
     yield "class.students", n, "students"
     try:
         run.setup(spawn_limit=4)
+        if prestart:
+            yield "class.prestart_seconds", run.hub.start_servers(names), "s"
         notebooks = [f"{handout.TARGET}/labs/{lab.notebook}", f"{handout.TARGET}/notebooks/{chapter}"]
         stored = {notebooks[1]: load.expected_errors(json.loads((REPO / "notebooks" / chapter).read_text()))}
         plan = load.Plan(notebooks, solve=solve_plan(names, lab_id), stored=stored)
@@ -204,6 +210,6 @@ def main(ns) -> int:
     for n in ns.students:
         json_out = Path(ns.json).with_suffix(f".{n}.json") if ns.json else None
         for name, value, unit in measure_class(n, lab_id=ns.lab, chapter=ns.chapter, class_dir=class_dir,
-                                               json_out=json_out):
+                                               json_out=json_out, prestart=ns.prestart):
             print(format_figure(name, value if value is not None else float("nan"), unit), flush=True)
     return 0

@@ -4,6 +4,7 @@
     whygo classroom users CLASS roster.txt           a Unix user per student (root)
     whygo classroom hub-config CLASS --port 8000     CLASS/hub/jupyterhub_config.py
     whygo classroom handout CLASS --hub-url URL      the handout repository and its nbgitpuller link
+    whygo classroom start CLASS                      start every student's server before the lesson
     whygo classroom collect CLASS LAB OUT            every student's saved lab, into OUT
     whygo grade OUT/*.ipynb --lab LAB --out OUT/grades.csv
     whygo classroom report OUT                       gradebook.csv, report.html (+ .png)
@@ -62,6 +63,20 @@ def _handout(ns) -> int:
     print(f"handout: {repo}")
     for lab in LABS.values():
         print(f"{lab.title}\n  {link(ns.hub_url, ns.class_dir, f'labs/{lab.notebook}')}")
+    return 0
+
+
+def _start(ns) -> int:
+    from whygo.classroom.hub import Hub
+    from whygo.classroom.users import read_roster
+    hub, names = Hub(ns.class_dir), read_roster(Path(ns.class_dir) / "roster.txt")
+    if ns.stop:
+        hub.stop_servers(names)
+        print(f"stopping {len(names)} server(s)")
+        return 0
+    seconds = hub.start_servers(names, progress=lambda n, of: print(f"\r{n}/{of} servers ready", end="",
+                                                                    flush=True))
+    print(f"\nevery student's server is running ({seconds:.0f} s)")
     return 0
 
 
@@ -130,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--hub-url", default="http://127.0.0.1:8000", help="the address students use")
     s.set_defaults(func=_handout)
 
+    s = sub.add_parser("start", help="start every student's server before the lesson (or --stop them)")
+    s.add_argument("class_dir", metavar="CLASS")
+    s.add_argument("--stop", action="store_true", help="stop every student's server")
+    s.set_defaults(func=_start)
+
     s = sub.add_parser("collect", help="copy every student's saved lab into OUT (read as the student)")
     s.add_argument("class_dir", metavar="CLASS")
     s.add_argument("lab", help="lab id: escape, sched, barrier, leak, diet, binary")
@@ -150,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--chapter", default="02-5-context.ipynb")
     s.add_argument("--class-dir", default=None, help="default: build/classroom/bench")
     s.add_argument("--json", default=None, help="also write every student's measurements here")
+    s.add_argument("--prestart", action="store_true", help="the teacher starts every server before the class")
     s.set_defaults(func=_bench)
     return p
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import requests
 
 from whygo.classroom import limits
-from whygo.classroom.hubconfig import CONFIG, hub_dir, teacher_token
+from whygo.classroom.hubconfig import CONFIG, hub_dir, hub_url, teacher_token
 from whygo.classroom.users import read_roster, student
 
 
@@ -32,9 +32,10 @@ def hub_command(class_dir: str | Path) -> list[str]:
 
 
 class Hub:
-    def __init__(self, class_dir: str | Path, port: int):
+    def __init__(self, class_dir: str | Path, port: int | None = None):
+        """The hub of ``class_dir``, at ``port`` on loopback (default: the address hub-config wrote)."""
         self.class_dir = Path(class_dir).resolve()
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{port}" if port else hub_url(self.class_dir)
         self.api_url = f"{self.url}/hub/api"
         self.proc: subprocess.Popen | None = None
         self.log_path = hub_dir(self.class_dir) / "hub.log"
@@ -85,6 +86,33 @@ class Hub:
         with contextlib.suppress(OSError, ValueError, ProcessLookupError):
             os.kill(int(proxy_pid.read_text()), signal.SIGKILL)
         stop_students(self.class_dir)
+
+    def start_servers(self, names: list[str], *, timeout: float = 1800, progress=None) -> float:
+        """Start every student's server (as the teacher; a 429 is waited out); seconds until all are ready."""
+        start = time.monotonic()
+        pending = list(names)
+        while pending and time.monotonic() - start < timeout:
+            name = pending[0]
+            r = self.api("POST", f"/users/{name}/server")
+            if r.status_code == 429:
+                time.sleep(min(float(r.headers.get("Retry-After", 5)), 5))
+                continue
+            if r.status_code not in (201, 202, 400):   # 400: already running
+                raise HubError(f"starting the server of {name}: {r.status_code} {r.text[:200]}")
+            pending.pop(0)
+        while time.monotonic() - start < timeout:
+            ready = {u["name"] for u in self.api("GET", "/users").json()
+                     if u.get("servers", {}).get("", {}).get("ready")}
+            if progress:
+                progress(len(ready & set(names)), len(names))
+            if set(names) <= ready:
+                return time.monotonic() - start
+            time.sleep(1)
+        raise HubError(f"not every server was ready within {timeout:g} s")
+
+    def stop_servers(self, names: list[str]) -> None:
+        for name in names:
+            self.api("DELETE", f"/users/{name}/server")
 
     def __enter__(self) -> "Hub":
         return self

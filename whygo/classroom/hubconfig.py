@@ -12,12 +12,17 @@ settings after the call (they win). What it sets, and why:
 * The teacher's token (``hub/teacher-token``, a JupyterHub service with the
   scopes to manage users, servers and tokens): for the ``whygo classroom``
   commands and scripts, never for a browser.
-* Under load: at most ``spawn_limit`` servers starting at once (the others
-  get "429: too many users starting, try again", which JupyterHub's spawn page
-  retries by itself), start and HTTP timeouts of 5 minutes instead of the
-  30-60 s defaults, a kernel-info timeout of 5 minutes (a kernel started while
-  thirty others start is slow, not dead), idle kernels culled after an hour.
-* Loopback only, the hub's internal and proxy-API ports picked free at start.
+* Under load: at most ``spawn_limit`` servers starting at once; the others
+  get JupyterHub's page "Too many users trying to log in right now. Try again
+  in N seconds" (N from 10 to 30 s, about one start on a busy 2-core machine,
+  instead of the 30-60 s default), rather than a start that times out. Start
+  and HTTP timeouts of 5 minutes instead of the 30-60 s defaults, a
+  kernel-info timeout of 5 minutes (a kernel started while thirty others start
+  is slow, not dead), idle kernels culled after an hour. ``whygo classroom
+  start`` starts every student's server before the lesson (:mod:`whygo.classroom.hub`).
+* Loopback only, the hub's internal and proxy-API ports picked free at start;
+  kernels on Unix sockets (IPC) in the student's runtime folder, never TCP ports
+  (many servers starting kernels at once collided on "free" ports).
 """
 from __future__ import annotations
 
@@ -63,6 +68,11 @@ def teacher_token(class_dir: str | Path) -> str:
     return (hub_dir(class_dir) / "teacher-token").read_text().strip()
 
 
+def hub_url(class_dir: str | Path) -> str:
+    """Where the hub of the class listens (written by :func:`write_config`), for the teacher's commands."""
+    return (hub_dir(class_dir) / "url").read_text().strip()
+
+
 def _secret_file(path: Path) -> str:
     if not path.exists():
         path.write_text(secrets.token_hex(32) + "\n")
@@ -84,6 +94,7 @@ def write_config(class_dir: str | Path, *, port: int = 8000, ip: str = "127.0.0.
     _secret_file(hub / "teacher-token")
     if auth == "dummy":
         _secret_file(hub / "dummy-password")
+    (hub / "url").write_text(f"http://{'127.0.0.1' if ip in ('0.0.0.0', '') else ip}:{port}\n")
     config = hub / CONFIG
     config.write_text(TEMPLATE.format(config=config, class_dir=str(class_dir), port=port, ip=ip, auth=auth,
                                       admin=list(admin), memory_mb=memory_mb, processes=processes,
@@ -131,9 +142,15 @@ def configure(c, *, class_dir: str, port: int = 8000, ip: str = "127.0.0.1", aut
         # nbgitpuller clones the handout, a repository root owns: git must not call that dubious
         "GIT_CONFIG_SYSTEM": str(class_dir_path / GITCONFIG),
     }
-    c.Spawner.args = ["--MappingKernelManager.kernel_info_timeout=300",
+    # Kernels talk to their server over Unix sockets in the student's 0700 runtime folder, not
+    # TCP ports on 127.0.0.1: thirty servers picking "free" ports at the same moment collide
+    # (a kernel that cannot bind dies five restarts in a row), and a port any local user can reach
+    # is one more thing to guard.
+    c.Spawner.args = ["--KernelManager.transport=ipc",
+                      "--MappingKernelManager.kernel_info_timeout=300",
                       "--MappingKernelManager.cull_idle_timeout=3600",
                       "--MappingKernelManager.cull_interval=300"]
     c.JupyterHub.concurrent_spawn_limit = spawn_limit
+    c.JupyterHub.spawn_throttle_retry_range = (10, 30)
     c.Spawner.start_timeout = 300
     c.Spawner.http_timeout = 300

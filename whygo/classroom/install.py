@@ -10,7 +10,8 @@ Run once, as root, with the course's own Python (``.venv/bin/whygo``):
   environment is often made from a Python only its owner can reach (pyenv
   under ``/root``, as on our CI machines); when the course's own Python is
   readable by all it is used as the base. Its ``share/jupyter`` holds the
-  two kernels (made with this Python) and links to JupyterLab's assets.
+  two kernels (this Python, started through :mod:`whygo.classroom.kernelstart`)
+  and links to JupyterLab's assets and server extensions.
 * ``CLASS/go-build`` and ``CLASS/course-cache``: Go's build cache and the
   course cache, warmed by ``whygo warm`` (the standard library the course
   uses; the Graphviz module), root's and read-only to students. The spawner
@@ -22,6 +23,7 @@ a new hub fails here, with the reason, rather than in thirty browsers.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
+from whygo.classroom.kernelstart import KERNELS
 
 NOBODY = 65534
 JUPYTER_SHARED = ("lab", "labextensions", "nbextensions", "nbconvert")
@@ -90,12 +93,26 @@ def make_env(class_dir: Path) -> Path:
         link.parent.mkdir(parents=True, exist_ok=True)
         if target.is_dir() and not link.is_symlink():
             link.symlink_to(target)
-    subprocess.run([str(env_python(class_dir)), "-m", "whygo.cli", "kernel", "install", "--sys-prefix"],
-                   check=True, capture_output=True)
+    write_kernels(env)
     script = env / "bin" / "whygo"   # for students' terminals: `whygo go ...`, `whygo doctor`
     script.write_text(f"#!{env_python(class_dir)}\nimport sys\nfrom whygo.cli import main\nsys.exit(main())\n")
     script.chmod(0o755)
     return env
+
+
+def write_kernels(env: Path) -> None:
+    """The two kernels, started through :mod:`whygo.classroom.kernelstart` with this environment's Python."""
+    from ipykernel.kernelspec import get_kernel_dict
+    from whygo.kernelspec import KERNEL_NAME, kernel_json
+    python = str(env / "bin" / "python")
+    for name, spec in (("python3", get_kernel_dict()), (KERNEL_NAME, kernel_json())):
+        spec = dict(spec, argv=[python, "-m", "whygo.classroom.kernelstart", KERNELS[name], "-f",
+                                "{connection_file}"])
+        folder = env / "share" / "jupyter" / "kernels" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o755)
+        (folder / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+        (folder / "kernel.json").chmod(0o644)
 
 
 def warm(class_dir: Path) -> str:

@@ -45,12 +45,13 @@ from whygo.classroom.handout import BRANCH, REPO, TARGET
 
 BUSY = (429, 502, 503, 599)
 OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error")
+DEAD = ("restarting", "autorestarting", "dead")    # what the server says when a kernel died
 
 
 @dataclass
 class Cell:
     id: str
-    status: str                   # ok | error | expected-error | timeout | lost
+    status: str                   # ok | error | expected-error | timeout | lost | dead
     seconds: float
     error: str = ""
 
@@ -193,7 +194,7 @@ class Student:
                 if status == "error" and cid in expected_errors:
                     status = "expected-error"
                 run.cells.append(Cell(cid, status, time.monotonic() - cell_start, error))
-                if status in ("timeout", "lost"):
+                if status in ("timeout", "lost", "dead"):
                     break
         finally:
             ws.close()
@@ -206,7 +207,12 @@ class Student:
                    "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
                    "content": {"code": "".join(cell["source"]), "silent": False, "store_history": True,
                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}
-        await ws.write_message(json.dumps(request))
+        try:
+            await ws.write_message(json.dumps(request))
+        except WebSocketClosedError:   # closed while idle (a kernel restart): reopen, same session
+            self.run.reconnects += 1
+            ws = await self._connect(kernel_id, session_id)
+            await ws.write_message(json.dumps(request))
         outputs: list[dict] = []
         reply = idle = None
         deadline = time.monotonic() + self.cell_timeout
@@ -229,9 +235,11 @@ class Student:
             if isinstance(raw, bytes):
                 continue
             msg = json.loads(raw)
+            kind = msg.get("msg_type") or msg["header"]["msg_type"]
+            if kind == "status" and msg["content"].get("execution_state") in DEAD:
+                return "dead", outputs, "the kernel died (JupyterLab: 'the kernel appears to have died')", ws
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            kind = msg.get("msg_type") or msg["header"]["msg_type"]
             if msg.get("channel") == "shell" and kind == "execute_reply":
                 reply = msg["content"]
             elif kind == "status" and msg["content"].get("execution_state") == "idle":
@@ -263,11 +271,22 @@ class Student:
                 status, outputs, error, ws = await self._execute(ws, model["id"], session_id, {"source": code},
                                                                  run, time.monotonic())
                 results.append((status, output_text(outputs) + error))
+                if status == "dead":    # as JupyterLab does: wait for the restarted kernel
+                    await self._wait_idle(model["id"])
         finally:
             ws.close()
             with contextlib.suppress(Exception):   # the server may be gone: that is a result too
                 await self.request("DELETE", f"{self.base}/api/kernels/{model['id']}", tries=3)
         return results
+
+    async def _wait_idle(self, kernel_id: str, timeout: float = 180) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            _, model = await self.request("GET", f"{self.base}/api/kernels/{kernel_id}")
+            if model.get("execution_state") == "idle":
+                return
+            await asyncio.sleep(1)
+        raise TimeoutError(f"the kernel did not come back within {timeout:g} s")
 
     async def save(self, run: NotebookRun, nb: dict) -> None:
         await self.request("PUT", f"{self.base}/api/contents/{run.path}",
@@ -364,6 +383,7 @@ def summarize(runs: list[StudentRun], notebook: str) -> dict[str, float | int | 
             "first_output_p50_seconds": percentile(first, 0.5), "first_output_p95_seconds": percentile(first, 0.95),
             "failed_cells": sum(len(nb.failed) for nb in mine),
             "timeouts": sum(c.status in ("timeout", "lost") for nb in mine for c in nb.cells),
+            "kernels_died": sum(c.status == "dead" for nb in mine for c in nb.cells),
             "saved": sum(nb.saved for nb in mine)}
 
 

@@ -10,7 +10,9 @@ environment ``CLASS/env``. Before it starts, the spawner, in the hub (root):
 
 The server process then joins that cgroup and sets its rlimits in the
 ``preexec_fn``, before it drops to the student's uid, so everything the
-student runs inherits both. Stopping the server kills whatever is left in
+student runs inherits both. (Kernels raise their own OOM score, so that the
+server is the last of the student's processes the OOM killer picks:
+:mod:`whygo.classroom.kernelstart`.) Stopping the server kills whatever is left in
 the group (a background process, a fork flood) and removes it.
 """
 from __future__ import annotations
