@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -189,7 +188,3 @@ def install(class_dir: str | Path) -> list[str]:
     lines.append(f"checked as an unprivileged user: {check(class_dir)}")
     return lines
 
-
-def uninstall(class_dir: str | Path) -> None:
-    for name in ("env", "go-build", "course-cache"):
-        shutil.rmtree(Path(class_dir) / name, ignore_errors=True)

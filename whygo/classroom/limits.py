@@ -244,21 +244,6 @@ class Group:
         except OSError:
             return False
 
-    def memory_peak(self) -> int | None:
-        """The most memory the group has held since it was made (bytes), if the kernel tells."""
-        mem = self.cgroups.bases["memory"] / self.name
-        for name in ("memory.max_usage_in_bytes", "memory.peak"):
-            with contextlib.suppress(OSError, ValueError):
-                return int((mem / name).read_text())
-        return None
-
-    def memory_now(self) -> int | None:
-        mem = self.cgroups.bases["memory"] / self.name
-        for name in ("memory.usage_in_bytes", "memory.current"):
-            with contextlib.suppress(OSError, ValueError):
-                return int((mem / name).read_text())
-        return None
-
     def remove(self) -> None:
         self.kill_all()
         for d in self._dirs():

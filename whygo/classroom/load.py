@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import statistics
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -390,6 +389,3 @@ def summarize(runs: list[StudentRun], notebook: str) -> dict[str, float | int | 
 def to_json(runs: list[StudentRun]) -> list[dict]:
     return [asdict(r) for r in runs]
 
-
-def median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None

@@ -100,6 +100,10 @@ def plot(grades: list[Grade], path: Path) -> Path:
     c.set_xticks(range(top + 1))
     c.set_xlabel("score")
     c.set_title("scores")
+    from matplotlib.ticker import MaxNLocator
+    for ax in (b, c):
+        ax.set_ylabel("students")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
