@@ -251,3 +251,20 @@ def test_handout_is_a_repository_of_student_versions_with_a_link(tmp_path):
     url = link("http://hub:8000/", tmp_path, "labs/02-scheduler.ipynb")
     assert url.startswith("http://hub:8000/hub/user-redirect/git-pull?repo=file%3A%2F%2F")
     assert f"{REPO}" in url and "urlpath=lab%2Ftree%2Fcourse%2Flabs%2F02-scheduler.ipynb" in url
+
+
+def test_reading_and_writing_as_the_student_keeps_their_modes_and_reports_errors(tmp_path):
+    from whygo.classroom.homes import as_student, read_as_student, write_as_student
+    me = _me(tmp_path)
+    path = write_as_student(me, "feedback", "escape.md", b"# feedback\n")
+    assert oct(os.stat(path).st_mode & 0o777) == "0o600" and not list((tmp_path / "feedback").glob(".*"))
+    data, mtime = read_as_student(me, path)
+    assert data == b"# feedback\n" and mtime == pytest.approx(os.stat(path).st_mtime, abs=1)
+    with pytest.raises(HomeError, match="No such file"):
+        read_as_student(me, str(tmp_path / "missing.ipynb"))
+    with pytest.raises(HomeError, match="directory, not a file"):
+        read_as_student(me, str(tmp_path / "feedback"))
+    with pytest.raises(HomeError, match="larger than"):
+        as_student(me, ["head", "-c", "3000000", "/dev/zero"], cap=1 << 20)
+    with pytest.raises(ValueError):
+        write_as_student(me, "feedback", "../escape.md", b"")

@@ -18,6 +18,7 @@ import hashlib
 import os
 import pwd
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -153,23 +154,25 @@ def as_student(st: pwd.struct_passwd, argv: list[str], *, input: bytes | None = 
     """Run ``argv`` (system coreutils, never a program from the student's home) with the
     student's uid and groups, in their home; stdout is kept up to ``cap`` bytes."""
     env = {"HOME": st.pw_dir, "USER": st.pw_name, "LOGNAME": st.pw_name, "PATH": "/usr/bin:/bin", "LC_ALL": "C"}
-    proc = subprocess.Popen(argv, user=st.pw_uid, group=st.pw_gid, extra_groups=[], cwd=st.pw_dir, env=env,
-                            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        if input is not None:
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.write(input)
-            proc.stdin.close()
-        out = proc.stdout.read(cap + 1)
-        err = proc.stderr.read(64 << 10)
-        proc.wait(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+    with tempfile.TemporaryFile() as errors:   # a file, not a pipe: stdout is read to the end first
+        proc = subprocess.Popen(argv, user=st.pw_uid, group=st.pw_gid, extra_groups=[], cwd=st.pw_dir, env=env,
+                                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=errors)
+        try:
+            if input is not None:
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.write(input)
+                proc.stdin.close()
+            out = proc.stdout.read(cap + 1)   # a file that grows while it is read stops at the cap
+            if len(out) <= cap:
+                proc.wait(timeout=timeout)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+        errors.seek(0)
+        err = errors.read(64 << 10)
     if len(out) > cap:
         raise HomeError(f"{argv[-1]} of {st.pw_name} is larger than {cap >> 20} MB")
     return subprocess.CompletedProcess(argv, proc.returncode, out, err)
