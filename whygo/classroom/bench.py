@@ -187,6 +187,8 @@ def measure_class(n: int, *, lab_id: str, chapter: str, class_dir: Path, json_ou
         yield "class.chapter_run_all_p50_seconds", chapter_fig["run_all_p50_seconds"], "s"
         yield "class.chapter_run_all_p95_seconds", chapter_fig["run_all_p95_seconds"], "s"
         yield "class.failed_cells", lab_fig["failed_cells"] + chapter_fig["failed_cells"], "cells"
+        yield "class.lab_failed_cells", lab_fig["failed_cells"], "cells"
+        yield "class.kernels_died", lab_fig["kernels_died"] + chapter_fig["kernels_died"], "cells"
         yield "class.timeouts", lab_fig["timeouts"] + chapter_fig["timeouts"], "cells"
         yield "class.students_with_errors", sum(bool(r.errors) for r in runs), "students"
         yield "class.saved_notebooks", lab_fig["saved"] + chapter_fig["saved"], f"of {2 * n}"
