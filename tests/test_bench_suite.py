@@ -4,7 +4,7 @@ from whygo.bench.test import pytest_durations
 
 def test_closing_lines_of_both_passes_are_read_in_order():
     out = ("....\n=========== 1150 passed, 2 skipped in 301.20s (0:05:01) ===========\n"
-           "taskset -c 0 ...\n.....\n=== 265 passed in 170.5s (0:02:50) ===\n")
+           "taskset -c 0 ...\n.....\n265 passed in 170.5s (0:02:50)\n")
     assert pytest_durations(out) == [301.2, 170.5]
 
 

@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# pytest's closing line: "==== 1150 passed, 2 skipped in 301.20s (0:05:01) ===="
-_CLOSING = re.compile(r"^=+ .*\bin ([0-9.]+)s\b.*=+$", re.M)
+# pytest's closing line: "==== 1150 passed, 2 skipped in 301.20s (0:05:01) ====",
+# or with -q "264 passed in 240.15s (0:04:00)"
+_CLOSING = re.compile(r"^=*\s*\d+ (?:passed|failed)\b[^\n]*\bin ([0-9.]+)s\b", re.M)
 
 
 def pytest_durations(output: str) -> list[float]:
