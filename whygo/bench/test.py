@@ -3,11 +3,12 @@
 Runs ``make test`` once from the repository root and reports:
 
 * ``test.suite_seconds``: the whole run, wall clock (set-up already done, so
-  this is go vet + go test, the two-worker pytest pass and the one-CPU pass);
+  this is go vet + go test, then the two-worker pytest pass with the one-CPU
+  pass running alongside it);
 * ``test.pytest_seconds``: the two-worker pass over tests, notebooks and labs,
   as pytest reports it;
 * ``test.notebooks_seconds``: the notebooks and labs again on one CPU
-  (``make test-1cpu``), as pytest reports it.
+  (``taskset -c 0``, printed after the main pass), as pytest reports it.
 
 A failing suite is reported as a failed benchmark (its tail goes to stderr):
 a time of a run that did not pass means nothing.
