@@ -143,6 +143,17 @@ def test_the_summary_escapes_what_markdown_and_tex_would_interpret():
     assert md_text('curl "http://h:6060/x"') == 'curl "http:&#47;/h:6060/x"'   # no autolink
 
 
+def test_a_quote_of_several_lines_stays_in_one_row_of_the_summary():
+    """A heading above a table, a code block or a diagram: its lines are joined with <br>
+    (a newline would end the Markdown row), its table rows are a table, and a "|" inside a
+    diagram line ("C -->|yes| D") is text."""
+    table = claims.summary_markdown().splitlines()
+    assert len(summary_rows()) == len(claims.CLAIMS) == len(table) - 4   # marker, blank, header, ---
+    graph = claims.quote_html("B -->|是| D\n| a | b |\n|---|---|\n| 1 | 2 |")
+    assert graph.startswith("B --&gt;|是| D<br><table") and graph.count("<tr>") == 2
+    assert claims.quoted_rows("alpine |\n87 MB | 1.24 s |") == [["alpine", "87 MB", "1.24 s"]]
+
+
 def test_quoted_table_rows_are_shown_as_tables():
     assert claims.quoted_rows("| Goroutine | 2 KB | ~50 ns | 百万+ |") == [["Goroutine", "2 KB", "~50 ns", "百万+"]]
     assert claims.quoted_rows("87 MB | 1.24 s |") == [["87 MB", "1.24 s"]]

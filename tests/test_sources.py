@@ -161,3 +161,21 @@ def test_every_runtime_name_in_a_model_docstring_exists_in_the_pinned_source(src
     missing = sorted({(where, path, name) for where, path, name in docstring_references()
                       if not (src / path).is_file() or not _declared_loosely(_text(src / path), name)})
     assert missing == []
+
+
+def test_every_line_a_claim_is_decided_at_is_in_the_pinned_source(src):
+    """A claim's ``decided_at`` quotes one line of the pinned source; chapters print it with
+    its file:line (claims.source_lines). A changed line makes this fail, naming it."""
+    missing = []
+    for c in claims.CLAIMS:
+        for entry in c.decided_at:
+            try:
+                claims.source_line(entry, src)
+            except (LookupError, OSError) as error:
+                missing.append((c.id, str(error)))
+    assert missing == []
+
+
+def test_a_line_that_is_not_in_the_source_is_named(src):
+    with pytest.raises(LookupError, match="no line of .*runtime/mgc.go holds 'no such line'"):
+        claims.source_line("runtime/mgc.go: no such line", src)
