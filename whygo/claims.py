@@ -318,10 +318,10 @@ CLAIMS: tuple[Claim, ...] = (
           "Half of it does not hold: goroutines follow open connections and threads stay nearly "
           "constant, so G:M grows with the load whether or not the server keeps up (a healthy "
           "server holding many idle connections scores far above 500:1, the chapter's saturated "
-          "one far below). The idle-P half roughly matches the chapter, where idle Ps fall to "
-          "about 0.3 of GOMAXPROCS or below from the knee on, but it says only that the Ps are "
-          "busy, not that goroutines wait. The direct signal is the wait for a P: "
-          "/sched/latencies:seconds.",
+          "one far below). The idle-P half says only that the Ps are busy, not that goroutines "
+          "wait, and it need not mark the knee: where the client shares the server's cores, as "
+          "in the chapter, the idle share can be low with one client already. The direct signal "
+          "is the wait for a P: /sched/latencies:seconds.",
           "sched-load",
           source="runtime/proc.go: schedtrace"),
     Claim("schedtrace-fields", "2.3", 'goroutines反映协程总数(含阻塞态),threads为OS线程数(M),idleprocs表示空闲P数量',
@@ -359,8 +359,9 @@ CLAIMS: tuple[Claim, ...] = (
           "wrong",
           "A goroutine blocked on the network is parked (netpollblock: gopark) and is in no run "
           "queue at all; its M runs other Gs on the same P. When the socket is ready the netpoller "
-          "makes it runnable again (injectglist, which puts it on the local queue of the P that "
-          "polled, or on the global queue when that M has no P). No P polls for it.",
+          "makes it runnable again (injectglist: one G per idle P onto the global queue, with "
+          "those Ps started, the rest onto the polling M's own P, or all onto the global queue "
+          "when that M holds no P). No P polls for a blocked G.",
           "sched-load",
           source="runtime/netpoll.go: netpollblock; runtime/proc.go: injectglist",
           decided_at=("runtime/netpoll.go: gopark(netpollblockcommit",)),
@@ -561,8 +562,9 @@ CLAIMS: tuple[Claim, ...] = (
           "There is no such Go function: gcWriteBarrier is assembly (asm_amd64.s) that only "
           "reserves space in the P's write-barrier buffer, and the compiled code stores the old "
           "and the new pointer there. The compiler emits it only for heap writes (chapter 3.1's "
-          "listing: none in the stack-writing function), and it never asks whether objects are "
-          "marked.",
+          "listing: none in the stack-writing function), and both pointers are shaded whatever "
+          "their colour (wbBufFlush1 merely skips objects already marked): the old one is never "
+          "left out because the new one is marked.",
           "gc",
           source="runtime/mwbbuf.go: wbBuf.get2, wbBufFlush1",
           decided_at=("runtime/asm_amd64.s: TEXT gcWriteBarrier<>(SB)",)),
@@ -889,19 +891,23 @@ CLAIMS: tuple[Claim, ...] = (
           "wrong",
           "-l disables inlining and nothing else; there is no compile-time reflect.Type "
           "registration to suppress. -m reports inlining and escape-analysis decisions (chapter "
-          "4.3 shows them); it says nothing about reflection.",
+          "4.3 shows them); it says nothing about reflection. (And in Go 1.27 encoding/json is "
+          "built on encoding/json/v2: decodeState.object is not even compiled by default.)",
           "binary-size",
           source="cmd/compile/internal/base/flag.go: type CmdFlags"),
     Claim("linkname-skip-reflect", "4.3", '⚠️ 仅限内部可信模块调用:跳过 json.Unmarshal 的 reflect.Value 初始化链,降低反射调用栈深度 3 层。',
           "Calling encoding/json's internal unmarshal through linkname skips json.Unmarshal's "
           "reflect.Value setup, cutting the reflective call stack by 3 levels.",
           "wrong",
-          "encoding/json has no function unmarshal: Unmarshal checks the input (checkValid), then "
-          "calls the method decodeState.unmarshal, which does all the reflection. Nothing to "
-          "skip, and the linker refuses the reference (chapter 4.3).",
+          "encoding/json has no function unmarshal. In Go 1.27, json.Unmarshal is a single call, "
+          "jsonv2.Unmarshal(data, v, DefaultOptionsV1()) (encoding/json is built on "
+          "encoding/json/v2 by default; the old decodeState code is compiled only with "
+          "GOEXPERIMENT=nojsonv2), and all the reflection happens inside encoding/json/v2: there "
+          "is no set-up chain to skip, and the linker refuses the reference (chapter 4.3).",
           "binary-size",
-          source="encoding/json/decode.go: Unmarshal, decodeState.unmarshal",
-          decided_at=("encoding/json/decode.go: func (d *decodeState) unmarshal(v any) error {",)),
+          source="encoding/json/v2_decode.go: Unmarshal; internal/buildcfg/exp.go: ParseGOEXPERIMENT",
+          decided_at=("encoding/json/v2_decode.go: return jsonv2.Unmarshal(data, v, DefaultOptionsV1())",
+                      "internal/buildcfg/exp.go: JSONv2:                true,")),
     Claim("size-table-43", "4.3", '| 优化项 | 二进制体积 | 启动耗时(cold) | 反射调用频次(/s) |\n|---|---|---|---|\n| 默认构建 | 15.8 MB | 412 ms | 18,420 |\n-gcflags=-l |\n12.1 MB | 297 ms | 11,650 |\n+ linkname 优化 |\n9.3 MB | 218 ms | 4,290 |',
           "Table (risk-control service v2.4.1): default build 15.8 MB, 412 ms; -gcflags=-l 12.1 MB, "
           "297 ms; + linkname 9.3 MB, 218 ms; reflective calls 18,420, 11,650, 4,290 per second.",
