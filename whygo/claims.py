@@ -93,8 +93,10 @@ class Claim:
 
 CLAIMS: tuple[Claim, ...] = (
     # ---- 1: why Go is efficient -------------------------------------------------------
-    Claim("native-no-vm", "1", '它摒弃了传统虚拟机层,直接编译为静态链接的原生机器码,省去了JIT编译开销和运行时解释成本,启动速度极快,内存占用精简。',
-          'Go has no virtual machine: it compiles straight to statically linked native code, with no JIT or interpreter cost, a very fast start and a small memory footprint.',
+    Claim("native-no-vm", "1", "它摒弃了传统虚拟机层,直接编译为静态链接的原生机器码,省去了JIT编译开销和运行时解释成"
+          "本,启动速度极快,内存占用精简。",
+          "Go has no virtual machine: it compiles straight to statically linked native code, with"
+          " no JIT or interpreter cost, a very fast start and a small memory footprint.",
           "holds roughly",
           "Native code with the runtime linked in, yes. Static linking is the default only when cgo "
           "is off or unused: with a C compiler present, packages such as net and os/user link libc "
@@ -102,7 +104,8 @@ CLAIMS: tuple[Claim, ...] = (
           "why-go",
           source="cmd/link/internal/ld/config.go: determineLinkMode, mustLinkExternal"),
     Claim("compiler-passes", "1", 'Go编译器在构建阶段完成类型检查、内联展开、逃逸分析和死代码消除。',
-          "The compiler does type checking, inlining, escape analysis and dead-code elimination at build time.",
+          "The compiler does type checking, inlining, escape analysis and dead-code elimination "
+          "at build time.",
           "holds",
           "Inlining and escape analysis are in the compiler's -m output, dead-code elimination in "
           "which functions reach the binary (chapter 1 looks them up), type checking in every "
@@ -120,15 +123,18 @@ CLAIMS: tuple[Claim, ...] = (
           "why-go",
           source="cmd/compile/internal/inline/inl.go: CanInline; "
                  "cmd/compile/internal/inline/interleaved/interleaved.go: DevirtualizeAndInlinePackage"),
-    Claim("static-by-default", "1", '生成的二进制文件默认静态链接所有依赖(包括运行时),无需动态库加载,避免了dlopen延迟与符号解析开销。',
-          'Binaries statically link all dependencies, the runtime included, by default: no dynamic loading, so no dlopen delay or symbol resolution.',
+    Claim("static-by-default", "1", "生成的二进制文件默认静态链接所有依赖(包括运行时),无需动态库加载,避免了dlopen延迟与符"
+          "号解析开销。",
+          "Binaries statically link all dependencies, the runtime included, by default: no "
+          "dynamic loading, so no dlopen delay or symbol resolution.",
           "misleading",
           "True for pure-Go programs and with CGO_ENABLED=0. A default build that uses net or os/user "
           "on a machine with a C compiler gets a dynamic interpreter and libc.",
           "why-go",
           source="cmd/link/internal/ld/config.go: determineLinkMode"),
-    Claim("goroutine-2kb", "1", 'Go的goroutine由运行时调度器(M:N调度)管理,初始栈仅2KB,可轻松创建百万级协程。',
-          "Goroutines are managed by the runtime's M:N scheduler; a goroutine's initial stack is only 2 KB, so millions can be created easily.",
+    Claim("goroutine-2kb", "1", "Go的goroutine由运行时调度器(M:N调度)管理,初始栈仅2KB,可轻松创建百万级协程。",
+          "Goroutines are managed by the runtime's M:N scheduler; a goroutine's initial stack is "
+          "only 2 KB, so millions can be created easily.",
           "holds",
           "stackMin = 2048 (runtime/stack.go) and a brand-new goroutine gets malg(stackMin) "
           "(proc.go: newproc1); one reused from the free list runs on startingStackSize, never "
@@ -136,8 +142,10 @@ CLAIMS: tuple[Claim, ...] = (
           ' A million goroutines need at least 2 GB of stacks (2 KiB each) plus a descriptor each: possible on a server, but arithmetic, not something the course measures.',
           "why-go",
           source="runtime/proc.go: newproc1, malg, gfget; runtime/stack.go: const stackMin"),
-    Claim("thread-vs-goroutine-table", "1", '| 模型 | 默认栈大小 | 创建开销(纳秒) | 典型并发上限(单机) |\n|---|---|---|---|\n| OS线程 | ~2 MB | ~10,000 ns | 数千 |\n| Goroutine | 2 KB | ~50 ns | 百万+ |',
-          "Table: an OS thread has a ~2 MB stack and costs ~10,000 ns to create; a goroutine 2 KB and ~50 ns.",
+    Claim("thread-vs-goroutine-table", "1", '| 模型 | 默认栈大小 | 创建开销(纳秒) | 典型并发上限(单机) |\n|---|---|---|---|\n| OS线'
+          '程 | ~2 MB | ~10,000 ns | 数千 |\n| Goroutine | 2 KB | ~50 ns | 百万+ |',
+          "Table: an OS thread has a ~2 MB stack and costs ~10,000 ns to create; a goroutine 2 KB"
+          " and ~50 ns.",
           "misleading",
           "The 2 KB holds (a new goroutine gets malg(stackMin)) and goroutines are far lighter "
           "than threads, but not by the table's factors: timed the same way (a start and its "
@@ -149,34 +157,42 @@ CLAIMS: tuple[Claim, ...] = (
           "why-go",
           source="runtime/proc.go: newproc1, malg"),
     Claim("thousand-fold", "1", '对比POSIX线程(通常需2MB栈空间),内存效率提升千倍以上:',
-          'Compared with POSIX threads (usually a 2 MB stack), memory efficiency is more than a thousand times better.',
+          "Compared with POSIX threads (usually a 2 MB stack), memory efficiency is more than a "
+          "thousand times better.",
           "misleading",
           "2 MB / 2 KB is a ratio of reservations. Resident memory per idle thread is far below its "
           "reserved stack, so the measured ratio is much smaller than 1000.",
           "why-go",
           source=None),  # a ratio of measured memory (RLIMIT_STACK, resident pages)
-    Claim("stw-100us", "1", 'Go运行时采用三色标记-清除垃圾回收器(GC),STW(Stop-The-World)时间在Go 1.19后稳定控制在百微秒级。',
-          "The runtime's GC is a tri-colour mark-sweep collector; since Go 1.19 its stop-the-world pauses stay in the hundreds of microseconds.",
+    Claim("stw-100us", "1", "Go运行时采用三色标记-清除垃圾回收器(GC),STW(Stop-The-World)时间在Go 1.19后稳定控制在"
+          "百微秒级。",
+          "The runtime's GC is a tri-colour mark-sweep collector; since Go 1.19 its "
+          "stop-the-world pauses stay in the hundreds of microseconds.",
           "holds roughly",
           "Typical pauses are that small, but not guaranteed: they depend on the machine, GOMAXPROCS "
           "and load (on a busy machine some pauses take milliseconds, waiting for goroutines to stop). "
           "The pause histogram from runtime/metrics is measured in chapter 3.1.",
           "gc",
           source=None),  # pause lengths: runtime/metrics in chapter 3.1, not a rule in the source
-    Claim("span-pointer-arithmetic", "1", '其堆内存按span分块管理,分配时通过指针算术快速定位空闲区域,避免传统malloc的链表遍历。',
-          "The heap is managed in spans; allocation finds free space by pointer arithmetic, avoiding malloc's free-list walks.",
+    Claim("span-pointer-arithmetic", "1", "其堆内存按span分块管理,分配时通过指针算术快速定位空闲区域,避免传统malloc的链表遍历。",
+          "The heap is managed in spans; allocation finds free space by pointer arithmetic, "
+          "avoiding malloc's free-list walks.",
           "holds roughly",
           "The fast path (nextFreeFast) finds the next free slot with a count-trailing-zeros on the "
           "span's allocCache bitmap, then computes the address: a bitmap scan, not a list walk.",
           "allocator",
           source="runtime/malloc.go: nextFreeFast"),
-    Claim("no-escape-no-alloc", "1", '此外,逃逸分析将可判定生命周期的变量分配在栈上,显著减少堆压力——例如循环中创建的结构体若未逃逸,全程零堆分配。',
-          'Escape analysis puts variables whose lifetime it can prove on the stack: a struct created in a loop that does not escape causes no heap allocation at all.',
+    Claim("no-escape-no-alloc", "1", "此外,逃逸分析将可判定生命周期的变量分配在栈上,显著减少堆压力——例如循环中创建的结构体"
+          "若未逃逸,全程零堆分配。",
+          "Escape analysis puts variables whose lifetime it can prove on the stack: a struct "
+          "created in a loop that does not escape causes no heap allocation at all.",
           "holds", "testing.AllocsPerRun reports 0 allocations; -m prints nothing (it stays on the stack).",
           "why-go",
           source="cmd/compile/internal/escape/escape.go: Funcs"),
-    Claim("no-vtable", "1", '接口实现不依赖虚函数表,而是通过iface结构体在运行时动态绑定;方法调用经编译器优化后,常被内联或转为直接地址跳转。',
-          'Interfaces do not use a virtual function table but bind at run time through the iface struct; the compiler often inlines method calls or turns them into direct jumps.',
+    Claim("no-vtable", "1", "接口实现不依赖虚函数表,而是通过iface结构体在运行时动态绑定;方法调用经编译器优化后,常"
+          "被内联或转为直接地址跳转。",
+          "Interfaces do not use a virtual function table but bind at run time through the iface "
+          "struct; the compiler often inlines method calls or turns them into direct jumps.",
           "wrong",
           "An interface value holds an itab whose Fun array is exactly a per-(interface, type) "
           "method table; calls through it are indirect unless the compiler devirtualizes them."
@@ -184,7 +200,8 @@ CLAIMS: tuple[Claim, ...] = (
           "why-go",
           source="internal/abi/iface.go: type ITab; runtime/iface.go: getitab"),
     Claim("no-indirection", "1", '这种设计使抽象层不引入额外间接跳转,性能逼近C语言函数指针调用。',
-          'This design adds no extra indirect jumps to the abstraction, and performance approaches a call through a C function pointer.',
+          "This design adds no extra indirect jumps to the abstraction, and performance "
+          "approaches a call through a C function pointer.",
           "wrong",
           "A call through an interface loads the function pointer from the itab and calls it "
           "indirectly; the benchmark in chapter 1 compares direct, interface and devirtualized calls."
@@ -203,13 +220,15 @@ CLAIMS: tuple[Claim, ...] = (
           source="cmd/compile/internal/inline/inl.go: CanInline, const inlineMaxBudget",
           decided_at=("cmd/compile/internal/inline/inl.go: inlineMaxBudget       = 80",)),
     # ---- 2.1: the scheduler -------------------------------------------------------------
-    Claim("m-n", "2.1", 'Go 运行时采用 M:N 调度模型(m个goroutine映射到n个OS线程),由GMP(Goroutine、Machine、Processor)三元组协同工作。',
+    Claim("m-n", "2.1", "Go 运行时采用 M:N 调度模型(m个goroutine映射到n个OS线程),由GMP(Goroutine、Machine、Pr"
+          "ocessor)三元组协同工作。",
           "The Go runtime uses an M:N scheduler (many goroutines on a few OS threads).",
           "holds", "Gs run on Ms, and an M needs a P to run Go code; GOMAXPROCS sets the number of Ps.",
           "sched",
           source="runtime/proc.go: schedule, findRunnable, execute"),
-    Claim("wake-to-local", "2.1", 'P(Processor)持有本地运行队列,G被唤醒后优先入P本地队列,避免锁竞争。',
-          "A P holds a local run queue; a woken G goes first to the P's local queue, avoiding lock contention.",
+    Claim("wake-to-local", "2.1", "P(Processor)持有本地运行队列,G被唤醒后优先入P本地队列,避免锁竞争。",
+          "A P holds a local run queue; a woken G goes first to the P's local queue, avoiding "
+          "lock contention.",
           "holds roughly",
           "More precisely: ready() puts it in runnext of the waker's P, so it runs next and "
           "inherits the time slice; the G it displaces moves to the local queue's tail.",
@@ -232,7 +251,8 @@ CLAIMS: tuple[Claim, ...] = (
           "other Ps in random order, taking half of a victim's queue.",
           "sched",
           source="runtime/proc.go: findRunnable, stealWork, runqgrab"),
-    Claim("gosched-local", "2.1", 'runtime.Gosched()暂停当前G执行,将其放回本地队列尾部,触发P重新选取G运行;常用于模拟高并发调度压力。',
+    Claim("gosched-local", "2.1", "runtime.Gosched()暂停当前G执行,将其放回本地队列尾部,触发P重新选取G运行;常用于模拟高"
+          "并发调度压力。",
           "runtime.Gosched() puts the current G back at the tail of the local queue.",
           "wrong",
           "goschedImpl calls globrunqput: the G goes to the tail of the GLOBAL queue. The "
@@ -240,8 +260,11 @@ CLAIMS: tuple[Claim, ...] = (
           "fills up on one P) all show it.",
           "sched",
           source="runtime/proc.go: goschedImpl, globrunqput"),
-    Claim("100k-table", "2.1", 'pprof实测对比(10万goroutine)\n| 场景 | GC暂停时间 | 协程创建耗时(ms) | 内存占用 |\n|---|---|---|---|\n| 默认调度 | 1.2ms | 8.7 | 42MB |\n| GOMAXPROCS=1 | 3.5ms | 21.4 | 38MB |',
-          "Table: 100,000 goroutines: GC pause 1.2 ms, creation 8.7 ms, 42 MB (GOMAXPROCS=1: 3.5 ms, 21.4 ms, 38 MB).",
+    Claim("100k-table", "2.1", 'pprof实测对比(10万goroutine)\n| 场景 | GC暂停时间 | 协程创建耗时(ms) | 内存占用 |\n|--'
+          '-|---|---|---|\n| 默认调度 | 1.2ms | 8.7 | 42MB |\n| GOMAXPROCS=1 | 3.5ms | 21.4 | 38M'
+          "B |",
+          "Table: 100,000 goroutines: GC pause 1.2 ms, creation 8.7 ms, 42 MB (GOMAXPROCS=1: 3.5 "
+          "ms, 21.4 ms, 38 MB).",
           "cannot be checked here",
           "The article says neither what its goroutines do nor on which machine. Chapter 2.1 "
           "re-runs it with an explicit workload (a short spin and a 256-byte allocation each): "
@@ -267,7 +290,8 @@ CLAIMS: tuple[Claim, ...] = (
           "for channels, and the article's code is not Go.",
           "channels",
           source="runtime/chan.go: type hchan, chansend, sendDirect"),
-    Claim("zero-copy-table", "2.2", '性能对比(1MB消息吞吐)\n| 方式 | 延迟(μs) | CPU占用率 | 内存拷贝次数 |\n|---|---|---|---|\n| JSON over HTTP | 420 | 38% | 4 |\n| Channel零拷贝 | 68 | 9% | 0 |',
+    Claim("zero-copy-table", "2.2", '性能对比(1MB消息吞吐)\n| 方式 | 延迟(μs) | CPU占用率 | 内存拷贝次数 |\n|---|---|---|--'
+          '-|\n| JSON over HTTP | 420 | 38% | 4 |\n| Channel零拷贝 | 68 | 9% | 0 |',
           "Table: a zero-copy channel moves 1 MB messages in 68 µs with 0 copies.",
           "cannot be checked here",
           "The channel row describes a mechanism Go does not have (see zero-copy-channel). Chapter "
@@ -276,7 +300,8 @@ CLAIMS: tuple[Claim, ...] = (
           "copied; sent as 32 KiB values, every byte is copied twice (into the buffer and out).",
           "channels",
           source="runtime/chan.go: chansend, sendDirect"),
-    Claim("chan-no-serialization", "2.2", '零拷贝数据流依赖内核态与用户态共享内存页,Channel作为抽象载体绕过传统序列化/反序列化路径。',
+    Claim("chan-no-serialization", "2.2", "零拷贝数据流依赖内核态与用户态共享内存页,Channel作为抽象载体绕过传统序列化/反序列化"
+          "路径。",
           "Zero-copy data flow relies on memory pages shared between kernel and user space; a "
           "channel carries it past serialization.",
           "misleading",
@@ -286,7 +311,8 @@ CLAIMS: tuple[Claim, ...] = (
           "service, so it cannot replace serialization between microservices.",
           "channels",
           source="runtime/chan.go: chansend, sendDirect"),
-    Claim("memfd-io-uring", "2.2", 'memfd_create 创建匿名内存文件,MAP_SHARED 实现跨进程页表映射;io_uring 提交读写请求时直接操作物理页地址,避免 copy_to_user/copy_from_user。',
+    Claim("memfd-io-uring", "2.2", "memfd_create 创建匿名内存文件,MAP_SHARED 实现跨进程页表映射;io_uring 提交读写请求时"
+          "直接操作物理页地址,避免 copy_to_user/copy_from_user。",
           "memfd_create makes an anonymous memory file, MAP_SHARED maps its pages into several "
           "processes, and io_uring works on physical page addresses, avoiding copy_to_user.",
           "cannot be checked here",
@@ -297,11 +323,16 @@ CLAIMS: tuple[Claim, ...] = (
           "channels",
           source="runtime/chan.go: type hchan"),
     # ---- 2.3: scheduler under load ---------------------------------------------------------
-    Claim("pprof-sched", "2.3", '# 采集Go运行时调度器统计(需启用pprof)\ncurl "http://localhost:6060/debug/pprof/sched?debug=1" 2>/dev/null | \\',
+    Claim("pprof-sched", "2.3", '# 采集Go运行时调度器统计(需启用pprof)\ncurl "http://localhost:6060/debug/pprof/sched?'
+          'debug=1" 2>/dev/null | \\\nawk \'/^goroutines:/ {print "G:", $2} /^threads:/ {print "M:'
+          "\", $2} /^idleprocs:/ {print \"P_idle:\", $2}'",
           "Scheduler statistics can be read from /debug/pprof/sched.",
           "wrong",
-          "net/http/pprof has no sched profile. The real tools are GODEBUG=schedtrace, "
-          "runtime/trace with go tool trace, and runtime/metrics.",
+          "net/http/pprof has no sched profile, and neither schedtrace nor a pprof page prints the "
+          "'goroutines: N', "
+          "'threads: N' and 'idleprocs: N' lines the awk script reads (schedtrace prints one "
+          "line: 'SCHED ...: gomaxprocs=2 idleprocs=0 threads=5 ...'). The real tools are "
+          "GODEBUG=schedtrace, runtime/trace with go tool trace, and runtime/metrics.",
           "sched-load",
           source="runtime/pprof/pprof.go: Lookup, Profiles; net/http/pprof/pprof.go: Index"),
     Claim("knee-8500", "2.3", "关键拐点特征(QPS=8500时观测)",
@@ -312,8 +343,10 @@ CLAIMS: tuple[Claim, ...] = (
           "whatever else runs.",
           "sched-load",
           source=None),  # one cluster's figure
-    Claim("gm-ratio-signal", "2.3", '该命令提取实时G/M/P状态:goroutines反映协程总数(含阻塞态),threads为OS线程数(M),idleprocs表示空闲P数量——三者比值突变即为调度器饱和信号。',
-          'The command reads the G/M/P state; a sudden change in the ratios of goroutines, threads and idle Ps signals a saturated scheduler.',
+    Claim("gm-ratio-signal", "2.3", "该命令提取实时G/M/P状态:goroutines反映协程总数(含阻塞态),threads为OS线程数(M),idlepr"
+          "ocs表示空闲P数量——三者比值突变即为调度器饱和信号。",
+          "The command reads the G/M/P state; a sudden change in the ratios of goroutines, "
+          "threads and idle Ps signals a saturated scheduler.",
           "misleading",
           "Half of it does not hold: goroutines follow open connections and threads stay nearly "
           "constant, so G:M grows with the load whether or not the server keeps up (a healthy "
@@ -324,7 +357,7 @@ CLAIMS: tuple[Claim, ...] = (
           "is the wait for a P: /sched/latencies:seconds.",
           "sched-load",
           source="runtime/proc.go: schedtrace"),
-    Claim("schedtrace-fields", "2.3", 'goroutines反映协程总数(含阻塞态),threads为OS线程数(M),idleprocs表示空闲P数量',
+    Claim("schedtrace-fields", "2.3", "goroutines反映协程总数(含阻塞态),threads为OS线程数(M),idleprocs表示空闲P数量",
           "goroutines is the number of goroutines (blocked ones included), threads the number of "
           "OS threads (Ms), idleprocs the number of idle Ps.",
           "holds roughly",
@@ -335,7 +368,8 @@ CLAIMS: tuple[Claim, ...] = (
           "sched-load",
           source="runtime/proc.go: schedtrace, mcount; runtime/debug.go: NumGoroutine",
           decided_at=('runtime/proc.go: print("SCHED ", (now-starttime)/1e6',)),
-    Claim("gm-500-row", "2.3", '| 指标 | 正常区间 | 拐点阈值 | 行为表现 |\n|---|---|---|---|\n| G:M 比值 | 100–300:1 | >500:1 | M频繁抢占,上下文切换激增 |',
+    Claim("gm-500-row", "2.3", '| 指标 | 正常区间 | 拐点阈值 | 行为表现 |\n|---|---|---|---|\n| G:M 比值 | 100–300:1 |'
+          " >500:1 | M频繁抢占,上下文切换激增 |",
           "Table: a normal G:M ratio is 100-300:1; above 500:1 the scheduler is past its knee, Ms "
           "preempt each other often and context switches soar.",
           "wrong",
@@ -353,7 +387,9 @@ CLAIMS: tuple[Claim, ...] = (
           "without any G waiting long.",
           "sched-load",
           source="runtime/proc.go: schedtrace"),
-    Claim("etcd-block-graph", "2.3", 'graph TD\nA[HTTP Handler Goroutine] --> B[etcd Watch阻塞]\nB --> C{P被抢占?}\nC -->|是| D[转入全局G队列]\nC -->|否| E[本地G队列执行]\nD --> F[所有P轮询抢G]\nF --> G[Cache miss & TLB抖动]',
+    Claim("etcd-block-graph", "2.3", 'graph TD\nA[HTTP Handler Goroutine] --> B[etcd Watch阻塞]\nB --> C{P被抢占?}\nC -->|是|'
+          ' D[转入全局G队列]\nC -->|否| E[本地G队列执行]\nD --> F[所有P轮询抢G]\nF --> G[Cache mis'
+          "s & TLB抖动]",
           "Diagram: a handler goroutine blocked on an etcd watch moves to the global queue if its "
           "P is preempted, and all Ps then poll to grab it.",
           "wrong",
@@ -366,8 +402,10 @@ CLAIMS: tuple[Claim, ...] = (
           source="runtime/netpoll.go: netpollblock; runtime/proc.go: injectglist",
           decided_at=("runtime/netpoll.go: gopark(netpollblockcommit",)),
     # ---- 2.4: sync.Pool and atomics ----------------------------------------------------------
-    Claim("pool-gc-40", "2.4", '元数据服务每秒处理超 120 万条视频标签解析请求,高频创建 TagSet 结构体曾导致 GC 压力飙升 40%。',
-          'The metadata service parses over 1.2 million tag requests per second; creating a TagSet per request raised GC pressure by 40% (sync.Pool fixed it).',
+    Claim("pool-gc-40", "2.4", "元数据服务每秒处理超 120 万条视频标签解析请求,高频创建 TagSet 结构体曾导致 GC 压力飙"
+          "升 40%。",
+          "The metadata service parses over 1.2 million tag requests per second; creating a "
+          "TagSet per request raised GC pressure by 40% (sync.Pool fixed it).",
           "cannot be checked here",
           "The service is not available; chapter 2.4 measures the same pattern: allocations per "
           "operation with and without the pool.",
@@ -378,7 +416,8 @@ CLAIMS: tuple[Claim, ...] = (
           "holds", "The GC clears pools (poolCleanup, with a victim cache for one more cycle).",
           "pool-atomic",
           source="sync/pool.go: poolCleanup"),
-    Claim("atomic-23", "2.4", '使用 atomic.Int64 替代 mutex 保护请求计数器:\n| 指标 | mutex 实现 | atomic 实现 |\n|---|---|---|\n| QPS 提升 | — | +23% |\n| P99 延迟 | 18.7ms | 12.3ms |',
+    Claim("atomic-23", "2.4", '使用 atomic.Int64 替代 mutex 保护请求计数器:\n| 指标 | mutex 实现 | atomic 实现 |\n|--'
+          '-|---|---|\n| QPS 提升 | — | +23% |\n| P99 延迟 | 18.7ms | 12.3ms |',
           "Guarding the request counter with atomic.Int64 instead of a mutex raised QPS by 23% "
           "(and cut p99 latency from 18.7 ms to 12.3 ms).",
           "cannot be checked here",
@@ -408,7 +447,7 @@ CLAIMS: tuple[Claim, ...] = (
           "New.",
           "pool-atomic",
           source="runtime/mheap.go: runtime_debug_freeOSMemory; sync/pool.go: poolCleanup"),
-    Claim("tagset-cap-8", "2.4", 'return &TagSet{Labels: make([]string, 0, 8)} // 预分配8元素切片,匹配95%请求长度',
+    Claim("tagset-cap-8", "2.4", "return &TagSet{Labels: make([]string, 0, 8)} // 预分配8元素切片,匹配95%请求长度",
           "Pre-allocating 8 labels per TagSet matches the length of 95% of requests.",
           "cannot be checked here",
           "A figure from the article's service traffic, which the course does not have.",
@@ -425,7 +464,8 @@ CLAIMS: tuple[Claim, ...] = (
           source="sync/pool.go: Pool.Get, Pool.getSlow",
           decided_at=("sync/pool.go: // Get may choose to ignore the pool and treat it as empty.",)),
     Claim("put-zero-tags", "2.4", '- ✅\nPut()前必须归零Tags字段 - ❌ 禁止将含 goroutine 引用的对象放入池',
-          "Reset the Tags field before Put(); never put an object holding goroutine references in the pool.",
+          "Reset the Tags field before Put(); never put an object holding goroutine references in"
+          " the pool.",
           "holds roughly",
           "Resetting before Put (or right after Get) keeps one request's labels out of the next, as "
           "the chapter shows; the article's TagSet has no Tags field (it is Labels). Go has no "
@@ -434,15 +474,17 @@ CLAIMS: tuple[Claim, ...] = (
           "pool-atomic",
           source="sync/pool.go: Pool.Put"),
     # ---- 2.5: context ------------------------------------------------------------------------
-    Claim("deadline-hop", "2.5", '服务间需透传 traceID、spanID 及 deadline,确保超时信号可逐跳感知并触发统一回滚:',
-          'Services pass traceID, spanID and the deadline along, so that every hop sees the timeout and a unified rollback is triggered.',
+    Claim("deadline-hop", "2.5", "服务间需透传 traceID、spanID 及 deadline,确保超时信号可逐跳感知并触发统一回滚:",
+          "Services pass traceID, spanID and the deadline along, so that every hop sees the "
+          "timeout and a unified rollback is triggered.",
           "holds roughly",
           "Inside one process every hop sees the tightest deadline (a child's deadline is capped "
           "by its parent's) and gets DeadlineExceeded. But a context only signals: nothing is "
           "rolled back unless each function checks ctx.Done(), returns and undoes its own work.",
           "context",
           source="context/context.go: WithDeadlineCause"),
-    Claim("otel-timeout", "2.5", 'ctx, cancel := context.WithTimeout(\notel.Tracer("order-svc").Start(ctx, "create-order"),\n5*time.Second,\n)',
+    Claim("otel-timeout", "2.5", 'ctx, cancel := context.WithTimeout(\notel.Tracer("order-svc").Start(ctx, "create-orde'
+          'r"),\n5*time.Second,\n)',
           "WithTimeout(otel.Tracer(...).Start(ctx, \"create-order\"), 5*time.Second) adds a deadline "
           "and tracing metadata in one call.",
           "wrong",
@@ -451,7 +493,9 @@ CLAIMS: tuple[Claim, ...] = (
           "signature). Split it: ctx, span := tracer.Start(...); defer span.End().",
           "context",
           source=None),  # a compile error of the article's code (OpenTelemetry is not in the source tree)
-    Claim("deadline-table", "2.5", '| 组件 | 是否透传 deadline | 是否上报 cancel 原因 | 支持 trace 关联 |\n|---|---|---|---|\n| gRPC client | ✅ | ✅ | ✅ |\n| HTTP middleware | ✅ | ❌(需手动注入) | ✅ |\n| DB driver | ⚠️(依赖驱动实现) | ❌ | ❌ |',
+    Claim("deadline-table", "2.5", '| 组件 | 是否透传 deadline | 是否上报 cancel 原因 | 支持 trace 关联 |\n|---|---|---|-'
+          '--|\n| gRPC client | ✅ | ✅ | ✅ |\n| HTTP middleware | ✅ | ❌(需手动注入) | ✅ |\n| DB dri'
+          "ver | ⚠️(依赖驱动实现) | ❌ | ❌ |",
           "Table: gRPC clients and HTTP middleware pass the deadline on; DB drivers depend on "
           "the driver.",
           "misleading",
@@ -461,7 +505,8 @@ CLAIMS: tuple[Claim, ...] = (
           "context to the driver, whose use of it varies, as the table says.",
           "context",
           source="net/http/server.go: conn.serve; database/sql/sql.go: DB.QueryContext"),
-    Claim("ctx-atomicity", "2.5", '在跨服务调用链中,context.WithTimeout 与 context.WithCancel 的传播是保障事务原子性与可观测性的关键载体。',
+    Claim("ctx-atomicity", "2.5", "在跨服务调用链中,context.WithTimeout 与 context.WithCancel 的传播是保障事务原子性与"
+          "可观测性的关键载体。",
           "Propagating WithTimeout and WithCancel contexts is what guarantees a distributed "
           "transaction's atomicity and observability.",
           "misleading",
@@ -480,7 +525,9 @@ CLAIMS: tuple[Claim, ...] = (
           "context",
           source="context/context.go: WithTimeout, WithDeadline",
           decided_at=("context/context.go: return WithDeadline(parent, time.Now().Add(timeout))",)),
-    Claim("withtimeout-explained", "2.5", 'WithTimeout将截止时间注入 context,并通过otel.Tracer.Start注入 OpenTelemetry 上下文;cancel()确保资源及时释放。参数5*time.Second是业务 SLA 约束,需与下游服务 timeout 配置对齐。',
+    Claim("withtimeout-explained", "2.5", "WithTimeout将截止时间注入 context,并通过otel.Tracer.Start注入 OpenTelemetry 上下文;c"
+          "ancel()确保资源及时释放。参数5*time.Second是业务 SLA 约束,需与下游服务 timeout 配置"
+          "对齐。",
           "WithTimeout puts the deadline into the context, Tracer.Start adds the OpenTelemetry "
           "context, and cancel() releases resources promptly.",
           "holds roughly",
@@ -491,7 +538,9 @@ CLAIMS: tuple[Claim, ...] = (
           "context",
           source="context/context.go: WithDeadline, cancelCtx.cancel",
           decided_at=("context/context.go: // Canceling this context releases resources associated with it",)),
-    Claim("auto-report-cancel", "2.5", 'A[Order Service] -->|ctx.WithTimeout| B[Payment Service]\nB -->|ctx.Err() == context.DeadlineExceeded| C[Inventory Service]\nC --> D[自动上报 cancel_event + trace_status=ERROR]',
+    Claim("auto-report-cancel", "2.5", 'A[Order Service] -->|ctx.WithTimeout| B[Payment Service]\nB -->|ctx.Err() == context.'
+          'DeadlineExceeded| C[Inventory Service]\nC --> D[自动上报 cancel_event + trace_status='
+          "ERROR]",
           "Diagram: a deadline exceeded down the chain is reported automatically as a cancel event "
           "with trace status ERROR.",
           "wrong",
@@ -502,8 +551,9 @@ CLAIMS: tuple[Claim, ...] = (
           source="context/context.go: cancelCtx.cancel",
           decided_at=("context/context.go: c.err.Store(err)",)),
     # ---- 3.1: the garbage collector ---------------------------------------------------------
-    Claim("hybrid-since-121", "3.1", 'Go 1.21+ 默认启用的三色标记 + 混合写屏障(hybrid write barrier),显著压缩了最终STW窗口。',
-          'The tri-colour collector with the hybrid write barrier, on by default since Go 1.21, markedly shrank the final stop-the-world window.',
+    Claim("hybrid-since-121", "3.1", "Go 1.21+ 默认启用的三色标记 + 混合写屏障(hybrid write barrier),显著压缩了最终STW窗口。",
+          "The tri-colour collector with the hybrid write barrier, on by default since Go 1.21, "
+          "markedly shrank the final stop-the-world window.",
           "misleading",
           "Literally true, since Go 1.21 does collect that way, but it dates the design to Go "
           "1.21: the hybrid write barrier arrived in Go 1.8 (proposal 17503, 'eliminate STW "
@@ -512,8 +562,9 @@ CLAIMS: tuple[Claim, ...] = (
           ' The shorter final pause is real: no stack re-scan at mark termination.',
           "gc",
           source="runtime/mwbbuf.go: wbBufFlush1"),
-    Claim("barrier-per-region", "3.1", '- 混合屏障动态切换:栈对象用插入式(保障强一致性),堆对象用删除式(减少标记传播)',
-          "The hybrid barrier uses an insertion barrier for stack objects and a deletion barrier for heap objects.",
+    Claim("barrier-per-region", "3.1", "- 混合屏障动态切换:栈对象用插入式(保障强一致性),堆对象用删除式(减少标记传播)",
+          "The hybrid barrier uses an insertion barrier for stack objects and a deletion barrier "
+          "for heap objects.",
           "wrong",
           "Stack writes have no barrier at all. On every heap pointer write the runtime shades both "
           "the old and the new pointer (the Yuasa and Dijkstra halves together: gcWriteBarrier2 "
@@ -522,7 +573,7 @@ CLAIMS: tuple[Claim, ...] = (
           "when the new object is marked, loses a live object in the model.",
           "gc",
           source="runtime/mwbbuf.go: wbBuf.get2, wbBufFlush1"),
-    Claim("daemon-72h", "3.1", '该实现使Daemon在72小时连续运行下,99% GC STW ≤ 150μs(实测数据见下表)。',
+    Claim("daemon-72h", "3.1", "该实现使Daemon在72小时连续运行下,99% GC STW ≤ 150μs(实测数据见下表)。",
           "Over 72 hours, the Docker daemon's 99th-percentile GC pause stayed at or below 150 µs.",
           "cannot be checked here",
           "Chapter 3.1 runs a scaled-down long-running allocation workload and plots its pause "
@@ -555,7 +606,11 @@ CLAIMS: tuple[Claim, ...] = (
           decided_at=("runtime/mgc.go: stw = stopTheWorldWithSema(stwGCSweepTerm)",
                       "runtime/mgcmark.go: work.stackRoots = allGsSnapshot()",
                       "runtime/mgc.go: stw = stopTheWorldWithSema(stwGCMarkTerm)")),
-    Claim("wb-pseudocode", "3.1", '// src/runtime/mbarrier.go(简化示意)\nfunc gcWriteBarrier(ptr *uintptr, newobj uintptr) {\nif inStack(ptr) {\n// 插入式:将newobj加入灰色队列,确保可达性不丢失\nshade(newobj) // 参数:newobj为新引用目标地址,必须立即标记\n} else {\n// 删除式:仅当原指针被覆盖且oldobj未被标记时记录\nif !isMarked(*ptr) && !isMarked(newobj) {\nenqueueToDirtyHeap(*ptr) // 参数:*ptr为将被覆盖的旧对象地址\n}\n}\n}',
+    Claim("wb-pseudocode", "3.1", '// src/runtime/mbarrier.go(简化示意)\nfunc gcWriteBarrier(ptr *uintptr, newobj uintpt'
+          'r) {\nif inStack(ptr) {\n// 插入式:将newobj加入灰色队列,确保可达性不丢失\nshade(newobj)'
+          ' // 参数:newobj为新引用目标地址,必须立即标记\n} else {\n// 删除式:仅当原指针被覆盖且ol'
+          'dobj未被标记时记录\nif !isMarked(*ptr) && !isMarked(newobj) {\nenqueueToDirtyHeap(*ptr)'
+          ' // 参数:*ptr为将被覆盖的旧对象地址\n}\n}\n}',
           "runtime/mbarrier.go's gcWriteBarrier (simplified) shades the new object for stack "
           "slots and records the old one for heap slots.",
           "wrong",
@@ -568,7 +623,8 @@ CLAIMS: tuple[Claim, ...] = (
           "gc",
           source="runtime/mwbbuf.go: wbBuf.get2, wbBufFlush1",
           decided_at=("runtime/asm_amd64.s: TEXT gcWriteBarrier<>(SB)",)),
-    Claim("daemon-table", "3.1", '| 运行时长 | 平均STW | P99 STW | 标记并发率 |\n|---|---|---|---|\n| 24h | 82μs | 126μs | 99.3% |\n| 72h | 91μs | 148μs | 98.7% |',
+    Claim("daemon-table", "3.1", '| 运行时长 | 平均STW | P99 STW | 标记并发率 |\n|---|---|---|---|\n| 24h | 82μs | 126μs'
+          ' | 99.3% |\n| 72h | 91μs | 148μs | 98.7% |',
           "Table: the daemon's mean and P99 stop-the-world over 24 h and 72 h (82/126 µs, 91/148 "
           "µs), with 99.3% and 98.7% 'mark concurrency'.",
           "cannot be checked here",
@@ -577,7 +633,8 @@ CLAIMS: tuple[Claim, ...] = (
           "3.1 computes the same columns for a scaled-down run.",
           "gc",
           source=None),  # the Docker daemon's figures
-    Claim("gc-phase-graph", "3.1", 'A[GC Start STW] --> B[根扫描 & 栈快照]\nB --> C[并发标记:混合屏障实时同步]\nC --> D[辅助标记:后台mark worker]\nD --> E[最终STW:清理与状态切换]',
+    Claim("gc-phase-graph", "3.1", 'A[GC Start STW] --> B[根扫描 & 栈快照]\nB --> C[并发标记:混合屏障实时同步]\nC --> D[辅'
+          '助标记:后台mark worker]\nD --> E[最终STW:清理与状态切换]',
           "Diagram: GC start stop-the-world, then root scan and stack snapshot, concurrent marking, "
           "assists by background mark workers, and a final stop-the-world.",
           "misleading",
@@ -587,7 +644,8 @@ CLAIMS: tuple[Claim, ...] = (
           "beside the background workers (gcBgMarkWorker).",
           "gc",
           source="runtime/mgcmark.go: gcAssistAlloc, markroot; runtime/mgc.go: gcBgMarkWorker"),
-    Claim("stw-ms-to-us", "3.1", '混合屏障通过差异化策略,在保证内存安全前提下,将STW从毫秒级压至百微秒级,成为Daemon高可用的关键基石。',
+    Claim("stw-ms-to-us", "3.1", "混合屏障通过差异化策略,在保证内存安全前提下,将STW从毫秒级压至百微秒级,成为Daemon高可"
+          "用的关键基石。",
           "By its differentiated strategy, the hybrid barrier cut stop-the-world pauses from "
           "milliseconds to a hundred-odd microseconds.",
           "misleading",
@@ -598,7 +656,8 @@ CLAIMS: tuple[Claim, ...] = (
           source="runtime/mwbbuf.go: wbBufFlush1",
           decided_at=("runtime/mbarrier.go: design/17503-eliminate-rescan.md",)),
     # ---- 3.2: stacks and escape analysis -------------------------------------------------------
-    Claim("addr-escapes", "3.2", '逻辑分析:process(&ctx) 使 ctx 地址暴露给外部作用域,Go 编译器(go tool compile -gcflags="-m")标记其逃逸;参数 &ctx 是逃逸判定的直接诱因,应改用值传递或预分配池。',
+    Claim("addr-escapes", "3.2", "逻辑分析:process(&ctx) 使 ctx 地址暴露给外部作用域,Go 编译器(go tool compile -gcflag"
+          "s=\"-m\")标记其逃逸;参数 &ctx 是逃逸判定的直接诱因,应改用值传递或预分配池。",
           "Passing &ctx is by itself what makes ctx escape to the heap.",
           "misleading",
           "Taking an address does not make a variable escape. It escapes only if the callee lets "
@@ -606,8 +665,10 @@ CLAIMS: tuple[Claim, ...] = (
           "leaks); -m reports 'does not escape' otherwise.",
           "stacks-escape",
           source="cmd/compile/internal/escape/solve.go: batch.outlives"),
-    Claim("ptr-literal-heap", "3.2", '| 场景 | 是否逃逸 | 分配位置 | 典型延迟影响(10k RPS) |\n|---|---|---|---|\nctx := RequestCtx{} + 值传递 |\n否 | 栈 | |\nctx := &RequestCtx{} |\n是 | 堆 | +120ns(含GC开销) |',
-          'Table: ctx := RequestCtx{} passed by value stays on the stack; ctx := &RequestCtx{} escapes and is allocated on the heap (+120 ns at 10k RPS).',
+    Claim("ptr-literal-heap", "3.2", '| 场景 | 是否逃逸 | 分配位置 | 典型延迟影响(10k RPS) |\n|---|---|---|---|\nctx := Requ'
+          'estCtx{} + 值传递 |\n否 | 栈 | |\nctx := &RequestCtx{} |\n是 | 堆 | +120ns(含GC开销) |',
+          "Table: ctx := RequestCtx{} passed by value stays on the stack; ctx := &RequestCtx{} "
+          "escapes and is allocated on the heap (+120 ns at 10k RPS).",
           "misleading",
           "Writing &T{} decides nothing: if the pointer never leaves the function (or goes only "
           "to callees that do not keep it), -m prints '&RequestCtx{} does not escape' and the "
@@ -616,7 +677,8 @@ CLAIMS: tuple[Claim, ...] = (
           "stacks-escape",
           source="cmd/compile/internal/escape/solve.go: batch.outlives"),
     Claim("escape-120ns", "3.2", 'ctx := &RequestCtx{} |\n是 | 堆 | +120ns(含GC开销) |',
-          "Table: a heap-allocated request context adds 120 ns per request (GC included) at 10k RPS.",
+          "Table: a heap-allocated request context adds 120 ns per request (GC included) at 10k "
+          "RPS.",
           "cannot be checked here",
           "The Envoy plugin and its load are not available. Chapter 3.2 measures the same pattern "
           "with go test -benchmem: one allocation per request and what it costs, which depends "
@@ -624,7 +686,8 @@ CLAIMS: tuple[Claim, ...] = (
           "stacks-escape",
           source=None),  # a plugin's measured cost
     Claim("sprintf-escape", "3.2", '✅ 禁用插件中\nfmt.Sprintf、map[string]interface{}等隐式逃逸操作',
-          'Ban fmt.Sprintf, map[string]interface{} and other hidden sources of escapes from plugins.',
+          "Ban fmt.Sprintf, map[string]interface{} and other hidden sources of escapes from "
+          "plugins.",
           "holds roughly",
           "-m reports both: Sprintf's arguments and a map[string]interface{}'s values escape, "
           "converted to interfaces, and Sprintf's result is new memory (with the chapter's "
@@ -638,7 +701,7 @@ CLAIMS: tuple[Claim, ...] = (
           source="runtime/iface.go: convT64, convTstring; "
                  "runtime/string.go: slicebytetostring; "
                  "fmt/print.go: Sprintf"),
-    Claim("no-escape-stack-fields", "3.2", '当插件中请求上下文对象(如 HttpRequestCtx)被编译器判定为“不逃逸”,其字段将全部栈分配:',
+    Claim("no-escape-stack-fields", "3.2", "当插件中请求上下文对象(如 HttpRequestCtx)被编译器判定为“不逃逸”,其字段将全部栈分配:",
           "When the compiler decides a request context does not escape, all its fields are "
           "allocated on the stack.",
           "holds roughly",
@@ -648,7 +711,7 @@ CLAIMS: tuple[Claim, ...] = (
           "stacks-escape",
           source="cmd/compile/internal/escape/utils.go: HeapAllocReason",
           decided_at=("cmd/compile/internal/ir/cfg.go: MaxStackVarSize = int64(128 * 1024)",)),
-    Claim("inline-no-escape", "3.2", 'ctx := newRequestCtx() // 若 newRequestCtx() 内联且无地址逃逸,ctx 栈分配',
+    Claim("inline-no-escape", "3.2", "ctx := newRequestCtx() // 若 newRequestCtx() 内联且无地址逃逸,ctx 栈分配",
           "If newRequestCtx() is inlined and no address escapes, ctx is allocated on the stack.",
           "holds",
           "Inlining lets escape analysis see the constructor's allocation in the caller; if no "
@@ -688,7 +751,8 @@ CLAIMS: tuple[Claim, ...] = (
           "stacks-escape",
           source="runtime/mgcmark.go: scanstack",
           decided_at=("runtime/mgcmark.go: func scanstack(gp *g, gcw *gcWork) int64 {",)),
-    Claim("envoy-go-wasm", "3.2", '在 Envoy 的 Go 插件运行时(如基于 go-envoy 的 WASM 扩展),Go 运行时的栈动态增长机制与逃逸分析结果直接影响内存分配路径与 GC 压力。',
+    Claim("envoy-go-wasm", "3.2", "在 Envoy 的 Go 插件运行时(如基于 go-envoy 的 WASM 扩展),Go 运行时的栈动态增长机制与"
+          "逃逸分析结果直接影响内存分配路径与 GC 压力。",
           "In Envoy's Go plugin runtime (such as WASM extensions based on go-envoy), Go's stack "
           "growth and its escape analysis decide the allocation path and the GC pressure.",
           "holds roughly",
@@ -717,8 +781,10 @@ CLAIMS: tuple[Claim, ...] = (
           source="runtime/runtime2.go: type p; "
                  "runtime/mcentral.go: type mcentral, mcentral.cacheSpan; "
                  "runtime/mheap.go: mheap.allocSpan"),
-    Claim("labelpair-16b", "3.3", 'Prometheus打点常生成大量 Metric、LabelPair 等 ≤16B 小对象,传统 malloc 频繁触发系统调用与锁竞争。',
-          'Metric, LabelPair and the like are small objects of at most 16 bytes, for which malloc would often make system calls and contend for locks.',
+    Claim("labelpair-16b", "3.3", "Prometheus打点常生成大量 Metric、LabelPair 等 ≤16B 小对象,传统 malloc 频繁触发系统调"
+          "用与锁竞争。",
+          "Metric, LabelPair and the like are small objects of at most 16 bytes, for which malloc"
+          " would often make system calls and contend for locks.",
           "wrong",
           "A label pair of two strings is 32 bytes (two string headers) and holds pointers, so it "
           "can never use the 16-byte tiny allocator, which takes only pointer-free objects; a "
@@ -726,8 +792,9 @@ CLAIMS: tuple[Claim, ...] = (
           " What C's malloc does is not checked here.",
           "allocator",
           source="runtime/malloc.go: mallocgcTiny, mallocgc"),
-    Claim("alloc-2-16b", "3.3", '→ 每次 new(LabelPair) 直接从 mcache.alloc[2](对应16B class)取 span,无锁、零系统调用。',
-          'new(LabelPair) takes its span from mcache.alloc[2], the 16-byte class, with no lock and no system call.',
+    Claim("alloc-2-16b", "3.3", "→ 每次 new(LabelPair) 直接从 mcache.alloc[2](对应16B class)取 span,无锁、零系统调用。",
+          "new(LabelPair) takes its span from mcache.alloc[2], the 16-byte class, with no lock "
+          "and no system call.",
           "wrong",
           "mcache.alloc is indexed by span class (size class << 1 | noscan): alloc[2] is size class "
           "1 (8 bytes) with pointers. The 16-byte class is size class 2, span classes 4 and 5; a "
@@ -735,7 +802,8 @@ CLAIMS: tuple[Claim, ...] = (
           ' (The fast path does take no lock and make no system call.)',
           "allocator",
           source="runtime/mheap.go: makeSpanClass"),
-    Claim("freeindex-atomic", "3.3", 'A[New LabelPair] --> B{mcache.alloc[2] 有空闲 span?}\nB -->|Yes| C[原子递增 span.freeIndex → 返回指针]',
+    Claim("freeindex-atomic", "3.3", 'A[New LabelPair] --> B{mcache.alloc[2] 有空闲 span?}\nB -->|Yes| C[原子递增 span.free'
+          "Index → 返回指针]",
           "The fast path atomically increments span.freeIndex and returns the pointer.",
           "wrong",
           "nextFreeFast finds the slot with a count of trailing zeros in allocCache and updates "
@@ -743,7 +811,8 @@ CLAIMS: tuple[Claim, ...] = (
           "belong to the running P.",
           "allocator",
           source="runtime/malloc.go: nextFreeFast"),
-    Claim("pool-throughput-table", "3.3", '性能对比(10M 次打点,4核)\n| 分配方式 | 吞吐(ops/s) | GC 停顿累计(ms) |\n|---|---|---|\n| 标准 new() | 2.1M | 89 |\nsync.Pool + mcache |\n5.7M | 12 |',
+    Claim("pool-throughput-table", "3.3", '性能对比(10M 次打点,4核)\n| 分配方式 | 吞吐(ops/s) | GC 停顿累计(ms) |\n|---|---|---|\n'
+          '| 标准 new() | 2.1M | 89 |\nsync.Pool + mcache |\n5.7M | 12 |',
           "Table (10M samples, 4 cores): plain new() 2.1M ops/s with 89 ms of GC pauses; "
           "sync.Pool + mcache 5.7M ops/s with 12 ms.",
           "holds roughly",
@@ -754,7 +823,8 @@ CLAIMS: tuple[Claim, ...] = (
           "the mcache serves both rows, so the gain is the pool's.",
           "allocator",
           source=None),  # measured throughput and GC figures, re-measured in chapter 3.3
-    Claim("refill-mcentral", "3.3", 'A[New LabelPair] --> B{mcache.alloc[2] 有空闲 span?}\nB -->|Yes| C[原子递增 span.freeIndex → 返回指针]\nB -->|No| D[向 mcentral 申请新 span]',
+    Claim("refill-mcentral", "3.3", 'A[New LabelPair] --> B{mcache.alloc[2] 有空闲 span?}\nB -->|Yes| C[原子递增 span.free'
+          'Index → 返回指针]\nB -->|No| D[向 mcentral 申请新 span]',
           "Diagram: when the mcache has no free slot in its span, it asks mcentral for a new span.",
           "holds",
           "mcache.refill hands the full span back and takes one with free slots from the mcentral "
@@ -763,8 +833,12 @@ CLAIMS: tuple[Claim, ...] = (
           source="runtime/mcache.go: mcache.refill; runtime/mcentral.go: mcentral.cacheSpan",
           decided_at=("runtime/mcache.go: s = mheap_.central[spc].mcentral.cacheSpan()",)),
     # ---- 4: deployment --------------------------------------------------------------------------
-    Claim("no-base-image", "4.1", '单二进制分发(如 operator-sdk build --single-binary)将 Go 编译产物、CRD schema、嵌入式 Helm charts 及 controller-runtime 依赖静态链接为单一可执行文件,彻底消除 /bin/sh、curl 等基础镜像层依赖。',
-          "Single-binary distribution (e.g. operator-sdk build --single-binary) links the program, CRD schemas, embedded Helm charts and controller-runtime into one executable, removing any need for the base image's /bin/sh, curl and the like.",
+    Claim("no-base-image", "4.1", "单二进制分发(如 operator-sdk build --single-binary)将 Go 编译产物、CRD schema、嵌入"
+          "式 Helm charts 及 controller-runtime 依赖静态链接为单一可执行文件,彻底消除 /bin/sh、"
+          "curl 等基础镜像层依赖。",
+          "Single-binary distribution (e.g. operator-sdk build --single-binary) links the "
+          "program, CRD schemas, embedded Helm charts and controller-runtime into one executable,"
+          " removing any need for the base image's /bin/sh, curl and the like.",
           "holds roughly",
           "The service's ELF file has no interpreter and no needed libraries, and it answers 200 from "
           "a root directory that holds nothing but itself. Data files are another matter: TLS roots "
@@ -772,7 +846,8 @@ CLAIMS: tuple[Claim, ...] = (
           ' The operator-sdk flag is not part of this course and is not checked.',
           "single-binary",
           source=None),  # measured: the binary's ELF headers and a run in an empty root
-    Claim("scratch-empty", "4.1", '# ✅ 最简 scratch 镜像构建(无 shell、无调试工具)\nFROM scratch\nCOPY --chown=65532:65532 manager /manager\nUSER 65532:65532\nENTRYPOINT ["/manager"]',
+    Claim("scratch-empty", "4.1", '# ✅ 最简 scratch 镜像构建(无 shell、无调试工具)\nFROM scratch\nCOPY --chown=65532:6553'
+          '2 manager /manager\nUSER 65532:65532\nENTRYPOINT ["/manager"]',
           "The smallest image: FROM scratch with the binary alone, no shell and no debugging tools.",
           "holds",
           "A scratch image holds only the files copied into it; the chapter runs the service from "
@@ -780,7 +855,8 @@ CLAIMS: tuple[Claim, ...] = (
           "shell to exec into, no CA roots or time zones unless they are embedded.",
           "single-binary",
           source=None),  # measured: a run in an empty root
-    Claim("scratch-table", "4.1", '| 基础镜像 | 镜像大小 | 启动延迟(冷启,平均) |\n|---|---|---|\nalpine:3.19 + Go binary |\n87 MB | 1.24 s |\nscratch + static-linked binary |\n14.3 MB | 0.38 s |',
+    Claim("scratch-table", "4.1", '| 基础镜像 | 镜像大小 | 启动延迟(冷启,平均) |\n|---|---|---|\nalpine:3.19 + Go binary '
+          '|\n87 MB | 1.24 s |\nscratch + static-linked binary |\n14.3 MB | 0.38 s |',
           "Table: alpine:3.19 + Go binary is 87 MB and starts in 1.24 s; scratch + static binary is "
           "14.3 MB and starts in 0.38 s.",
           "cannot be checked here",
@@ -789,8 +865,11 @@ CLAIMS: tuple[Claim, ...] = (
           "hold, and times exec to first 200 of a real HTTP service beside the article's figures.",
           "single-binary",
           source=None),  # the article's container figures
-    Claim("exec-form-62", "4.1", '此 Dockerfile 移除所有非必要元数据:\n--chown强制非 root UID/GID,ENTRYPOINT直接调用二进制,规避sh -c解析开销。实测降低 init 容器初始化耗时 62%。',
-          "The Dockerfile drops everything unneeded: --chown forces a non-root UID/GID and ENTRYPOINT runs the binary directly instead of through sh -c; measured, this cut the init container's start-up time by 62%.",
+    Claim("exec-form-62", "4.1", '此 Dockerfile 移除所有非必要元数据:\n--chown强制非 root UID/GID,ENTRYPOINT直接调用二'
+          "进制,规避sh -c解析开销。实测降低 init 容器初始化耗时 62%。",
+          "The Dockerfile drops everything unneeded: --chown forces a non-root UID/GID and "
+          "ENTRYPOINT runs the binary directly instead of through sh -c; measured, this cut the "
+          "init container's start-up time by 62%.",
           "cannot be checked here",
           "A shell in front of the binary adds the start of one more program (chapter 4.1 times "
           "it); what share of an init container's start that is depends on everything else "
@@ -799,8 +878,10 @@ CLAIMS: tuple[Claim, ...] = (
           ' (In Docker, --chown only sets the owner of the copied file; USER is what runs the process as non-root.)',
           "single-binary",
           source=None),  # an init container's measured start-up
-    Claim("upx-83", "4.1", 'B --> C[UPX --ultra-brute /manager]\nC --> D[体积↓83% → 启动I/O↓71%]\nD --> E[冷启P95 ↓0.86s → 节点调度吞吐↑2.3x]',
-          'Compressing the binary with UPX cuts its size by 83%, start-up I/O by 71% and cold-start P95 by 0.86 s, raising node scheduling throughput 2.3x.',
+    Claim("upx-83", "4.1", 'B --> C[UPX --ultra-brute /manager]\nC --> D[体积↓83% → 启动I/O↓71%]\nD --> E[冷启P95 '
+          "↓0.86s → 节点调度吞吐↑2.3x]",
+          "Compressing the binary with UPX cuts its size by 83%, start-up I/O by 71% and "
+          "cold-start P95 by 0.86 s, raising node scheduling throughput 2.3x.",
           "cannot be checked here",
           "UPX is not part of this course's toolchain. A UPX-packed binary must decompress itself "
           "into memory at every start, trading disk I/O for CPU time and for memory that can no "
@@ -829,15 +910,17 @@ CLAIMS: tuple[Claim, ...] = (
           "runtime/cgo even with cgo enabled. (With cgo, os.Setenv also tells C's environment.)",
           "cgo",
           source="os/env.go: Getenv; syscall/env_unix.go: Getenv"),
-    Claim("cgo-size-dynamic", "4.2", '边缘节点资源受限,CGO启用会显著增加二进制体积与动态链接依赖,阻碍快速拉起。',
-          'Enabling cgo significantly increases binary size and dynamic-link dependencies, which hinders a quick start on edge nodes.',
+    Claim("cgo-size-dynamic", "4.2", "边缘节点资源受限,CGO启用会显著增加二进制体积与动态链接依赖,阻碍快速拉起。",
+          "Enabling cgo significantly increases binary size and dynamic-link dependencies, which "
+          "hinders a quick start on edge nodes.",
           "misleading",
           "The dependency part holds: with cgo the same HTTP server needs the dynamic loader and "
           "libc, and no longer starts in an empty root. The size part does not: the binary grows by "
           "about one percent.",
           "cgo",
           source="net/cgo_unix.go: cgoLookupHost"),
-    Claim("cold-start-table", "4.2", '| 方案 | P50 | P90 | 二进制大小 |\n|---|---|---|---|\n| net/http (CGO=0) | 83 | 112 | 9.2 MB |\n| nginx+Lua | 147 | 236 | 24.8 MB* |\n*含nginx主程序、Lua模块及动态库',
+    Claim("cold-start-table", "4.2", '| 方案 | P50 | P90 | 二进制大小 |\n|---|---|---|---|\n| net/http (CGO=0) | 83 | 112 | '
+          '9.2 MB |\n| nginx+Lua | 147 | 236 | 24.8 MB* |\n*含nginx主程序、Lua模块及动态库',
           "Table: cold start to the first 200 on an ARM64 edge node: net/http (CGO=0) P50 83 ms, "
           "P90 112 ms, 9.2 MB; nginx+Lua 147 ms, 236 ms, 24.8 MB.",
           "cannot be checked here",
@@ -846,7 +929,9 @@ CLAIMS: tuple[Claim, ...] = (
           "directly, cgo off and on; cgo adds the dynamic loader's work.",
           "cgo",
           source=None),  # the article's edge-node figures
-    Claim("us-to-handler", "4.2", 'graph TD\nA[net/http] --> B[解析PE/ELF → mmap → .text执行]\nC[nginx+Lua] --> D[加载libnginx.so → dlopen libluajit.so → JIT编译Lua字节码]\nB --> E[微秒级跳转至handler]\nD --> F[毫秒级初始化+代码生成]',
+    Claim("us-to-handler", "4.2", 'graph TD\nA[net/http] --> B[解析PE/ELF → mmap → .text执行]\nC[nginx+Lua] --> D[加载lib'
+          'nginx.so → dlopen libluajit.so → JIT编译Lua字节码]\nB --> E[微秒级跳转至handler]\nD --'
+          "> F[毫秒级初始化+代码生成]",
           "A pure Go server reaches its handler within microseconds of starting.",
           "misleading",
           "Loading a static binary is quick, but runtime start-up, opening the socket and serving "
@@ -854,7 +939,8 @@ CLAIMS: tuple[Claim, ...] = (
           "from exec to the first 200.",
           "cgo",
           source=None),  # measured: exec to the first 200 in chapter 4.2
-    Claim("time-p", "4.2", '使用 time -p 统计从进程启动到首次HTTP 200响应的耗时(单位:ms),环境为 ARM64 边缘节点(2vCPU/512MB RAM):',
+    Claim("time-p", "4.2", "使用 time -p 统计从进程启动到首次HTTP 200响应的耗时(单位:ms),环境为 ARM64 边缘节点(2"
+          "vCPU/512MB RAM):",
           "time -p measured the time from process start to the first HTTP 200, on an ARM64 edge "
           "node (2 vCPU, 512 MB).",
           "wrong",
@@ -863,7 +949,7 @@ CLAIMS: tuple[Claim, ...] = (
           "polling the server.",
           "cgo",
           source=None),  # a measuring method; chapter 4.2 measures exec to first 200 instead
-    Claim("epoll-no-bridge", "4.2", 'ListenAndServe底层复用epoll(Linux)或kqueue(BSD),无系统调用桥接开销。',
+    Claim("epoll-no-bridge", "4.2", "ListenAndServe底层复用epoll(Linux)或kqueue(BSD),无系统调用桥接开销。",
           "ListenAndServe uses epoll (Linux) or kqueue (BSD) underneath, with no system-call "
           "bridging overhead.",
           "holds roughly",
@@ -883,7 +969,8 @@ CLAIMS: tuple[Claim, ...] = (
           "is what removes a third.",
           "binary-size",
           source="cmd/compile/internal/base/flag.go: type CmdFlags"),
-    Claim("linkname-example", "4.3", '//go:linkname unsafeJSONUnmarshal encoding/json.unmarshal\nfunc unsafeJSONUnmarshal(data []byte, v interface{}) error {\nreturn unsafeJSONUnmarshal(data, v)\n}',
+    Claim("linkname-example", "4.3", '//go:linkname unsafeJSONUnmarshal encoding/json.unmarshal\nfunc unsafeJSONUnmarshal(d'
+          'ata []byte, v interface{}) error {\nreturn unsafeJSONUnmarshal(data, v)\n}',
           "//go:linkname lets a service call encoding/json's internal unmarshal directly.",
           "wrong",
           "The example's function has a body that calls itself, so it could only recurse forever; "
@@ -891,7 +978,8 @@ CLAIMS: tuple[Claim, ...] = (
           "(chapter 4.3 shows the linker's message).",
           "binary-size",
           source="cmd/link/internal/loader/loader.go: Loader.checkLinkname"),
-    Claim("reflect-bloat-12-18", "4.3", '金融级风控服务对启动延迟与内存 footprint 极其敏感。Go 默认保留大量反射元数据,导致二进制膨胀 12–18MB;在容器冷启场景下,加载耗时增加 320ms+。',
+    Claim("reflect-bloat-12-18", "4.3", "金融级风控服务对启动延迟与内存 footprint 极其敏感。Go 默认保留大量反射元数据,导致二"
+          "进制膨胀 12–18MB;在容器冷启场景下,加载耗时增加 320ms+。",
           "Go keeps so much reflection metadata by default that a binary grows by 12-18 MB and a "
           "cold start in a container takes 320 ms+ longer.",
           "cannot be checked here",
@@ -901,7 +989,8 @@ CLAIMS: tuple[Claim, ...] = (
           "that reflection and interfaces need, which no flag removes.",
           "binary-size",
           source=None),  # the article's service's figures
-    Claim("m2-reflection", "4.3", '-l:禁用函数内联(间接抑制reflect.Type在编译期的隐式注册)-m=2:输出详细内联与反射依赖分析,定位encoding/json.(*decodeState).object等高反射开销节点',
+    Claim("m2-reflection", "4.3", "-l:禁用函数内联(间接抑制reflect.Type在编译期的隐式注册)-m=2:输出详细内联与反射依赖分"
+          "析,定位encoding/json.(*decodeState).object等高反射开销节点",
           "-l disables inlining (and so indirectly suppresses reflect.Type registration); -m=2 "
           "prints inlining and reflection dependencies, locating costly reflection in "
           "encoding/json.",
@@ -912,7 +1001,8 @@ CLAIMS: tuple[Claim, ...] = (
           "built on encoding/json/v2: decodeState.object is not even compiled by default.)",
           "binary-size",
           source="cmd/compile/internal/base/flag.go: type CmdFlags"),
-    Claim("linkname-skip-reflect", "4.3", '⚠️ 仅限内部可信模块调用:跳过 json.Unmarshal 的 reflect.Value 初始化链,降低反射调用栈深度 3 层。',
+    Claim("linkname-skip-reflect", "4.3", "⚠️ 仅限内部可信模块调用:跳过 json.Unmarshal 的 reflect.Value 初始化链,降低反射调用"
+          "栈深度 3 层。",
           "Calling encoding/json's internal unmarshal through linkname skips json.Unmarshal's "
           "reflect.Value setup, cutting the reflective call stack by 3 levels.",
           "wrong",
@@ -925,7 +1015,9 @@ CLAIMS: tuple[Claim, ...] = (
           source="encoding/json/v2_decode.go: Unmarshal; internal/buildcfg/exp.go: ParseGOEXPERIMENT",
           decided_at=("encoding/json/v2_decode.go: return jsonv2.Unmarshal(data, v, DefaultOptionsV1())",
                       "internal/buildcfg/exp.go: JSONv2:                true,")),
-    Claim("size-table-43", "4.3", '| 优化项 | 二进制体积 | 启动耗时(cold) | 反射调用频次(/s) |\n|---|---|---|---|\n| 默认构建 | 15.8 MB | 412 ms | 18,420 |\n-gcflags=-l |\n12.1 MB | 297 ms | 11,650 |\n+ linkname 优化 |\n9.3 MB | 218 ms | 4,290 |',
+    Claim("size-table-43", "4.3", '| 优化项 | 二进制体积 | 启动耗时(cold) | 反射调用频次(/s) |\n|---|---|---|---|\n| 默认'
+          '构建 | 15.8 MB | 412 ms | 18,420 |\n-gcflags=-l |\n12.1 MB | 297 ms | 11,650 |\n+ linkn'
+          'ame 优化 |\n9.3 MB | 218 ms | 4,290 |',
           "Table (risk-control service v2.4.1): default build 15.8 MB, 412 ms; -gcflags=-l 12.1 MB, "
           "297 ms; + linkname 9.3 MB, 218 ms; reflective calls 18,420, 11,650, 4,290 per second.",
           "misleading",
@@ -936,7 +1028,8 @@ CLAIMS: tuple[Claim, ...] = (
           "inlining.",
           "binary-size",
           source=None),  # the article's service's figures; chapter 4.3 measures the flags
-    Claim("reflect-alloc-type", "4.3", 'A[原始 JSON 解析] --> B[reflect.ValueOf → type.reflectType]\nB --> C[alloc runtime._type struct]\nC --> D[GC root 持有反射类型树]\nD --> E[体积↑ / GC 压力↑]',
+    Claim("reflect-alloc-type", "4.3", 'A[原始 JSON 解析] --> B[reflect.ValueOf → type.reflectType]\nB --> C[alloc runtime._t'
+          'ype struct]\nC --> D[GC root 持有反射类型树]\nD --> E[体积↑ / GC 压力↑]',
           "Diagram: JSON decoding calls reflect.ValueOf, which allocates runtime._type structs "
           "that the GC keeps as roots, growing the binary and the GC's load.",
           "wrong",
@@ -947,7 +1040,8 @@ CLAIMS: tuple[Claim, ...] = (
           "binary-size",
           source="internal/abi/type.go: type Type; reflect/value.go: ValueOf",
           decided_at=("internal/abi/type.go: type Type struct {",)),
-    Claim("plugin-vs-nocgo", "4.4", 'Go Plugin 机制通过 plugin.Open() 加载预编译的 .so 文件,但需严格约束导出接口与生命周期。',
+    Claim("plugin-vs-nocgo", "4.4", "Go Plugin 机制通过 plugin.Open() 加载预编译的 .so 文件,但需严格约束导出接口与生命周"
+          "期。",
           "Go plugins, loaded with plugin.Open(), replace dynamic linking for hot updates.",
           "misleading",
           "The plugin package needs cgo and the identical toolchain and dependency versions for "
@@ -956,7 +1050,8 @@ CLAIMS: tuple[Claim, ...] = (
           "in memory for the life of the process.",
           "plugins",
           source="plugin/plugin.go: Open; plugin/plugin_dlopen.go: open"),
-    Claim("plugin-sandbox", "4.4", '- 插件仅能导出符合\nPluginInterface的函数,禁止访问os,net,unsafe等敏感包 - 每租户插件运行于独立\ngoroutine+context.WithTimeout隔离',
+    Claim("plugin-sandbox", "4.4", '- 插件仅能导出符合\nPluginInterface的函数,禁止访问os,net,unsafe等敏感包 - 每租户插件'
+          '运行于独立\ngoroutine+context.WithTimeout隔离',
           "Tenant plugins are kept from using sensitive packages such as os, net and unsafe, and "
           "isolated by running in their own goroutine with a context timeout.",
           "wrong",
@@ -966,14 +1061,19 @@ CLAIMS: tuple[Claim, ...] = (
           "request to stop; isolation needs a separate process or a WebAssembly runtime.",
           "plugins",
           source="plugin/plugin_dlopen.go: open"),
-    Claim("plugin-example", "4.4", '// plugin/main.go(编译为 plugin.so)\npackage main\nimport "plugin"\ntype TenantHandler func(ctx context.Context, data map[string]interface{}) (map[string]interface{}, error)\nvar Handler TenantHandler // 唯一导出符号\nfunc init() {\nHandler = func(ctx context.Context, data map[string]interface{}) (map[string]interface{}, error) {\nreturn map[string]interface{}{"result": "processed_by_tenant_A"}, nil\n}\n}',
+    Claim("plugin-example", "4.4", '// plugin/main.go(编译为 plugin.so)\npackage main\nimport "plugin"\ntype TenantHandler '
+          "func(ctx context.Context, data map[string]interface{}) (map[string]interface{}, erro"
+          'r)\nvar Handler TenantHandler // 唯一导出符号\nfunc init() {\nHandler = func(ctx contex'
+          't.Context, data map[string]interface{}) (map[string]interface{}, error) {\nreturn map'
+          '[string]interface{}{"result": "processed_by_tenant_A"}, nil\n}\n}',
           "The example plugin source (plugin/main.go) builds into plugin.so.",
           "wrong",
           "It imports plugin, which it never uses, and uses context without importing it: the Go "
           "compiler rejects both (chapter 4.4 builds it and shows the errors).",
           "plugins",
           source=None),  # compile errors of the article's code
-    Claim("plugin-init-ctx", "4.4", '此插件仅暴露一个无副作用的纯函数\nHandler;init()确保加载即注册,避免运行时反射调用;context.Context提供超时与取消能力,防止租户逻辑无限阻塞。',
+    Claim("plugin-init-ctx", "4.4", '此插件仅暴露一个无副作用的纯函数\nHandler;init()确保加载即注册,避免运行时反射调用;con'
+          "text.Context提供超时与取消能力,防止租户逻辑无限阻塞。",
           "The plugin exposes one side-effect-free function; init() registers it on load, avoiding "
           "reflection; the context's timeout and cancellation keep tenant code from blocking "
           "forever.",
@@ -993,7 +1093,7 @@ CLAIMS: tuple[Claim, ...] = (
           "plugins",
           source="plugin/plugin.go: Plugin.Lookup",
           decided_at=("plugin/plugin.go: //	*v.(*int) = 7",)),
-    Claim("plugin-hot-update", "4.4", 'Go Plugin机制替代动态链接在多租户SaaS平台热更新中的安全沙箱落地',
+    Claim("plugin-hot-update", "4.4", "Go Plugin机制替代动态链接在多租户SaaS平台热更新中的安全沙箱落地",
           "Go plugins replace dynamic linking for hot updates in a multi-tenant SaaS platform.",
           "misleading",
           "A plugin is loaded once and never unloaded: plugin.Open of a path already opened "
@@ -1003,28 +1103,39 @@ CLAIMS: tuple[Claim, ...] = (
           source="plugin/plugin_dlopen.go: open",
           decided_at=("plugin/plugin_dlopen.go: if p := plugins[filepath]; p != nil {",)),
     # ---- 5: the conclusion ---------------------------------------------------------------------
-    Claim("conclusion-k8s", "5", '在前四章的实践中,我们完成了基于 Kubernetes 的微服务灰度发布系统全链路搭建:包括 Istio 1.21 环境部署、Jaeger 链路追踪集成、Prometheus+Grafana 自定义 SLI 指标看板(含 P95 延迟、错误率、流量分流比三维度实时监控),以及通过 Argo Rollouts 实现的金丝雀发布自动化流水线。',
+    Claim("conclusion-k8s", "5", "在前四章的实践中,我们完成了基于 Kubernetes 的微服务灰度发布系统全链路搭建:包括 Istio"
+          " 1.21 环境部署、Jaeger 链路追踪集成、Prometheus+Grafana 自定义 SLI 指标看板(含 P95 "
+          "延迟、错误率、流量分流比三维度实时监控),以及通过 Argo Rollouts 实现的金丝雀发布自动"
+          "化流水线。",
           "The article concludes with a Kubernetes canary-release system and its business figures.",
           "cannot be checked here",
           "The conclusion describes a system the earlier chapters never built; its figures cannot "
           "be traced to any measurement.",
           "claims",
           source=None),  # a system the article never shows
-    Claim("canary-figures", "5", '某电商中台项目实测数据显示,灰度发布平均耗时从人工操作的 47 分钟压缩至 6.3 分钟,发布失败回滚时间稳定控制在 12 秒内(SLO 要求 ≤15 秒)。',
+    Claim("canary-figures", "5", "某电商中台项目实测数据显示,灰度发布平均耗时从人工操作的 47 分钟压缩至 6.3 分钟,发布"
+          "失败回滚时间稳定控制在 12 秒内(SLO 要求 ≤15 秒)。",
           "In an e-commerce project, a canary release fell from 47 to 6.3 minutes and a rollback "
           "stays within 12 s (SLO <= 15 s).",
           "cannot be checked here",
           "A project the article does not describe; no chapter builds it.",
           "claims",
           source=None),  # the article's project figures
-    Claim("conclusion-table", "5", '| 指标 | 传统发布方式 | 本方案(v1.2) | 提升幅度 |\n|---|---|---|---|\n| 单次发布平均耗时 | 47.2 min | 6.3 min | ↓86.7% |\n| 故障定位平均耗时 | 18.5 min | 2.1 min | ↓88.6% |\n| 灰度流量切分精度 | ±15% | ±0.5% | 精度提升30倍 |\n| SLO 违反次数/月 | 3.8 次 | 0.2 次 | ↓94.7% |',
+    Claim("conclusion-table", "5", '| 指标 | 传统发布方式 | 本方案(v1.2) | 提升幅度 |\n|---|---|---|---|\n| 单次发布平均耗'
+          '时 | 47.2 min | 6.3 min | ↓86.7% |\n| 故障定位平均耗时 | 18.5 min | 2.1 min | ↓88.6% '
+          '|\n| 灰度流量切分精度 | ±15% | ±0.5% | 精度提升30倍 |\n| SLO 违反次数/月 | 3.8 次 | 0.'
+          "2 次 | ↓94.7% |",
           "Table: release time, fault location time, traffic split precision and SLO violations, "
           "before and after.",
           "cannot be checked here",
           "Figures of the same undescribed project.",
           "claims",
           source=None),  # the article's project figures
-    Claim("maxconnections-gateway", "5", '某次大促前压测中,发现订单服务在 8000 QPS 下出现偶发性 503 错误。通过 Grafana 中 istio_requests_total{response_code=~"503"} 查询定位到 ingress-gateway 的 connection pool 耗尽;进一步用 kubectl exec -it istio-ingressgateway-xxx -- pilot-agent request GET stats | grep upstream_cx_overflow 确认上游连接溢出。最终将 maxConnections: 100000 写入 Gateway CRD 并重启生效,问题彻底解决。',
+    Claim("maxconnections-gateway", "5", "某次大促前压测中,发现订单服务在 8000 QPS 下出现偶发性 503 错误。通过 Grafana 中 isti"
+          "o_requests_total{response_code=~\"503\"} 查询定位到 ingress-gateway 的 connection pool"
+          " 耗尽;进一步用 kubectl exec -it istio-ingressgateway-xxx -- pilot-agent request GET "
+          "stats | grep upstream_cx_overflow 确认上游连接溢出。最终将 maxConnections: 100000 写"
+          "入 Gateway CRD 并重启生效,问题彻底解决。",
           "Sporadic 503s at 8,000 QPS came from an exhausted connection pool of the ingress "
           "gateway, fixed by writing maxConnections: 100000 into the Gateway CRD.",
           "cannot be checked here",
@@ -1032,20 +1143,26 @@ CLAIMS: tuple[Claim, ...] = (
           "DestinationRule's connection pool settings, not to a Gateway.)",
           "claims",
           source=None),  # Istio configuration
-    Claim("xgboost-893", "5", '- AI 辅助决策:基于历史发布数据训练轻量级 XGBoost 模型,预测新版本发布风险等级(当前准确率达 89.3%,验证集 F1-score=0.87);',
+    Claim("xgboost-893", "5", "- AI 辅助决策:基于历史发布数据训练轻量级 XGBoost 模型,预测新版本发布风险等级(当前准"
+          "确率达 89.3%,验证集 F1-score=0.87);",
           "An XGBoost model predicts a release's risk with 89.3% accuracy (F1 0.87).",
           "cannot be checked here",
           "Neither the model nor its data is shown.",
           "claims",
           source=None),  # the article's model
-    Claim("istio-pr", "5", '已向 Istio 官方 GitHub 提交 PR #48221(修复 Envoy xDS v3 接口在高并发下偶发的 RDS 同步延迟),被 v1.22 版本合并;同时在 CNCF Slack 的 #service-mesh 频道建立“灰度实践周报”机制,累计沉淀 23 个真实故障复盘文档(含 YAML 配置片段与抓包分析截图),全部开源至 https://github.com/mesh-practice/case-studies。',
+    Claim("istio-pr", "5", "已向 Istio 官方 GitHub 提交 PR #48221(修复 Envoy xDS v3 接口在高并发下偶发的 RDS 同"
+          "步延迟),被 v1.22 版本合并;同时在 CNCF Slack 的 #service-mesh 频道建立“灰度实践周报”"
+          "机制,累计沉淀 23 个真实故障复盘文档(含 YAML 配置片段与抓包分析截图),全部开源至 https:"
+          "//github.com/mesh-practice/case-studies。",
           "The team's PR #48221 to Istio was merged in v1.22, and 23 incident write-ups are "
           "published at github.com/mesh-practice/case-studies.",
           "cannot be checked here",
           "A fact about GitHub, which the course cannot reach; nothing in it concerns Go.",
           "claims",
           source=None),  # GitHub, not the course
-    Claim("business-value", "5", '在最近三个季度的财务系统升级中,因灰度机制拦截的严重缺陷达 9 类(含账务冲正逻辑错误、汇率缓存穿透等),避免潜在资损预估超 1,280 万元;客户投诉率同比下降 41.6%,NPS 评分从 32 提升至 58。',
+    Claim("business-value", "5", "在最近三个季度的财务系统升级中,因灰度机制拦截的严重缺陷达 9 类(含账务冲正逻辑错误、"
+          "汇率缓存穿透等),避免潜在资损预估超 1,280 万元;客户投诉率同比下降 41.6%,NPS 评分从 32"
+          " 提升至 58。",
           "The canary process stopped 9 kinds of serious defects, avoided over 12.8 million yuan "
           "of losses, cut complaints by 41.6% and raised NPS from 32 to 58.",
           "cannot be checked here",
