@@ -757,8 +757,8 @@ CLAIMS: tuple[Claim, ...] = (
           "growth and its escape analysis decide the allocation path and the GC pressure.",
           "holds roughly",
           "For Go code, yes: what escape analysis keeps on the stack costs no heap allocation and "
-          "no GC work, as chapter 3.2 measures. The Envoy part is not checked here (Envoy is not "
-          "part of the course; its own Go extension is a cgo shared library rather than WASM).",
+          "no GC work, as chapter 3.2 measures. The Envoy part is not checked here: Envoy is not "
+          "part of the course.",
           "stacks-escape",
           source="cmd/compile/internal/escape/escape.go: Funcs"),
     # ---- 3.3: the allocator ------------------------------------------------------------------
@@ -1097,11 +1097,14 @@ CLAIMS: tuple[Claim, ...] = (
           "Go plugins replace dynamic linking for hot updates in a multi-tenant SaaS platform.",
           "misleading",
           "A plugin is loaded once and never unloaded: plugin.Open of a path already opened "
-          "returns the plugin loaded before, and a new version must be built and stored under "
-          "another path, with the old one kept in memory for the life of the process.",
+          "returns the plugin loaded before, and a new version must be stored under another "
+          "path and carry another plugin path too (the runtime refuses a second module with "
+          "the same one: 'plugin already loaded'), while the old version stays in memory for "
+          "the life of the process.",
           "plugins",
-          source="plugin/plugin_dlopen.go: open",
-          decided_at=("plugin/plugin_dlopen.go: if p := plugins[filepath]; p != nil {",)),
+          source="plugin/plugin_dlopen.go: open; runtime/plugin.go: plugin_lastmoduleinit",
+          decided_at=("plugin/plugin_dlopen.go: if p := plugins[filepath]; p != nil {",
+                      "runtime/plugin.go: if pmd.pluginpath == md.pluginpath {")),
     # ---- 5: the conclusion ---------------------------------------------------------------------
     Claim("conclusion-k8s", "5", "在前四章的实践中,我们完成了基于 Kubernetes 的微服务灰度发布系统全链路搭建:包括 Istio"
           " 1.21 环境部署、Jaeger 链路追踪集成、Prometheus+Grafana 自定义 SLI 指标看板(含 P95 "
