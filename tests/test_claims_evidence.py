@@ -23,8 +23,11 @@ NO_EVIDENCE = {c.id for c in claims.CLAIMS if c.chapter == "claims"} | {"tagset-
 
 
 def test_the_claims_without_evidence_cannot_be_checked():
-    """Only a claim graded 'cannot be checked here' may go without a deciding output."""
+    """Only a claim graded 'cannot be checked here' may go without a deciding output, and
+    chapter 5 says it has none instead of quoting whatever the cell before its box printed."""
     assert {claims.get(i).verdict for i in NO_EVIDENCE} == {"cannot be checked here"}
+    shown = claims.where_shown()
+    assert {shown[i][1] for i in NO_EVIDENCE} == {claims.NOTHING_TO_PRINT}
 
 
 @dataclass

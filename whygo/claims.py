@@ -1355,6 +1355,9 @@ _SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']""")
 # joined in notebook order.
 DECIDES = "decides"
 UNMARKED = "(no deciding output marked) "
+# The evidence of a claim no chapter can print anything for (a figure of the article's own
+# service or project): its verdict, "cannot be checked here", says why.
+NOTHING_TO_PRINT = "(nothing a chapter can print: the article's own system)"
 EVIDENCE_CHARS = 200
 # Reprs that say nothing: a figure or a player whose picture is the real output.
 _REPR = re.compile(r"^(<Figure size [^>]*>|Player\(.*\)|<IPython\.core\.display\..*>)$")
@@ -1386,7 +1389,8 @@ def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
     """claim id -> (notebook path, evidence): where a chapter calls ``claims.show(id)``, and
     the output that decides the claim: the lines its deciding cells mark (``DECIDES``);
     for a claim with no mark yet, the last lines printed by the code cell before the box,
-    prefixed with ``UNMARKED``."""
+    prefixed with ``UNMARKED``; for a claim that cannot be checked here and has no mark,
+    ``NOTHING_TO_PRINT`` (the lines before its box would only seem to be evidence)."""
     import json
 
     from whygo.book import load_manifest
@@ -1405,8 +1409,12 @@ def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
             for claim_id in _SHOW.findall(source):
                 hits = [line for nb, _, _, lines in marked.get(claim_id, ()) if nb == entry.notebook
                         for line in lines]
-                evidence = (" / ".join(hits)[:EVIDENCE_CHARS] if hits
-                            else UNMARKED + previous_output)
+                if hits:
+                    evidence = " / ".join(hits)[:EVIDENCE_CHARS]
+                elif claim_id in marked or get(claim_id).verdict != "cannot be checked here":
+                    evidence = UNMARKED + previous_output
+                else:
+                    evidence = NOTHING_TO_PRINT
                 found.setdefault(claim_id, (entry.notebook, evidence))
             if not _SHOW.search(source):
                 previous_output = _output_text(cell.get("outputs", []))
