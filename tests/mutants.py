@@ -42,6 +42,7 @@ RUNNER = ("tests/test_runner_limits.py",
           "tests/test_kernel.py::test_the_flag_line_timeout_stops_the_program_on_time",
           "tests/test_kernel.py::test_interrupt_kills_the_program_and_replies_interrupted")
 GOBENCH = ("tests/test_magics_gobench.py",)
+PROCESS = ("tests/test_process.py",)
 LABS = ("tests/test_labs.py::test_verdict_line_round_trips_through_the_parser",
         "tests/test_labs.py::test_parser_ignores_lines_that_only_look_like_verdicts")
 CLAIMS = ("tests/test_claims.py",)
@@ -67,17 +68,13 @@ MUTANTS = [
            "whygo/gc/barriers.py", "    return [old, new]", "    return [new]", GC),
     Mutant("hybrid-shades-only-old", "the hybrid barrier forgets shade(ptr)",
            "whygo/gc/barriers.py", "    return [old, new]", "    return [old]", GC),
-    Mutant("runner-deadline-3s-late", "the runner sends SIGINT 3 s after the timeout",
-           "whygo/golang/runner.py", "    deadline = None if timeout is None else start + timeout",
-           "    deadline = None if timeout is None else start + timeout + 3", RUNNER),
-    Mutant("runner-grace-8s", "the runner waits 8 s, not 0.5 s, between SIGINT and SIGKILL",
-           "whygo/golang/runner.py", "GRACE_SECONDS = 0.5        # between SIGINT and SIGKILL",
-           "GRACE_SECONDS = 8.0        # between SIGINT and SIGKILL", RUNNER),
-    Mutant("gobench-deadline-3s-late", "%%gobench stops a benchmark 3 s after its timeout",
-           "whygo/golang/gotest.py", "            proc.wait(timeout=timeout)",
-           "            proc.wait(timeout=timeout + 3)", GOBENCH),
-    Mutant("gobench-grace-8s", "%%gobench waits 8 s, not 2 s, between SIGINT and SIGKILL",
-           "whygo/golang/gotest.py", "_GRACE_SECONDS = 2.0", "_GRACE_SECONDS = 8.0", GOBENCH),
+    Mutant("process-deadline-3s-late", "a program gets SIGINT 3 s after its timeout",
+           "whygo/golang/process.py",
+           "    deadline = None if timeout is None else time.monotonic() + timeout",
+           "    deadline = None if timeout is None else time.monotonic() + timeout + 3", RUNNER + GOBENCH),
+    Mutant("process-grace-8s", "8 s, not 0.5 s, between SIGINT and SIGKILL",
+           "whygo/golang/process.py", "GRACE_SECONDS = 0.5        # between SIGINT and SIGKILL",
+           "GRACE_SECONDS = 8.0        # between SIGINT and SIGKILL", RUNNER + GOBENCH + PROCESS),
     Mutant("verdict-line-unanchored", "a verdict line counts anywhere in a line, not only at its start",
            "whygo/labs/protocol.py",
            'VERDICT_RE = re.compile(r"^\\[check (?P<check>[a-z0-9-]+/[a-z0-9-]+)\\] '

@@ -1,7 +1,7 @@
 """Timed stops: a Go program that says when it started and when SIGINT reached it.
 
-The runner's rule is "SIGINT at the timeout, SIGKILL half a second later"
-(whygo/golang/runner.py); ``%%gobench`` gives two seconds (whygo/golang/gotest.py).
+The one rule (whygo/golang/process.py) is "SIGINT at the timeout, SIGKILL half a second later"
+for every program, ``%%gobench`` benchmarks included.
 A message such as "timed out after 1 s" is built from the argument, so only a
 clock can tell whether the program was really stopped then. :data:`STUBBORN`
 prints ``start PID NS`` at once and, with the argument ``ignore``, prints
@@ -27,7 +27,7 @@ from pathlib import Path
 import psutil
 
 GRACE_S = 0.5          # runner: SIGINT, then SIGKILL after half a second
-BENCH_GRACE_S = 2.0    # %%gobench: a benchmark gets two seconds to print where it was
+BENCH_GRACE_S = GRACE_S  # %%gobench stops a benchmark like every program (whygo/golang/process.py)
 MARGIN_S = 2.5         # scheduling slack; less than the 3 s of a late deadline
 TIMEOUT_S = 1.0
 

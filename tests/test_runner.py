@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from whygo.golang import cache as cache_mod
-from whygo.golang import runner
+from whygo.golang import build as go_build
+from whygo.golang import process, runner
 from whygo.golang.runner import CompileError, PackageError, Session, SnippetError, run, run_package
 from whygo.golang.toolchain import ToolchainError, go_env, toolchain
 
@@ -29,15 +30,15 @@ def private_cache(tmp_path_factory, monkeypatch):
 def spawned(monkeypatch):
     """Records the argv, cwd and go.mod of every process the runner starts."""
     calls = []
-    real = runner._spawn
+    real = process._spawn
 
-    def spy(argv, *, env, cwd, with_stdin):
+    def spy(argv, *, env, cwd, **streams):
         gomod = Path(cwd, "go.mod").read_text() if cwd and Path(cwd, "go.mod").exists() else None
         calls.append({"argv": list(argv), "cwd": cwd, "env": dict(env), "go.mod": gomod,
                       "files": sorted(p.name for p in Path(cwd).iterdir()) if cwd else []})
-        return real(argv, env=env, cwd=cwd, with_stdin=with_stdin)
+        return real(argv, env=env, cwd=cwd, **streams)
 
-    monkeypatch.setattr(runner, "_spawn", spy)
+    monkeypatch.setattr(process, "_spawn", spy)
     return calls
 
 
@@ -181,7 +182,7 @@ def test_rerunning_an_unchanged_cell_skips_the_compiler(monkeypatch):
     src = f'fmt.Println("{unique("cache")}")'
     first = run(src, gcflags="-m")
     assert first.ok and not first.cached
-    monkeypatch.setattr(runner, "_run_go_build", lambda *a, **k: pytest.fail("the compiler ran again"))
+    monkeypatch.setattr(go_build, "_go", lambda *a, **k: pytest.fail("the compiler ran again"))
     again = run(src, gcflags="-m")
     assert again.cached and again.ok
     assert (again.stdout, again.diagnostics, again.build_log) == (first.stdout, first.diagnostics, first.build_log)

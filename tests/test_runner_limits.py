@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from stopwatch import GRACE_S, MARGIN_S, STUBBORN, TIMEOUT_S, When, alive, running_child, stamps
-from whygo.golang import runner
+from whygo.golang import process, runner
 from whygo.golang.runner import run
 
 
@@ -137,7 +137,7 @@ def test_keyboard_interrupt_kills_the_group_then_reraises(tmp_path):
     finally:
         timer.cancel()
     assert all(wait_dead(p) for p in pids_from(pidfile))
-    assert runner._running == {}
+    assert process._running == {}
 
 
 def test_interrupt_all_stops_programs_run_by_other_threads(tmp_path):
@@ -306,14 +306,14 @@ def test_ok_result_has_no_error_message():
 
 def test_concurrent_threads_use_private_work_directories(monkeypatch):
     starts = []
-    real = runner._spawn
+    real = process._spawn
 
-    def spy(argv, *, env, cwd, with_stdin):
+    def spy(argv, *, env, cwd, **streams):
         if "build" in argv:
             starts.append(str(cwd))
-        return real(argv, env=env, cwd=cwd, with_stdin=with_stdin)
+        return real(argv, env=env, cwd=cwd, **streams)
 
-    monkeypatch.setattr(runner, "_spawn", spy)
+    monkeypatch.setattr(process, "_spawn", spy)
     tag = os.urandom(4).hex()
     sources = [f'fmt.Println("thread", {i % 2}, "{tag}")' for i in range(4)]   # two identical pairs
     results = [None] * 4

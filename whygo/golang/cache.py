@@ -2,14 +2,15 @@
 
 Layout under ``course_cache_dir()`` (``~/.cache/whygo`` or ``WHYGO_CACHE``)::
 
-    bin/<key>        the executable
+    bin/<key>        the executable (or bin/<key>/<name> when its name matters: a plugin)
     bin/<key>.json   its build record: what the compiler printed (-m decisions,
                      -S listing) and what the runner changed to build it
     work/<pid>-XXXX  private work directories, one per build
 
 The key is a sha256 over everything that changes the binary: the generated
-source files, gcflags, ldflags, cgo, the build variables (GOOS, GOARCH, ...),
-the toolchain version and binary path (see :func:`cache_key`). The log is
+source files, the go command and its flags, the build variables (GOOS, GOARCH,
+CGO_ENABLED, CC, ...), the toolchain version and binary path (see
+:func:`whygo.golang.build.build`, which makes every key). The log is
 kept with the binary because a cache hit must show the same ``-m``
 decisions as the build that made it.
 
@@ -107,23 +108,40 @@ class BinaryCache:
 
     # -- entries -----------------------------------------------------------------------
     def lookup(self, key: str) -> Entry | None:
-        binary = self.bin_dir / key
         try:
             record = json.loads((self.bin_dir / f"{key}.json").read_text())
-            os.utime(binary)          # most recently used; raises if the binary is gone
         except (OSError, ValueError):
             return None
+        binary = self._path(key, record.get("name"))
+        if not binary.is_file():
+            return None
+        # most recently used; a cache shared read-only (another user's files) still serves
+        with contextlib.suppress(OSError):
+            os.utime(binary)
         return Entry(binary, record)
 
-    def store(self, key: str, built: Path, record: dict) -> Entry:
+    def _path(self, key: str, name: str | None) -> Path:
+        return self.bin_dir / key / name if name else self.bin_dir / key
+
+    def store(self, key: str, built: Path, record: dict, *, name: str | None = None) -> Entry:
         """Publish ``built`` (a file in this cache's work area: same file system)
-        with its build record (JSON-serialisable)."""
+        with its build record (JSON-serialisable). ``name``: the file keeps this
+        name, in a folder named by the key (a plugin's name shows in messages)."""
+        record = {**record, "name": name} if name else record
         fd, tmp = tempfile.mkstemp(dir=self.bin_dir, prefix=".record-", suffix=".tmp")
         with os.fdopen(fd, "w") as f:
             json.dump(record, f)
         os.replace(tmp, self.bin_dir / f"{key}.json")
-        binary = self.bin_dir / key
-        os.replace(built, binary)
+        binary = self._path(key, name)
+        if name:
+            folder = Path(tempfile.mkdtemp(dir=self.bin_dir, prefix=".entry-"))
+            os.replace(built, folder / name)
+            try:
+                os.replace(folder, self.bin_dir / key)
+            except OSError:   # another process published the same build first
+                shutil.rmtree(folder, ignore_errors=True)
+        else:
+            os.replace(built, binary)
         self.evict()
         return Entry(binary, record)
 
@@ -135,9 +153,11 @@ class BinaryCache:
                 continue
             try:
                 st = path.stat()
+                size = (sum(p.stat().st_size for p in path.iterdir()) if path.is_dir()
+                        else st.st_size)
             except OSError:
                 continue
-            found.append((st.st_mtime, st.st_size, path.name))
+            found.append((st.st_mtime, size, path.name))
         return sorted(found)
 
     def evict(self) -> None:
@@ -147,6 +167,8 @@ class BinaryCache:
             _, size, key = entries.pop(0)
             total -= size
             for path in (self.bin_dir / key, self.bin_dir / f"{key}.json"):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
                 with contextlib.suppress(OSError):
                     path.unlink()
 

@@ -7,38 +7,29 @@ runner's snippet rules), with a ``//line cell_test.go:1:1`` directive so that
 compile errors and panics name the cell's own lines. A cell that starts with
 ``package`` is compiled exactly as written.
 
-Each run happens in a private temporary module (``module cell``) under the
-course cache: ``go test -c`` compiles the test binary (Go's build cache makes
-an unchanged cell cheap), and the binary runs as
-``cell.test -test.run=^$ -test.bench=. -test.benchmem`` in its own process
-group, killed as a group on timeout or interrupt, like every program the
-runner starts.
+:func:`whygo.golang.build.build` compiles the test binary with ``go test -c``
+in a private temporary module (an unchanged cell comes from the binary
+cache), and the binary runs as ``cell.test -test.run=^$ -test.bench=.
+-test.benchmem`` through :mod:`whygo.golang.process`: its own process group,
+stopped like every program on timeout, interrupt or ``interrupt_all``.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import re
 import shlex
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from whygo.golang import diagnostics, snippet
+from whygo.golang import build, diagnostics, process, snippet
 from whygo.golang.benchfmt import BenchTable, parse, parse_result_line
 from whygo.golang.diagnostics import CompileError
-from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
+from whygo.golang.toolchain import go_env
 
 CELL_FILE = "cell_test.go"
-_GRACE_SECONDS = 2.0
 MAX_OUTPUT = 1_000_000   # bytes kept of each stream, like the runner's default
 _LINE_LIMIT = 1 << 16    # read lines in pieces: one endless line cannot fill memory
-BUILD_TIMEOUT = 300.0  # a cold standard library can take a while; --timeout is for the benchmarks
 
 
 class BenchFlagsError(ValueError):
@@ -113,37 +104,30 @@ class BenchOutcome:
     timed_out: bool = False
 
 
-def bench_file(cell: str, drop: frozenset[str] = frozenset()) -> str:
+def cell_file(cell: str, *, filename: str = CELL_FILE, package: str = "main") -> snippet.GoFile:
     """The ``_test.go`` file for a cell: as written if it has a package clause, else
-    completed by the runner's snippet rules (``package main``, the imports it uses,
-    except the ``drop`` paths the compiler called unused)."""
+    completed by the runner's snippet rules (``package main``, the imports it uses)."""
     if snippet.classify(cell) == "program":
-        return cell
+        return snippet.GoFile(filename, cell, CELL_FILE, "program", (), cell)
     from whygo.golang.runner import import_table  # the same table %%go cells use
-    return snippet.make_file(cell, import_table(), filename=CELL_FILE, reported_as=CELL_FILE,
-                             form="declarations", drop=drop).text
+    return snippet.make_file(cell, import_table(), filename=filename, reported_as=CELL_FILE,
+                             form="declarations", package=package)
 
 
-def _run_group(argv: list[str], cwd: Path, env: dict, timeout: float) -> tuple[str, str, int | None, bool]:
-    """Run argv in its own process group; on timeout or interrupt kill the whole group.
+def bench_file(cell: str, drop: frozenset[str] = frozenset()) -> str:
+    """The text of :func:`cell_file` (without the ``drop`` paths the compiler called unused)."""
+    f = cell_file(cell)
+    return snippet.without_imports(f, set(drop), _table()).text if drop and f.imports_added else f.text
 
-    Output goes to files in the work directory, not pipes: a benchmark that
-    prints without end cannot block, and only the first MAX_OUTPUT bytes of
-    each stream are ever read into memory.
-    """
-    with open(cwd / ".stdout", "wb+") as out, open(cwd / ".stderr", "wb+") as err:
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, start_new_session=True)
-        timed_out = False
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        except BaseException:  # KeyboardInterrupt from an interrupt: nothing may survive
-            _kill_group(proc)
-            raise
-        _kill_group(proc)  # on a timeout the program; otherwise children it left behind
-        return _read_capped(out), _read_capped(err), None if timed_out else proc.returncode, timed_out
+
+def _table():
+    from whygo.golang.runner import import_table
+    return import_table()
+
+
+def cell_target(*files: snippet.GoFile) -> build.Target:
+    """A temporary module of these files, compiler messages read for the cell's lines."""
+    return build.Target(list(files), reported={CELL_FILE}, own={CELL_FILE}, table=_table())
 
 
 def _keep_always(line: str) -> bool:
@@ -153,70 +137,37 @@ def _keep_always(line: str) -> bool:
                                 "pkg:", "cpu:")))
 
 
-def _read_capped(f) -> str:
-    """The stream, its other lines kept only up to MAX_OUTPUT bytes in all.
+def _run_bench_binary(argv: list[str], cwd: Path, timeout: float) -> tuple[str, str, int | None, bool]:
+    """Run the test binary (one group, stopped like every program: whygo.golang.process).
 
     A chatty benchmark must not push its own results out of the table, so
-    result lines (and failures, panics) are kept wherever they are.
+    result lines (and failures, panics) are kept past MAX_OUTPUT bytes.
     """
-    f.seek(0)
-    kept: list[str] = []
-    budget, dropped = MAX_OUTPUT, 0
-    while chunk := f.readline(_LINE_LIMIT):
-        line = chunk.decode("utf-8", "replace")
-        if budget >= len(chunk):
-            kept.append(line)
-            budget -= len(chunk)
-        elif _keep_always(line):
-            kept.append(line)
-        else:
-            dropped += len(chunk)
-    if dropped:
-        kept.append(f"\n... [output truncated at {MAX_OUTPUT // 1_000_000} MB: {dropped} bytes of "
-                    f"other lines dropped; results kept]\n")
-    return "".join(kept)
+    got = process.run(argv, cwd=cwd, env=go_env(), timeout=timeout, cap=MAX_OUTPUT, keep=_keep_always)
+    return (_note(got.out, got.dropped[0]), _note(got.err, got.dropped[1]),
+            None if got.timed_out else got.returncode, got.timed_out)
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGINT first (Go prints where it was), SIGKILL after a short grace, then
-    SIGKILL again for whatever else is left in the group."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGINT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=_GRACE_SECONDS)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+def _note(text: str, dropped: int) -> str:
+    if not dropped:
+        return text
+    return text + (f"\n... [output truncated at {MAX_OUTPUT // 1_000_000} MB: {dropped} bytes of "
+                   f"other lines dropped; results kept]\n")
 
 
 def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
     """Compile the cell as a test binary and run its benchmarks."""
-    workroot = course_cache_dir() / "gobench"
-    workroot.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="bench-", dir=workroot))
-    try:
-        (work / "go.mod").write_text("module cell\n\ngo 1.27\n")
-        env = go_env()
-        drop: frozenset[str] = frozenset()
-        for _attempt in range(3):  # like the runner: undo automatic imports Go calls unused
-            (work / CELL_FILE).write_text(bench_file(cell, drop))
-            out, err, code, timed_out = _run_group(
-                [str(toolchain().go), "test", "-c", "-trimpath", "-o", "cell.test", "."],
-                work, env, BUILD_TIMEOUT)
-            unused = diagnostics.unused_imports(out + err).get(CELL_FILE, set()) - drop
-            if code == 0 or timed_out or snippet.classify(cell) == "program" or not unused:
-                break
-            drop |= unused
-        if code != 0 or timed_out:
-            errors = diagnostics.compile_errors(out + err, {CELL_FILE})
+    with build.binary_cache().workdir() as work:
+        built = build.build(cell_target(cell_file(cell)), test=True, name="cell.test")
+        if not built.ok:
+            errors = diagnostics.compile_errors(built.log, {CELL_FILE})
             listed = "".join(f"cell line {e.line}: {e.message}\n" if e.line else f"{e.message}\n"
                              for e in errors)
             first = errors[0]
             where = f"at cell line {first.line}" if first.line else "in the generated wrapper"
             sentence = f"compile error {where}: {first.message.splitlines()[0]}"
-            return BenchOutcome(None, "", listed, sentence, errors, timed_out)
-        argv = [str(work / "cell.test"), "-test.run=^$", f"-test.bench={flags.bench}",
+            return BenchOutcome(None, "", listed, sentence, errors, built.timed_out)
+        argv = [str(built.binary), "-test.run=^$", f"-test.bench={flags.bench}",
                 "-test.benchmem", f"-test.benchtime={flags.benchtime}", "-test.count=1",
                 "-test.timeout=0"]
         if flags.cpu:
@@ -227,8 +178,8 @@ def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
         rounds, err, code, timed_out = [], "", 0, False
         deadline = time.monotonic() + flags.timeout
         for _ in range(flags.count):
-            out, err_round, code, timed_out = _run_group(argv, work, env,
-                                                         max(0.1, deadline - time.monotonic()))
+            out, err_round, code, timed_out = _run_bench_binary(argv, work,
+                                                                max(0.1, deadline - time.monotonic()))
             rounds.append(parse(out))
             err += err_round
             if code != 0 or timed_out:
@@ -248,5 +199,3 @@ def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
             else:
                 error = f"exit status {code}"
         return BenchOutcome(table, table.log, err, error, [], timed_out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)

@@ -6,14 +6,12 @@ What happens to a cell
    main``, imports, a ``func main`` wrapper as its form needs, and ``//line``
    directives so every message speaks in cell lines). Cells saved in the
    :class:`Session` become more files of the same package.
-2. The binary cache (:mod:`whygo.golang.cache`) is asked for a binary built
-   from exactly these files and flags. On a miss, ``go build -trimpath
-   -buildvcs=false -o BIN .`` runs with the real ``go`` binary and
-   ``go_env()`` in a private work directory holding the files and a ``go.mod``
-   (``module cell``); the binary and the compiler's output are stored.
-   No ``go run``, no ``go vet``.
-3. The binary runs in a new session (its own process group) so that a
-   timeout or an interrupt can kill it with every child it started.
+2. :mod:`whygo.golang.build` builds it (``go build -trimpath -buildvcs=false``
+   in a private temporary module ``cell``), or takes the binary and the
+   compiler's output from the one binary cache. No ``go run``, no ``go vet``.
+3. The binary runs through :mod:`whygo.golang.process`, in a new session (its
+   own process group) so that a timeout or an interrupt can kill it with
+   every child it started.
 
 Output: stdout and stderr are read on separate pipes, each kept up to
 ``max_output`` bytes (the rest is read and dropped so the program never
@@ -21,8 +19,9 @@ blocks and memory stays bounded), then decoded as UTF-8. The two streams are
 returned separately, so their interleaving in time is lost; the course
 always shows stdout first, then stderr, which makes outputs deterministic.
 
-Stopping: at the timeout the group gets SIGINT (a Go program dies at once,
-or runs its own handler), then SIGKILL after :data:`GRACE_SECONDS`. When the
+Stopping (:mod:`whygo.golang.process`): at the timeout the group gets SIGINT
+(a Go program dies at once, or runs its own handler), then SIGKILL after
+``process.GRACE_SECONDS``. When the
 program exits, whatever is left of its group (background children) is
 killed too, so nothing outlives a cell. A KeyboardInterrupt in the caller, or
 :func:`interrupt_all` from another thread, stops the group the same way and
@@ -34,41 +33,28 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import dataclasses
 import functools
 import os
-import platform
 import re
-import selectors
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from whygo.golang import diagnostics, snippet
-from whygo.golang.cache import BinaryCache, Entry, cache_key, sweep_dead
+from whygo.golang import build, diagnostics, process, snippet
+from whygo.golang.build import Built, Target, binary_cache
+from whygo.golang.cache import BinaryCache, sweep_dead  # noqa: F401 - BinaryCache: for callers
 from whygo.golang.diagnostics import CompileError, Diagnostic
+from whygo.golang.process import interrupt_all
 from whygo.golang.snippet import SnippetError
-from whygo.golang.toolchain import FIX, ToolchainError, course_cache_dir, go_env, toolchain
+from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
 
-__all__ = ["CompileError", "Diagnostic", "GoResult", "PackageError", "Session", "SnippetError",
+__all__ = ["CompileError", "Diagnostic", "GoResult", "PackageError", "Session", "SnippetError", "binary_cache",
            "interrupt_all", "run", "run_package"]
 
-GRACE_SECONDS = 0.5        # between SIGINT and SIGKILL
-BUILD_TIMEOUT = 300.0      # a cold standard library can take a while; `timeout` is for the program
-BUILD_LOG_CAP = 64 << 20   # a -S listing of a large program is a few MB
-READ_CHUNK = 1 << 16
-DRAIN_SECONDS = 2.0        # after a kill, how long to wait for the pipes to close
-
-# Variables that only the running program reads; every other GO*/CGO_* variable
-# in `env` also goes to `go build` (GOARCH, GOAMD64, GOEXPERIMENT...) and into the cache key.
-RUNTIME_ONLY = {"GODEBUG", "GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GOTRACEBACK", "GOCOVERDIR"}
 
 
 class PackageError(ValueError):
@@ -141,158 +127,7 @@ class GoResult:
         return ""
 
 
-# -- running processes ---------------------------------------------------------------
-
-_lock = threading.Lock()
-_running: dict[int, subprocess.Popen] = {}   # pgid -> process, for interrupt_all
-_interrupted: set[int] = set()
-
-
-def _signal_group(pgid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
-
-
-def _stop_groups(procs: Sequence[subprocess.Popen]) -> None:
-    """SIGINT each group, give the programs GRACE_SECONDS, then SIGKILL the groups."""
-    for p in procs:
-        _signal_group(p.pid, signal.SIGINT)
-    end = time.monotonic() + GRACE_SECONDS
-    while time.monotonic() < end and any(p.poll() is None for p in procs):
-        time.sleep(0.01)
-    for p in procs:
-        _signal_group(p.pid, signal.SIGKILL)
-
-
-def interrupt_all() -> None:
-    """Stop every program (and build) this process is running; their callers
-    get KeyboardInterrupt. For a kernel's interrupt or shutdown."""
-    with _lock:
-        procs = list(_running.values())
-        _interrupted.update(p.pid for p in procs)
-    _stop_groups(procs)
-
-
-@dataclass
-class _Captured:
-    stdout: bytes
-    stderr: bytes
-    returncode: int | None
-    timed_out: bool
-    truncated: bool
-
-
-def _spawn(argv: Sequence[str], *, env: Mapping[str, str], cwd: str | os.PathLike | None,
-           with_stdin: bool) -> subprocess.Popen:
-    proc = subprocess.Popen(list(argv), env=dict(env), cwd=cwd, start_new_session=True,
-                            stdin=subprocess.PIPE if with_stdin else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with _lock:
-        _running[proc.pid] = proc
-    return proc
-
-
-def _pidfd(pid: int) -> int | None:
-    try:
-        return os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        return None
-
-
-def _collect(proc: subprocess.Popen, *, stdin: bytes | None, timeout: float | None,
-             cap: int) -> _Captured:
-    """Feed stdin, read both pipes (keeping ``cap`` bytes each), enforce the timeout,
-    and make sure no process of the group survives. Raises KeyboardInterrupt if
-    interrupted (here or by :func:`interrupt_all`), after stopping the group."""
-    bufs = {proc.stdout: bytearray(), proc.stderr: bytearray()}
-    truncated = False
-    timed_out = False
-    start = time.monotonic()
-    deadline = None if timeout is None else start + timeout
-    kill_at = give_up = None
-    pending = memoryview(stdin or b"")
-    sel = selectors.DefaultSelector()
-    exit_fd = None
-    try:
-        for pipe in bufs:
-            os.set_blocking(pipe.fileno(), False)
-            sel.register(pipe, selectors.EVENT_READ)
-        if proc.stdin is not None:
-            os.set_blocking(proc.stdin.fileno(), False)
-            sel.register(proc.stdin, selectors.EVENT_WRITE)
-        # the moment the program exits (Linux pidfd); without it, poll every 10 ms
-        exit_fd = _pidfd(proc.pid)
-        if exit_fd is not None:
-            sel.register(exit_fd, selectors.EVENT_READ)
-        poll = 0.1 if exit_fd is not None else 0.01
-        while sel.get_map() or proc.poll() is None:
-            now = time.monotonic()
-            if deadline is not None and now >= deadline and not timed_out:
-                timed_out = True
-                _signal_group(proc.pid, signal.SIGINT)
-                kill_at = now + GRACE_SECONDS
-            if kill_at is not None and (now >= kill_at or proc.poll() is not None):
-                _signal_group(proc.pid, signal.SIGKILL)
-                kill_at = None
-            if give_up is None and proc.poll() is not None:
-                # the program is gone: background children die with its group
-                _signal_group(proc.pid, signal.SIGKILL)
-                give_up = now + DRAIN_SECONDS
-            if give_up is not None and now >= give_up:
-                break   # a process that left the group still holds a pipe
-            waits = [poll] + [t - now for t in (deadline if not timed_out else None, kill_at, give_up)
-                             if t is not None]
-            for key, _ in sel.select(max(0.0, min(waits))):
-                pipe = key.fileobj
-                if pipe == exit_fd:
-                    sel.unregister(exit_fd)   # proc.poll() above will reap it
-                    continue
-                if pipe is proc.stdin:
-                    try:
-                        pending = pending[os.write(pipe.fileno(), pending[:READ_CHUNK]):]
-                    except (BrokenPipeError, OSError):
-                        pending = pending[:0]
-                    if not pending:
-                        sel.unregister(pipe)
-                        pipe.close()
-                    continue
-                try:
-                    data = os.read(pipe.fileno(), READ_CHUNK)
-                except BlockingIOError:
-                    continue
-                if not data:
-                    sel.unregister(pipe)
-                    continue
-                buf = bufs[pipe]
-                room = cap - len(buf)
-                if len(data) > room:
-                    truncated = True
-                if room > 0:
-                    buf += data[:room]
-        with _lock:
-            interrupted = proc.pid in _interrupted
-        if interrupted:
-            raise KeyboardInterrupt("interrupted")
-        return _Captured(bytes(bufs[proc.stdout]), bytes(bufs[proc.stderr]),
-                         proc.wait(), timed_out, truncated)
-    except BaseException:
-        _stop_groups([proc])
-        raise
-    finally:
-        sel.close()
-        if exit_fd is not None:
-            os.close(exit_fd)
-        for pipe in (proc.stdin, proc.stdout, proc.stderr):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=DRAIN_SECONDS)
-        _signal_group(proc.pid, signal.SIGKILL)
-        with _lock:
-            _running.pop(proc.pid, None)
-            _interrupted.discard(proc.pid)
-
+# -- running ---------------------------------------------------------------------------
 
 def _size(n: int) -> str:
     for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
@@ -312,135 +147,21 @@ def _text(data: bytes, truncated_at: int | None) -> str:
 
 # -- building --------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
-def _binary_cache(root: str) -> BinaryCache:
-    cache = BinaryCache(Path(root))
-    sweep_dead(cache.work_root)
-    return cache
-
-
-def binary_cache() -> BinaryCache:
-    """The binary cache of the course cache directory (``WHYGO_CACHE``)."""
-    return _binary_cache(str(course_cache_dir()))
-
-
-def _go_version_line() -> str:
-    m = re.match(r"go(\d+)\.(\d+)", toolchain().version)
-    return f"go {m.group(1)}.{m.group(2)}" if m else "go 1.27"
-
-
-def _build_env(env: Mapping[str, str] | None) -> dict[str, str]:
-    return {k: v for k, v in (env or {}).items()
-            if k.startswith(("GO", "CGO_")) and k not in RUNTIME_ONLY}
-
-
-def _run_go_build(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
-    try:
-        proc = _spawn(argv, env=env, cwd=cwd, with_stdin=False)
-    except OSError as exc:
-        raise ToolchainError(f"whygo: cannot run {argv[0]}: {exc}. {FIX}") from exc
-    got = _collect(proc, stdin=None, timeout=BUILD_TIMEOUT, cap=BUILD_LOG_CAP)
-    log = (got.stdout + got.stderr).decode("utf-8", "replace")
-    if got.timed_out:
-        return 1, log + f"\ngo build did not finish within {BUILD_TIMEOUT:g} s\n"
-    if re.search(r"requires go >= |go: cannot find GOROOT|unsupported GOOS/GOARCH pair", log):
-        raise ToolchainError(f"whygo: the Go toolchain at {toolchain().go} cannot build the cell:\n"
-                             f"{log.strip()}\n{FIX}")
-    return got.returncode, log
-
-
-@dataclass
-class _Target:
-    """What to build: files written into a fresh work directory (a cell), or a
-    package of an existing module (gocode/)."""
-    files: list[snippet.GoFile]
-    module_dir: Path | None = None      # gocode/ for run_package; None for a cell
-    package: str = "."                  # the `go build` argument
-    reported: set[str] = field(default_factory=set)   # files whose positions are real
-    own: set[str] = field(default_factory=set)        # files whose -m decisions are shown
-    prefixes: tuple[str, ...] = ("cell/",)
-    form: str = ""
-    key_files: list[tuple[str, str]] = field(default_factory=list)   # module files (run_package)
-    table: Mapping[str, str] = field(default_factory=dict)           # for redoing imports
-
-    def imports_added(self) -> tuple[str, ...]:
-        return tuple(sorted({p for f in self.files for p in f.imports_added}))
-
-
-def _build(target: _Target, *, gcflags: str | None, ldflags: str | None, cgo: bool,
-           env: Mapping[str, str] | None) -> tuple[Entry | None, str, bool, _Target]:
-    """(cache entry or None if the build failed, log, came from cache, target as built)."""
-    tc = toolchain()
-    benv = _build_env(env)
-    go_mod = f"module cell\n\n{_go_version_line()}\n"
-    parts = [("go", str(tc.go)), ("version", tc.version), ("host", f"{sys.platform}/{platform.machine()}"),
-             ("gcflags", gcflags or ""), ("ldflags", ldflags or ""), ("cgo", str(bool(cgo))),
-             ("env", "\n".join(f"{k}={v}" for k, v in sorted(benv.items()))),
-             ("package", target.package), ("go.mod", go_mod if target.module_dir is None else "")]
-    parts += [(f"file:{name}", text) for name, text in target.key_files]
-    parts += [(f"file:{f.filename}", f.text) for f in target.files]
-    key = cache_key(parts)
-    cache = binary_cache()
-    entry = cache.lookup(key)
-    if entry is not None:
-        return entry, entry.log, True, _drop_imports(target, entry.record.get("dropped", {}))
-    flags = ["-trimpath", "-buildvcs=false"]
+def _build(target: Target, *, gcflags: str | None, ldflags: str | None, cgo: bool,
+           env: Mapping[str, str] | None) -> Built:
+    flags = ["-trimpath"]
     if gcflags:
         flags.append(f"-gcflags={gcflags}")
     if ldflags:
         flags.append(f"-ldflags={ldflags}")
-    with cache.workdir() as wd:
-        out = wd / "prog"
-        for attempt in range(3):
-            if target.module_dir is None:
-                (wd / "go.mod").write_text(go_mod)
-                for f in target.files:
-                    (wd / f.filename).write_text(f.text)
-            cwd = target.module_dir or wd
-            rc, log = _run_go_build([str(tc.go), "build", *flags, "-o", str(out), target.package],
-                                    cwd, go_env(benv, cgo=cgo))
-            log = log.replace(f"{wd}{os.sep}", "").replace(str(wd), ".")
-            if target.module_dir is not None:
-                log = log.replace(f"{target.module_dir}{os.sep}", "")
-            if rc == 0 and out.is_file():
-                dropped = {f.filename: sorted(f.dropped) for f in target.files if f.dropped}
-                entry = cache.store(key, out, {"log": log, "dropped": dropped})
-                return entry, log, False, target
-            retry = _drop_imports(target, _wrong_imports(target, log)) if attempt < 2 else target
-            if retry is target:
-                return None, log, False, target
-            target = retry
-    return None, log, False, target
-
-
-def _wrong_imports(target: _Target, log: str) -> dict[str, list[str]]:
-    """Real file name -> automatic imports the compiler rejected (the name was a
-    variable, say ``list``, not the package)."""
-    bad = diagnostics.unused_imports(log, target.prefixes)
-    wrong = {}
-    for f in target.files:
-        drop = (bad.get(f.filename, set()) | bad.get(f.reported_as, set())) & set(f.imports_added)
-        if drop:
-            wrong[f.filename] = sorted(drop)
-    return wrong
-
-
-def _drop_imports(target: _Target, drop: Mapping[str, Sequence[str]]) -> _Target:
-    """``target`` with its files made again without the imports in ``drop``."""
-    if not drop:
-        return target
-    files = [snippet.without_imports(f, set(drop[f.filename]), target.table) if f.filename in drop else f
-             for f in target.files]
-    return dataclasses.replace(target, files=files)
+    return build.build(target, flags=flags, env=env, cgo=cgo)
 
 
 def _execute(binary: Path, *, args: Sequence[str], env: Mapping[str, str] | None, cgo: bool,
              stdin: str | bytes | None, timeout: float, max_output: int,
-             cwd: str | os.PathLike | None) -> _Captured:
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    proc = _spawn([str(binary), *args], env=go_env(dict(env or {}), cgo=cgo), cwd=cwd,
-                  with_stdin=data is not None)
-    return _collect(proc, stdin=data, timeout=timeout, cap=max_output)
+             cwd: str | os.PathLike | None) -> process.Captured:
+    return process.run([str(binary), *args], env=go_env(dict(env or {}), cgo=cgo), cwd=cwd,
+                       stdin=stdin, timeout=timeout, cap=max_output)
 
 
 def _check_options(*, timeout, max_output, args, env, stdin, cwd) -> None:
@@ -475,24 +196,25 @@ def listing_env(gcflags: str | None, build_only: bool, env: dict | None) -> dict
     return env
 
 
-def _build_and_run(target: _Target, *, gcflags, ldflags, env, args, stdin, timeout, cgo,
+def _build_and_run(target: Target, *, gcflags, ldflags, env, args, stdin, timeout, cgo,
                    build_only, max_output, cwd) -> GoResult:
     _check_options(timeout=timeout, max_output=max_output, args=args, env=env, stdin=stdin, cwd=cwd)
     env = listing_env(gcflags, build_only, env)
     started = time.perf_counter()
     for _ in range(2):   # a second time only if the cached binary was evicted under us
-        entry, log, cached, target = _build(target, gcflags=gcflags, ldflags=ldflags, cgo=cgo, env=env)
-        result = GoResult(build_log=log, cached=cached, timeout=timeout, form=target.form,
+        built = _build(target, gcflags=gcflags, ldflags=ldflags, cgo=cgo, env=env)
+        target, log = built.target, built.log
+        result = GoResult(build_log=log, cached=built.cached, timeout=timeout, form=target.form,
                           imports_added=target.imports_added())
-        if entry is None:
+        if built.binary is None:
             result.compile_errors = diagnostics.compile_errors(log, target.reported, target.prefixes)
             break
-        result.binary = entry.binary
+        result.binary = built.binary
         result.diagnostics = diagnostics.compiler_decisions(log, target.own, target.prefixes)
         if build_only:
             break
         try:
-            got = _execute(entry.binary, args=args, env=env, cgo=cgo, stdin=stdin, timeout=timeout,
+            got = _execute(built.binary, args=args, env=env, cgo=cgo, stdin=stdin, timeout=timeout,
                            max_output=max_output, cwd=cwd)
         except FileNotFoundError:
             continue
@@ -546,8 +268,8 @@ def run(source: str, *, gcflags: str | None = None, ldflags: str | None = None,
                         form="program", timeout=timeout)
     cell = snippet.make_file(source, table)
     files = [cell] + (session.files(table) if session is not None else [])
-    target = _Target(files, reported={f.reported_as for f in files}, own={snippet.CELL_FILE},
-                     form=cell.form, table=table)
+    target = Target(files, reported={f.reported_as for f in files}, own={snippet.CELL_FILE},
+                    form=cell.form, table=table)
     return _build_and_run(target, gcflags=gcflags, ldflags=ldflags, env=env, args=args, stdin=stdin,
                           timeout=timeout, cgo=cgo, build_only=build_only, max_output=max_output, cwd=cwd)
 
@@ -595,14 +317,10 @@ def run_package(path: str | Path, **options) -> GoResult:
         listed = ", ".join(main_packages(root)) or "none"
         raise PackageError(f"{path!s} is not a main package of {root}. "
                            f"Give one of: {listed} (relative to gocode/)")
-    module = _module_path(root)
-    key_files = sorted((p.relative_to(root).as_posix(), p.read_text(errors="replace"))
-                       for p in root.rglob("*") if p.is_file() and (p.suffix == ".go" or p.name in
-                                                                   ("go.mod", "go.sum"))
-                       and not p.name.endswith("_test.go"))
-    own = {p.relative_to(root).as_posix() for p in folder.glob("*.go") if not p.name.endswith("_test.go")}
-    target = _Target([], module_dir=root, package=f"./{text}", reported={name for name, _ in key_files},
-                     own=own, prefixes=(f"{module}/",), form="package", key_files=key_files)
+    target = build.package_target(text, root)
+    target.reported = {name for name, _ in target.key_files}
+    target.own = {p.relative_to(root).as_posix() for p in folder.glob("*.go") if not p.name.endswith("_test.go")}
+    target.prefixes = (f"{_module_path(root)}/",)
     defaults = dict(gcflags=None, ldflags=None, env=None, args=(), stdin=None, timeout=30, cgo=False,
                     build_only=False, max_output=1_000_000, cwd=None)
     unknown = set(options) - set(defaults)

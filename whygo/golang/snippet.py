@@ -276,13 +276,14 @@ class GoFile:
     imports_added: tuple[str, ...]
     source: str = field(default="", repr=False)          # the cell as written
     dropped: frozenset[str] = field(default=frozenset(), repr=False)  # imports not to add
+    package: str = "main"         # the package clause written for a cell without one
 
 
 def without_imports(f: GoFile, paths: set[str], table: Mapping[str, str]) -> GoFile:
     """``f`` made again without the automatic imports ``paths`` (the compiler
     said they are unused: the name was a variable, not the package)."""
     return make_file(f.source, table, filename=f.filename, reported_as=f.reported_as,
-                     drop=f.dropped | frozenset(paths), form=f.form)
+                     drop=f.dropped | frozenset(paths), form=f.form, package=f.package)
 
 
 def _line_directive(name: str, line: int) -> str:
@@ -325,9 +326,10 @@ def _imports_block(paths: tuple[str, ...]) -> str:
 
 def make_file(source: str, table: Mapping[str, str], *, filename: str = MAIN_FILE,
               reported_as: str = CELL_FILE, drop: frozenset[str] = frozenset(),
-              form: str | None = None) -> GoFile:
+              form: str | None = None, package: str = "main") -> GoFile:
     """The Go file for a cell (``table``: package name -> import path, from
-    :func:`import_table`; ``drop``: import paths not to add, see the runner)."""
+    :func:`import_table`; ``drop``: import paths not to add, see the runner;
+    ``package``: the clause added to a cell that has none, e.g. a lab's library)."""
     original = source
     form = form or classify(source)
     if form not in FORMS:
@@ -338,18 +340,18 @@ def make_file(source: str, table: Mapping[str, str], *, filename: str = MAIN_FIL
         return GoFile(filename, _line_directive(reported_as, 1) + source, reported_as, form, (),
                       original, drop)
     added = _auto_imports(source, table, drop)
-    head = "package main\n\n" + _imports_block(added)
+    head = f"package {package}\n\n" + _imports_block(added)
     cgo = cgo_preamble_lines(source)
     if form == "declarations":
         text = head + _numbered(source, reported_as, cgo)
-        return GoFile(filename, text, reported_as, form, added, original, drop)
+        return GoFile(filename, text, reported_as, form, added, original, drop, package)
     lines = source.splitlines(keepends=True)
     k = import_block_lines(source)
     text = head
     if k:
         text += _numbered("".join(lines[:k]), reported_as, cgo if cgo <= k else 0)
     text += "\nfunc main() {\n" + _line_directive(reported_as, k + 1) + "".join(lines[k:]) + "}\n"
-    return GoFile(filename, text, reported_as, form, added, original, drop)
+    return GoFile(filename, text, reported_as, form, added, original, drop, package)
 
 
 _SAVE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")

@@ -1,0 +1,315 @@
+"""Start, watch and stop processes: the one place in the course that does it.
+
+Every program the course starts (``go build``, a cell's binary, a benchmark,
+a gocode program, a server it times) runs in a new session, so it leads its
+own process group and whatever it starts belongs to that group too.
+
+:func:`run` runs a process to the end: stdin fed, stdout and stderr read on
+separate pipes, each kept up to ``cap`` bytes (the rest is read and dropped,
+so the program never blocks on a full pipe and memory stays bounded). With
+``keep`` (a predicate over lines) the cap applies line by line and lines the
+predicate accepts are kept even past it: a chatty benchmark cannot push its
+own result lines out.
+
+:func:`start` starts a process that keeps running (a server) and returns a
+:class:`Running` to stop it later, or to use as a context manager.
+
+One stopping policy for both: SIGINT to the group (a Go program dies at once
+with status 2, or runs its own handler), then SIGKILL to the group after
+:data:`GRACE_SECONDS`. It applies at a timeout, on KeyboardInterrupt in the
+caller, on :func:`interrupt_all` from another thread (a kernel's interrupt
+or shutdown), and on :meth:`Running.stop`. When a process run by :func:`run`
+exits, what is left of its group (a grandchild in the background) is killed
+too, so nothing outlives the call. A caller whose process was stopped by
+:func:`interrupt_all` sees KeyboardInterrupt.
+
+Nothing here imports the toolchain or IPython: the runner, the builder, the
+chapters and the labs all sit on top of it.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+__all__ = ["Captured", "Running", "GRACE_SECONDS", "interrupt_all", "run", "start"]
+
+GRACE_SECONDS = 0.5        # between SIGINT and SIGKILL
+DRAIN_SECONDS = 2.0        # after the process is gone, how long to wait for its pipes to close
+READ_CHUNK = 1 << 16
+LINE_LIMIT = 1 << 16       # with `keep`, a longer line is judged in pieces of this size
+
+_lock = threading.Lock()
+_running: dict[int, subprocess.Popen] = {}   # pgid -> process, for interrupt_all
+_interrupted: set[int] = set()
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _stop_groups(procs: Sequence[subprocess.Popen]) -> None:
+    """The one policy: SIGINT each group, give them GRACE_SECONDS, then SIGKILL the groups."""
+    for p in procs:
+        _signal_group(p.pid, signal.SIGINT)
+    end = time.monotonic() + GRACE_SECONDS
+    while time.monotonic() < end and any(p.poll() is None for p in procs):
+        time.sleep(0.01)
+    for p in procs:
+        _signal_group(p.pid, signal.SIGKILL)
+
+
+def interrupt_all() -> None:
+    """Stop every process group this process is running (programs, builds, benchmarks,
+    servers); their callers get KeyboardInterrupt. For a kernel's interrupt or shutdown."""
+    with _lock:
+        procs = list(_running.values())
+        _interrupted.update(p.pid for p in procs)
+    _stop_groups(procs)
+
+
+def _spawn(argv: Sequence[str], *, env: Mapping[str, str] | None, cwd: str | os.PathLike | None,
+           stdin, stdout, stderr) -> subprocess.Popen:
+    proc = subprocess.Popen([str(a) for a in argv], env=None if env is None else dict(env), cwd=cwd,
+                            start_new_session=True, stdin=stdin, stdout=stdout, stderr=stderr)
+    with _lock:
+        _running[proc.pid] = proc
+    return proc
+
+
+def _forget(proc: subprocess.Popen) -> bool:
+    """Unregister ``proc``; True if :func:`interrupt_all` had stopped it."""
+    with _lock:
+        _running.pop(proc.pid, None)
+        interrupted = proc.pid in _interrupted
+        _interrupted.discard(proc.pid)
+    return interrupted
+
+
+# -- run to the end ----------------------------------------------------------------------
+
+@dataclass
+class Captured:
+    stdout: bytes
+    stderr: bytes
+    returncode: int            # negative: the signal that ended it (-2 SIGINT at a timeout)
+    timed_out: bool
+    dropped: tuple[int, int] = (0, 0)   # bytes of stdout, stderr read past the cap and not kept
+
+    @property
+    def truncated(self) -> bool:
+        return any(self.dropped)
+
+    @property
+    def out(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+
+class _Sink:
+    """One stream's bytes: the first ``cap`` kept; with ``keep``, judged line by line."""
+
+    def __init__(self, cap: int, keep: Callable[[str], bool] | None):
+        self.buf = bytearray()
+        self.budget = cap
+        self.keep = keep
+        self.dropped = 0
+        self.partial = bytearray()
+
+    def add(self, data: bytes) -> None:
+        if self.keep is None:
+            room = max(self.budget - len(self.buf), 0)
+            self.buf += data[:room]
+            self.dropped += max(len(data) - room, 0)
+            return
+        self.partial += data
+        while True:
+            end = self.partial.find(b"\n", 0, LINE_LIMIT)
+            if end < 0 and len(self.partial) < LINE_LIMIT:
+                return
+            cut = end + 1 if end >= 0 else LINE_LIMIT
+            self._line(bytes(self.partial[:cut]))
+            del self.partial[:cut]
+
+    def _line(self, line: bytes) -> None:
+        if self.budget >= len(line):
+            self.buf += line
+            self.budget -= len(line)
+        elif self.keep(line.decode("utf-8", "replace")):
+            self.buf += line
+        else:
+            self.dropped += len(line)
+
+    def close(self) -> bytes:
+        if self.partial:
+            self._line(bytes(self.partial))
+            self.partial.clear()
+        return bytes(self.buf)
+
+
+def _pidfd(pid: int) -> int | None:
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
+def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike | None = None, stdin: bytes | str | None = None,
+        timeout: float | None = None, cap: int = 1_000_000,
+        keep: Callable[[str], bool] | None = None) -> Captured:
+    """Run ``argv`` in its own process group to the end (or to ``timeout`` seconds).
+
+    Raises OSError if it cannot start, KeyboardInterrupt if interrupted (here or
+    by :func:`interrupt_all`), after stopping the group. Never leaves a process
+    of the group behind.
+    """
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    proc = _spawn(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL if data is None else subprocess.PIPE,
+                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sinks = {proc.stdout: _Sink(cap, keep), proc.stderr: _Sink(cap, keep)}
+    timed_out = False
+    deadline = None if timeout is None else time.monotonic() + timeout
+    kill_at = give_up = None
+    pending = memoryview(data or b"")
+    sel = selectors.DefaultSelector()
+    exit_fd = None
+    try:
+        for pipe in sinks:
+            os.set_blocking(pipe.fileno(), False)
+            sel.register(pipe, selectors.EVENT_READ)
+        if proc.stdin is not None:
+            os.set_blocking(proc.stdin.fileno(), False)
+            sel.register(proc.stdin, selectors.EVENT_WRITE)
+        # the moment the program exits (Linux pidfd); without it, poll every 10 ms
+        exit_fd = _pidfd(proc.pid)
+        if exit_fd is not None:
+            sel.register(exit_fd, selectors.EVENT_READ)
+        poll = 0.1 if exit_fd is not None else 0.01
+        while sel.get_map() or proc.poll() is None:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline and not timed_out:
+                timed_out = True
+                _signal_group(proc.pid, signal.SIGINT)
+                kill_at = now + GRACE_SECONDS
+            if kill_at is not None and (now >= kill_at or proc.poll() is not None):
+                _signal_group(proc.pid, signal.SIGKILL)
+                kill_at = None
+            if give_up is None and proc.poll() is not None:
+                # the program is gone: background children die with its group
+                _signal_group(proc.pid, signal.SIGKILL)
+                give_up = now + DRAIN_SECONDS
+            if give_up is not None and now >= give_up:
+                break   # a process that left the group still holds a pipe
+            waits = [poll] + [t - now for t in (deadline if not timed_out else None, kill_at, give_up)
+                             if t is not None]
+            for key, _ in sel.select(max(0.0, min(waits))):
+                pipe = key.fileobj
+                if pipe == exit_fd:
+                    sel.unregister(exit_fd)   # proc.poll() above will reap it
+                    continue
+                if pipe is proc.stdin:
+                    try:
+                        pending = pending[os.write(pipe.fileno(), pending[:READ_CHUNK]):]
+                    except (BrokenPipeError, OSError):
+                        pending = pending[:0]
+                    if not pending:
+                        sel.unregister(pipe)
+                        pipe.close()
+                    continue
+                try:
+                    chunk = os.read(pipe.fileno(), READ_CHUNK)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    sel.unregister(pipe)
+                    continue
+                sinks[pipe].add(chunk)
+        with _lock:
+            interrupted = proc.pid in _interrupted
+        if interrupted:
+            raise KeyboardInterrupt("interrupted")
+        returncode = proc.wait()
+        out, err = sinks[proc.stdout], sinks[proc.stderr]
+        return Captured(out.close(), err.close(), returncode, timed_out,
+                        (out.dropped, err.dropped))
+    except BaseException:
+        _stop_groups([proc])
+        raise
+    finally:
+        sel.close()
+        if exit_fd is not None:
+            os.close(exit_fd)
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=DRAIN_SECONDS)
+        _signal_group(proc.pid, signal.SIGKILL)
+        _forget(proc)
+
+
+# -- keep running ----------------------------------------------------------------------------
+
+class Running:
+    """A process group started by :func:`start`; :meth:`stop` (or leaving the
+    ``with`` block) stops it with the one policy and reaps it."""
+
+    def __init__(self, proc: subprocess.Popen, argv: Sequence[str]):
+        self.proc = proc
+        self.argv = list(argv)
+        self.pid = proc.pid
+
+    def exited(self) -> int | None:
+        """The exit status, or None while it runs. KeyboardInterrupt if
+        :func:`interrupt_all` stopped it."""
+        code = self.proc.poll()
+        if code is not None:
+            with _lock:
+                if self.proc.pid in _interrupted:
+                    raise KeyboardInterrupt("interrupted")
+        return code
+
+    def stderr_text(self) -> str:
+        """What the process wrote on stderr (read once it has exited; "" if not captured)."""
+        if self.proc.stderr is None:
+            return ""
+        return self.proc.stderr.read().decode("utf-8", "replace").strip()
+
+    def stop(self) -> int | None:
+        if self.proc.poll() is None:
+            _stop_groups([self.proc])
+        else:   # the leader is gone; its children may not be
+            _signal_group(self.proc.pid, signal.SIGKILL)
+        code = self.proc.wait()
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
+        _forget(self.proc)
+        return code
+
+    def __enter__(self) -> "Running":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def start(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
+          cwd: str | os.PathLike | None = None, capture_stderr: bool = True) -> Running:
+    """Start ``argv`` in its own process group and return at once. stdin and stdout
+    are /dev/null; stderr is a pipe to read after it exits (a process that writes
+    more than a pipe holds to stderr before then would block: servers do not)."""
+    proc = _spawn(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                  stderr=subprocess.PIPE if capture_stderr else subprocess.DEVNULL)
+    return Running(proc, argv)
