@@ -60,8 +60,8 @@ def test_compare_run_times_interleaves_the_builds(monkeypatch):
 
     def fake_run(argv, **kw):
         order.append(argv[0])
-        return subprocess.CompletedProcess(argv, 0, b"", b"")
-    monkeypatch.setattr(bs.subprocess, "run", fake_run)
+        return bs.process.Captured(b"", b"", 0, False)
+    monkeypatch.setattr(bs.process, "run", fake_run)
     times = bs.compare_run_times({"a": Path("/bin/a"), "b": Path("/bin/b")}, runs=2)
     assert order == ["/bin/a", "/bin/b"] * 3           # one warm-up round, then two timed ones
     assert [len(v) for v in times.values()] == [2, 2]

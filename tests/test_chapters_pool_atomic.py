@@ -21,9 +21,9 @@ def test_sync_source_reads_poolcleanup_from_the_toolchain():
 def test_parse_runs_needs_both_ways():
     line = json.dumps({"way": "new", "requests": 10, "labels": 60, "mallocs": 20, "bytes": 1520,
                        "gcs": 0, "seconds": 0.1})
-    with pytest.raises(ch.PoolChapterError, match="new and pool"):
+    with pytest.raises(ch.ChapterError, match="new and pool"):
         ch.parse_runs(line)
-    with pytest.raises(ch.PoolChapterError, match="line 1"):
+    with pytest.raises(ch.ChapterError, match="line 1"):
         ch.parse_runs('{"way": "new"}')
 
 
@@ -37,9 +37,9 @@ def test_pool_pressure_allocates_twice_per_request_without_the_pool_and_never_wi
 
 
 def test_pool_pressure_rejects_bad_counts():
-    with pytest.raises(ch.PoolChapterError, match="requests"):
+    with pytest.raises(ch.ChapterError, match="requests"):
         ch.pool_pressure(requests=0)
-    with pytest.raises(ch.PoolChapterError, match="labels"):
+    with pytest.raises(ch.ChapterError, match="labels"):
         ch.pool_pressure(labels=-1)
 
 
@@ -74,6 +74,6 @@ def test_counter_gains_are_medians_of_the_ratio_within_each_round():
 
 def test_counter_gains_names_a_missing_gomaxprocs():
     table = _table()
-    with pytest.raises(ch.PoolChapterError, match="GOMAXPROCS=4"):
+    with pytest.raises(ch.ChapterError, match="GOMAXPROCS=4"):
         ch.counter_gains(table, {"alone": ("BenchmarkMutexCounter", "BenchmarkAtomicCounter")},
                          procs=(4,))

@@ -31,7 +31,7 @@ def test_parse_points_reads_json_and_its_schedtrace():
 
 
 def test_parse_points_names_a_bad_line():
-    with pytest.raises(ch.LoadTestError, match="line 2"):
+    with pytest.raises(ch.ChapterError, match="line 2"):
         ch.parse_points(json.dumps({"procs": 1, "conc": 1, "requests": 1, "errors": 0,
                                     "seconds": 1.0, "qps": 1.0, "p50_us": 1.0, "p99_us": 1.0,
                                     "server": {}}) + "\nnot json")
@@ -44,7 +44,7 @@ def test_knee_is_the_first_point_reaching_ninety_percent_of_the_best():
 
 
 def test_knee_refuses_mixed_gomaxprocs():
-    with pytest.raises(ch.LoadTestError, match="by_procs"):
+    with pytest.raises(ch.ChapterError, match="by_procs"):
         ch.knee([point(procs=1), point(procs=2)])
 
 
@@ -58,7 +58,7 @@ def test_by_procs_groups_and_sorts_by_concurrency():
 def test_median_point_keeps_the_run_with_median_throughput():
     runs = [point(qps=q, p99=q) for q in (300.0, 100.0, 200.0)]
     assert ch.median_point(runs).qps == 200.0
-    with pytest.raises(ch.LoadTestError):
+    with pytest.raises(ch.ChapterError):
         ch.median_point([point(conc=1), point(conc=4)])
 
 
@@ -84,9 +84,9 @@ def test_waits_from_trace_measures_runnable_to_running():
 
 
 def test_pressure_test_rejects_bad_lists():
-    with pytest.raises(ch.LoadTestError, match="conc"):
+    with pytest.raises(ch.ChapterError, match="conc"):
         ch.pressure_test(procs=(1,), conc=(0,))
-    with pytest.raises(ch.LoadTestError, match="repeat"):
+    with pytest.raises(ch.ChapterError, match="repeat"):
         ch.pressure_test(repeat=0)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from whygo.chapters import stacks_escape as se
-from whygo.chapters.stacks_escape import StacksEscapeError
+from whygo.chapters.stacks_escape import ChapterError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -21,7 +21,7 @@ def report(base=240, frame=192, depth=3000, start=2048):
 
 def test_frame_bytes_is_the_slope_of_used_bytes():
     assert se.frame_bytes(report(frame=160)) == 160
-    with pytest.raises(StacksEscapeError, match="checkpoints"):
+    with pytest.raises(ChapterError, match="checkpoints"):
         se.frame_bytes({"checkpoints": [{"depth": 0, "used_bytes": 1}]})
 
 
@@ -80,7 +80,7 @@ def test_the_fixture_is_what_stackgrow_prints():
 
 def test_predict_moves_needs_moves_left_to_predict():
     r = report(depth=10)
-    with pytest.raises(StacksEscapeError, match="nothing to predict"):
+    with pytest.raises(ChapterError, match="nothing to predict"):
         se.predict_moves(r, fit_on=len(r["growths"]))
 
 
@@ -119,7 +119,7 @@ def test_beside_can_run_the_program():
 
 
 def test_beside_reports_compile_errors_clearly():
-    with pytest.raises(StacksEscapeError, match="does not compile"):
+    with pytest.raises(ChapterError, match="does not compile"):
         se.beside("func main() { x := }")
-    with pytest.raises(StacksEscapeError, match="Go source"):
+    with pytest.raises(ChapterError, match="Go source"):
         se.beside("")

@@ -236,6 +236,7 @@ def test_any_verdict_line_parses_back_to_the_same_verdict(lab, n, ok, message, h
 
 @pytest.mark.slow
 def test_go_check_reuses_the_built_test_binary_but_runs_it_again(tmp_path, monkeypatch):
+    from whygo.golang import build
     from whygo.labs import golab
     monkeypatch.setenv("WHYGO_CACHE", str(tmp_path))
     cell = "func Now() int64 { return time.Now().UnixNano() }"
@@ -243,5 +244,5 @@ def test_go_check_reuses_the_built_test_binary_but_runs_it_again(tmp_path, monke
     first, second = golab.go_check(cell, harness), golab.go_check(cell, harness)
     assert first.problem() is None and "NOW" in first.stdout
     assert first.stdout != second.stdout                       # it ran twice
-    assert len(golab._cache().entries()) == 1                  # from one build
+    assert len(build.binary_cache().entries()) == 1             # from one build
     assert [d.message for d in first.decisions] == [d.message for d in second.decisions]

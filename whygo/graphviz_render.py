@@ -23,8 +23,9 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 from functools import lru_cache
+
+from whygo.golang import process
 
 ENV = "WHYGO_GRAPHVIZ"
 
@@ -123,11 +124,10 @@ def _dot_program() -> str:
 
 
 def _render_system(dot: str) -> str:
-    proc = subprocess.run([_dot_program(), "-Tsvg"], input=dot, capture_output=True, text=True,
-                          timeout=60)
-    if proc.returncode != 0:
-        raise GraphvizError(_explain(proc.stderr.strip() or f"dot exited {proc.returncode}", dot))
-    return proc.stdout
+    got = process.run([_dot_program(), "-Tsvg"], stdin=dot, timeout=60, cap=64 << 20)
+    if got.returncode != 0 or got.timed_out:
+        raise GraphvizError(_explain(got.err.strip() or f"dot exited {got.returncode}", dot))
+    return got.out
 
 
 def _explain(message: str, dot: str) -> str:
@@ -151,8 +151,8 @@ _VERSION = re.compile(r"graphviz version (\S+)", re.I)
 def renderer_info() -> str:
     """Which renderer and which Graphviz version (for `whygo doctor`)."""
     if _mode() == "system":
-        proc = subprocess.run([_dot_program(), "-V"], capture_output=True, text=True, timeout=30)
-        m = _VERSION.search(proc.stderr + proc.stdout)
+        got = process.run([_dot_program(), "-V"], timeout=30)
+        m = _VERSION.search(got.err + got.out)
         return f"system dot ({shutil.which('dot')}), Graphviz {m.group(1) if m else 'unknown'}"
     from importlib.metadata import version
     m = _VERSION.search(_render_wasm("digraph { }"))

@@ -3,7 +3,7 @@
 Start: ``python -m whygo.kernel -f CONNECTION_FILE`` (the kernel spec written
 by ``whygo/kernelspec.py``). It is a wrapper kernel (``ipykernel.kernelbase.
 Kernel``): no Python runs in the cells. A cell goes through exactly the same
-steps as a ``%%go`` cell (``whygo.magics.run_cell``), with the flags in an
+steps as a ``%%go`` cell (:func:`whygo.golang.cells.run_cell`), with the flags in an
 optional first-line comment::
 
     //whygo: --timeout 5 --gcflags=-m --env GODEBUG=gctrace=1
@@ -28,7 +28,7 @@ import re
 from ipykernel.kernelbase import Kernel
 
 from whygo import __version__
-from whygo.magics import CellFlags, CellFlagsError, failure_note, parse_flags, run_cell
+from whygo.golang.cells import CellFlags, CellFlagsError, failure_note, parse_flags, run_cell
 
 FLAG_PREFIX = "//whygo:"
 _GO_KEYWORDS = ("break case chan const continue default defer else fallthrough for func go goto "
@@ -170,7 +170,7 @@ class GoKernel(Kernel):
         return self._std_packages
 
     async def do_shutdown(self, restart):
-        from whygo.golang.runner import interrupt_all
+        from whygo.golang.process import interrupt_all
         interrupt_all()
         if self._go_session is not None:
             self._go_session.close()

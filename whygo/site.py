@@ -46,12 +46,12 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from whygo.book import ROOT, Manifest, ManifestError, load_manifest, with_launch
+from whygo.golang import process
 
 BUILD = ROOT / "build"
 SOURCE_DIR = BUILD / "book-src"     # generated _config.yml, _toc.yml and symlinks
@@ -347,20 +347,18 @@ def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifes
     if force_execute or clean:
         cmd.append("--all")
     env = dict(os.environ, PYTHONUNBUFFERED="1", MPLBACKEND="Agg")
-    try:
-        proc = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True,
-                              timeout=BUILD_TIMEOUT_S)
-    except subprocess.TimeoutExpired as exc:
-        raise SiteError(f"jupyter-book build did not finish in {BUILD_TIMEOUT_S} s") from exc
+    got = process.run(cmd, cwd=src, env=env, timeout=BUILD_TIMEOUT_S, cap=256 << 20)
+    if got.timed_out:
+        raise SiteError(f"jupyter-book build did not finish in {BUILD_TIMEOUT_S} s")
     html = output_dir / "_build" / "html"
-    if proc.returncode != 0 or not (html / "index.html").is_file():
-        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-        raise SiteError(f"jupyter-book build failed (exit {proc.returncode}); last lines:\n{tail}")
-    warnings = [_ANSI.sub("", line) for line in (proc.stdout + proc.stderr).splitlines()
+    if got.returncode != 0 or not (html / "index.html").is_file():
+        tail = "\n".join((got.out + got.err).splitlines()[-40:])
+        raise SiteError(f"jupyter-book build failed (exit {got.returncode}); last lines:\n{tail}")
+    warnings = [_ANSI.sub("", line) for line in (got.out + got.err).splitlines()
                 if "WARNING" in line]
     (output_dir / WARNINGS_FILE).write_text("".join(w + "\n" for w in warnings), encoding="utf-8")
     if not quiet:
-        print(proc.stdout, end="")
+        print(got.out, end="")
     return html
 
 

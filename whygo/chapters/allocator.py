@@ -14,19 +14,16 @@
 """
 from __future__ import annotations
 
-import json
 import re
 import statistics
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from whygo import report
+from whygo.golang import programs
 from whygo.golang.gosource import declaration
+from whygo.golang.programs import ChapterError
 from whygo.alloc import Heap
-
-
-class ChapterError(ValueError):
-    """A chapter helper was given something it cannot use; the message says what to pass."""
 
 
 # ---------------------------------------------------------------------------
@@ -124,18 +121,7 @@ ARTICLE_THROUGHPUT = [("plain new()", "2.1M", "89"), ("sync.Pool + mcache", "5.7
 
 def label_benchmarks(*, benchtime: str = "200ms", count: int = 1, timeout: float = 300):
     """``go test -bench Sample -benchmem`` in gocode/cmd/ch3labels (a BenchTable)."""
-    from whygo.golang import benchfmt
-    from whygo.golang.evidence import gocode_dir
-    from whygo.golang.toolchain import go_command
-
-    proc = go_command("test", "-run", "^$", "-bench", "Sample", "-benchmem",
-                      f"-benchtime={benchtime}", f"-count={count}", f"./{PACKAGE}",
-                      cwd=gocode_dir(), timeout=timeout, check=False)
-    table = benchfmt.parse(proc.stdout)
-    if proc.returncode != 0 or not table.rows:
-        raise ChapterError(f"go test -bench in gocode/{PACKAGE} failed or ran no benchmark:\n"
-                           f"{(proc.stdout + proc.stderr).strip()[-2000:]}")
-    return table
+    return programs.bench(PACKAGE, "Sample", benchtime=benchtime, count=count, timeout=timeout)
 
 
 ARTICLE_CORES = 4
@@ -153,8 +139,6 @@ def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
     caption) is the same everywhere; how many CPUs carry those Ps is reported
     as a measured figure.
     """
-    from whygo.golang.runner import run_package
-
     if not modes or any(m not in ("new", "pool") for m in modes):
         raise ChapterError(f"modes={modes!r}: use 'new' (fresh objects) and/or 'pool' (sync.Pool)")
     if repeat < 1:
@@ -162,12 +146,8 @@ def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
     out: dict[str, list[dict]] = {m: [] for m in modes}
     for _ in range(repeat):
         for mode in modes:
-            r = run_package(f"gocode/{PACKAGE}", args=["-mode", mode, "-points", str(points)],
-                            env={"GOMAXPROCS": str(gomaxprocs)}, timeout=timeout)
-            if not r.ok:
-                raise ChapterError(f"ch3labels -mode {mode} failed: {r.error_message()}\n"
-                                   f"{r.stderr.strip()[-1000:]}")
-            out[mode].append(json.loads(r.stdout))
+            out[mode].append(programs.run_json(f"gocode/{PACKAGE}", ["-mode", mode, "-points", str(points)],
+                                               env={"GOMAXPROCS": str(gomaxprocs)}, timeout=timeout))
     return out
 
 

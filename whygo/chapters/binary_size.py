@@ -5,8 +5,8 @@ a small hot scoring function, JSON out), with the flags the article names and
 compares the binaries:
 
 * :func:`build` -- ``go build FLAGS`` of the program into the course cache.
-  The course runner always adds ``-trimpath``; this chapter measures that very
-  flag, so it calls ``go build`` itself;
+  Built by :mod:`whygo.golang.build` with exactly these flags (the runner
+  always adds ``-trimpath``, the very flag this chapter measures);
 * :func:`measure` / :func:`size_table` -- file size, symbol table, DWARF,
   ``.gopclntab`` and the number of ``type:`` symbols (the type descriptors
   reflection reads) of each build, from :func:`whygo.golang.elfinfo.read_elf`;
@@ -19,10 +19,8 @@ compares the binaries:
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import statistics
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,8 +28,9 @@ from typing import Sequence
 
 from whygo import report
 from whygo.golang.elfinfo import read_elf
+from whygo.golang import process, programs
+from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir
-from whygo.golang.toolchain import course_cache_dir, go_command, toolchain
 
 PROGRAM = "cmd/ch43risk"
 
@@ -46,33 +45,14 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 }
 
 
-class ChapterError(RuntimeError):
-    """A chapter helper could not do what was asked; the message says why and what to do."""
-
-
 def build(flags: Sequence[str] = (), *, package: str = PROGRAM) -> Path:
-    """``go build FLAGS ./PACKAGE`` in gocode/, cached by toolchain, flags and sources."""
+    """``go build FLAGS ./PACKAGE`` in gocode/, in the course's one binary cache."""
     if isinstance(flags, str):
         raise ChapterError(f"flags={flags!r}: give a list of go build flags, e.g. ['-trimpath']")
-    root = gocode_dir()
-    folder = root / package
-    if not folder.is_dir():
-        raise ChapterError(f"{package} is not a folder of {root}: give a package path such as {PROGRAM!r}")
-    key = hashlib.sha256()
-    for part in (toolchain().version, str(root), package, *flags):
-        key.update(part.encode() + b"\0")
-    for f in sorted(folder.glob("*.go")):
-        key.update(f.name.encode() + b"\0" + f.read_bytes())
-    out = course_cache_dir() / "ch43" / f"{folder.name}-{key.hexdigest()[:16]}"
-    if not out.is_file():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(".tmp")
-        proc = go_command("build", "-buildvcs=false", *flags, "-o", str(tmp), f"./{package}",
-                          cwd=root, check=False)
-        if proc.returncode != 0:
-            raise ChapterError(f"go build {' '.join(flags)} ./{package} failed:\n{proc.stderr.strip()}")
-        tmp.replace(out)
-    return out
+    built = programs.build_package(package, flags=flags)
+    if not built.ok:
+        raise ChapterError(f"go build {' '.join(flags)} ./{package} failed:\n{built.log.strip()}")
+    return built.binary
 
 
 def mentions(binary: Path, text: str | Path) -> bool:
@@ -119,12 +99,11 @@ def size_table(rows: Sequence[Measure]) -> report.Table:
 
 def inline_decisions(gcflags: str = "-m", *, package: str = PROGRAM) -> list[str]:
     """The compiler's ``can inline`` lines for the package's own files (``file:line: can inline f``)."""
-    proc = go_command("build", "-buildvcs=false", f"-gcflags={gcflags}", "-o", "/dev/null", f"./{package}",
-                      cwd=gocode_dir(), check=False)
-    if proc.returncode != 0:
-        raise ChapterError(f"go build -gcflags={gcflags} ./{package} failed:\n{proc.stderr.strip()}")
+    built = programs.build_package(package, flags=[f"-gcflags={gcflags}"], output=False)
+    if not built.ok:
+        raise ChapterError(f"go build -gcflags={gcflags} ./{package} failed:\n{built.log.strip()}")
     own = f"{package}/"
-    return sorted({line.strip() for line in proc.stderr.splitlines()
+    return sorted({line.strip() for line in built.log.splitlines()
                    if ": can inline " in line and line.lstrip("./").startswith(own)})
 
 
@@ -149,10 +128,10 @@ def compare_run_times(binaries: dict[str, Path], args: Sequence[str] = ("-gen", 
     for round_ in range(runs + 1):
         for label, binary in binaries.items():
             start = time.perf_counter()
-            proc = subprocess.run([str(binary), *args], capture_output=True, timeout=30)
+            got = process.run([str(binary), *args], timeout=30)
             took = time.perf_counter() - start
-            if proc.returncode != 0:
-                raise ChapterError(f"{binary} {' '.join(args)} failed: {proc.stderr.decode(errors='replace')}")
+            if got.returncode != 0:
+                raise ChapterError(f"{binary} {' '.join(args)} failed: {got.err}")
             if round_:
                 times[label].append(took)
     return times

@@ -24,9 +24,9 @@ from typing import Sequence
 
 from whygo import report
 from whygo.chapters import single_binary as sb
+from whygo.golang import programs
 from whygo.golang.elfinfo import read_elf
-from whygo.golang.runner import gocode_dir
-from whygo.golang.toolchain import go_command
+from whygo.golang.programs import ChapterError
 
 # Where glibc's loader and the distributions put shared libraries (searched in order).
 LIBRARY_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
@@ -41,12 +41,8 @@ def c_compiler() -> str | None:
 def deps_of(*packages: str, cgo: bool = True) -> list[str]:
     """``go list -deps PACKAGES`` with CGO_ENABLED set as asked: every package they link."""
     if not packages:
-        raise sb.ChapterError("give at least one package, e.g. deps_of('fmt')")
-    proc = go_command("list", "-deps", *packages, cwd=gocode_dir(),
-                      env={"CGO_ENABLED": "1" if cgo else "0"}, check=False)
-    if proc.returncode != 0:
-        raise sb.ChapterError(f"go list -deps {' '.join(packages)} failed:\n{proc.stderr.strip()}")
-    return proc.stdout.split()
+        raise ChapterError("give at least one package, e.g. deps_of('fmt')")
+    return programs.list_deps(*packages, cgo=cgo)
 
 
 def needs_cgo(package: str) -> bool:
@@ -59,7 +55,7 @@ def find_library(name: str, dirs: Sequence[str] = LIBRARY_DIRS) -> Path:
         candidate = Path(folder) / name
         if candidate.exists():
             return candidate
-    raise sb.ChapterError(f"shared library {name} not found in {', '.join(dirs)}")
+    raise ChapterError(f"shared library {name} not found in {', '.join(dirs)}")
 
 
 def loader_files(binary: Path) -> list[Path]:

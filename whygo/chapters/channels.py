@@ -26,7 +26,6 @@ Pure Python and deterministic; no widgets.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -35,7 +34,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from whygo.chapters.sched import SourceNotFound, runtime_source
-from whygo.golang import runner
+from whygo.golang import programs
+from whygo.golang.programs import ChapterError
 from whygo.golang.toolchain import toolchain
 
 DPI = 80
@@ -259,21 +259,12 @@ def runtime_mentions(words: Iterable[str], *, root: Path | None = None) -> dict[
     return {w: sum(1 for t in texts if w.lower() in t) for w in words}
 
 
-class ProgramError(RuntimeError):
-    """A gocode program of this chapter failed; the message has the end of its stderr."""
-
-
 def json_over_http(n: int = 20, size: int = 1 << 20, *, timeout: float = 60) -> dict:
     """Send ``n`` messages of ``size`` bytes as JSON over loopback HTTP; the program's report."""
     if n < 1 or size < 0:
-        raise ValueError(f"n={n}, size={size}: send at least one message of 0 or more bytes")
-    result = runner.run_package("gocode/cmd/ch2jsonhttp", args=["-n", str(n), "-size", str(size)],
-                                timeout=timeout)
-    if not result.ok:
-        raise ProgramError(f"ch2jsonhttp -n {n} -size {size} failed: {result.error_message()}\n"
-                           f"{result.stderr.strip()[-1000:]}")
-    return json.loads(result.stdout)
+        raise ChapterError(f"n={n}, size={size}: send at least one message of 0 or more bytes")
+    return programs.run_json("gocode/cmd/ch2jsonhttp", ["-n", str(n), "-size", str(size)], timeout=timeout)
 
 
-__all__ = ["ChanScriptError", "ChanSnap", "ProgramError", "SourceNotFound", "chanrecv", "chansend",
+__all__ = ["ChanScriptError", "ChanSnap", "ChapterError", "SourceNotFound", "chanrecv", "chansend",
            "function_lines", "json_over_http", "play", "player", "render_chan", "runtime_mentions"]

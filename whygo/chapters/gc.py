@@ -25,12 +25,9 @@ from whygo import report
 from whygo.gc import GC, WHITE
 from whygo.gc.barriers import BarrierSpec
 from whygo.gc.scenarios import LOST_HEAP, LOST_STEPS, Scenario
+from whygo.golang.programs import ChapterError
 
 DPI = 80
-
-
-class ChapterError(ValueError):
-    """A chapter helper was given something it cannot use; the message says what to pass."""
 
 
 # ---------------------------------------------------------------------------

@@ -15,30 +15,27 @@ ways and looks at what each needs:
 * as WebAssembly: the same worker built with ``GOOS=wasip1 GOARCH=wasm`` and
   run in the ``wasmtime`` runtime from Python (:func:`run_wasm`).
 
-Builds call ``go build`` directly (the course runner has no ``-buildmode``)
-with the course environment, into the course cache.
+Builds go through :func:`whygo.golang.programs.build_package` (any
+``-buildmode``, build variables and cgo; the course's one binary cache).
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from whygo.golang import process, programs
+from whygo.golang.build import go_mod
+from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir
-from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
+from whygo.golang.toolchain import course_cache_dir, toolchain
 
 HOST = "cmd/ch44host"
 WORKER = "cmd/ch44worker"
 PLUGIN = "cmd/ch44host/testdata/tenantplugin"
 API_FILE = "cmd/ch44host/api/api.go"
-
-
-class ChapterError(RuntimeError):
-    """A chapter helper could not do what was asked; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -62,35 +59,17 @@ def build(package: str, *, cgo: bool = False, buildmode: str | None = None,
     named after the build's cache key.
     """
     root = Path(root) if root else gocode_dir()
-    folder = root / package
-    if not folder.is_dir():
-        raise ChapterError(f"{package} is not a folder of {root}: give a package path such as {HOST!r}")
-    extra = dict(env or {})
-    key = hashlib.sha256()
-    for part in (toolchain().version, str(root), package, str(cgo), buildmode or "",
-                 *(f"{k}={v}" for k, v in sorted(extra.items()))):
-        key.update(part.encode() + b"\0")
-    for f in sorted(root.rglob("*.go")):   # the package and everything it may import from the module
-        key.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes())
-    out = course_cache_dir() / "ch44" / key.hexdigest()[:16] / (name or folder.name)
-    if out.is_file():
-        return Build(out, "")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    mode = [f"-buildmode={buildmode}"] if buildmode else []
-    proc = subprocess.run([str(toolchain().go), "build", "-buildvcs=false", *mode, "-o", str(tmp),
-                           f"./{package}"], cwd=root, env=go_env(extra, cgo=cgo),
-                          capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 or not tmp.is_file():
-        return Build(None, (proc.stdout + proc.stderr).replace(str(root) + "/", "").strip())
-    tmp.replace(out)
-    return Build(out, "")
+    built = programs.build_package(package, buildmode=buildmode, env=env, cgo=cgo, root=root,
+                                   name=name or Path(package).name)
+    return Build(built.binary, "") if built.ok else Build(None, built.log.strip())
 
 
 def run(binary: Path, *args: str, timeout: float = 30) -> tuple[int, str, str]:
     """Run a built program: (exit status, stdout, stderr)."""
-    proc = subprocess.run([str(binary), *args], capture_output=True, text=True, timeout=timeout)
-    return proc.returncode, proc.stdout.strip(), proc.stderr.strip()
+    got = process.run([str(binary), *args], timeout=timeout)
+    if got.timed_out:
+        raise ChapterError(f"{binary} {' '.join(args)} did not finish in {timeout:g} s:\n{got.err.strip()[-1000:]}")
+    return got.returncode, got.out.strip(), got.err.strip()
 
 
 def build_tags(name: str) -> str:
@@ -206,11 +185,7 @@ def doc_lines(*fragments: str) -> list[str]:
 
 def deps(package: str, *, cgo: bool = True) -> list[str]:
     """``go list -deps ./PACKAGE`` in gocode/: every package linked into it."""
-    proc = subprocess.run([str(toolchain().go), "list", "-deps", f"./{package}"], cwd=gocode_dir(),
-                          env=go_env(cgo=cgo), capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0:
-        raise ChapterError(f"go list -deps ./{package} failed:\n{proc.stderr.strip()}")
-    return proc.stdout.split()
+    return programs.list_deps(f"./{package}", cgo=cgo)
 
 
 # The article's plugin example (its plugin/main.go), for the claim check: the
@@ -235,6 +210,6 @@ def build_article_plugin(*, cgo: bool = True) -> Build:
     """Build the article's plugin/main.go with -buildmode=plugin in a module of its own."""
     root = course_cache_dir() / "ch44" / "article"
     (root / "plugin").mkdir(parents=True, exist_ok=True)
-    (root / "go.mod").write_text("module article\n\ngo 1.27\n")
+    (root / "go.mod").write_text(go_mod("article"))
     (root / "plugin" / "main.go").write_text(ARTICLE_PLUGIN)
     return build("plugin", cgo=cgo, buildmode="plugin", root=root, name="plugin.so")

@@ -18,15 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whygo.chapters.sched import runtime_source
-from whygo.golang import runner
+from whygo.golang import programs
 from whygo.golang.benchfmt import BenchFormatError, RoundRatios
+from whygo.golang.programs import ChapterError
 from whygo.golang.toolchain import toolchain
 
 PROGRAM = "cmd/ch24pool"
-
-
-class PoolChapterError(RuntimeError):
-    """A chapter 2.4 helper got bad input or bad program output; the message says which."""
 
 
 def sync_source(name: str) -> str:
@@ -62,24 +59,21 @@ def parse_runs(text: str) -> dict[str, PoolRun]:
         try:
             run = PoolRun(**json.loads(line))
         except (ValueError, TypeError) as exc:
-            raise PoolChapterError(f"line {n} of {PROGRAM}'s output is not a result ({exc}): "
+            raise ChapterError(f"line {n} of {PROGRAM}'s output is not a result ({exc}): "
                                    f"{line[:120]!r}") from None
         runs[run.way] = run
     if set(runs) != {"new", "pool"}:
-        raise PoolChapterError(f"{PROGRAM} printed ways {sorted(runs)}, expected new and pool")
+        raise ChapterError(f"{PROGRAM} printed ways {sorted(runs)}, expected new and pool")
     return runs
 
 
 def pool_pressure(requests: int = 1_000_000, labels: int = 6, *, timeout: float = 60) -> dict[str, PoolRun]:
     """Handle ``requests`` requests with a new TagSet each, then with sync.Pool."""
     if not isinstance(requests, int) or requests < 1:
-        raise PoolChapterError(f"requests={requests!r}: give a whole number >= 1")
+        raise ChapterError(f"requests={requests!r}: give a whole number >= 1")
     if not isinstance(labels, int) or labels < 0:
-        raise PoolChapterError(f"labels={labels!r}: give a whole number >= 0")
-    result = runner.run_package(PROGRAM, args=["-requests", str(requests), "-labels", str(labels)],
-                                timeout=timeout)
-    if not result.ok:
-        raise PoolChapterError(f"{PROGRAM} failed: {result.error_message()}\n{result.stderr[-1000:]}")
+        raise ChapterError(f"labels={labels!r}: give a whole number >= 0")
+    result = programs.run(PROGRAM, ["-requests", str(requests), "-labels", str(labels)], timeout=timeout)
     return parse_runs(result.stdout)
 
 
@@ -126,6 +120,6 @@ def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ..
                                          table.median(atomic, p).ns_per_op, ratio,
                                          table.fastest(mutex, p, unit) / table.fastest(atomic, p, unit)))
             except (KeyError, BenchFormatError) as exc:
-                raise PoolChapterError(f"{exc}: run the benchmark cell with --cpu listing {p} "
+                raise ChapterError(f"{exc}: run the benchmark cell with --cpu listing {p} "
                                        f"and --count of 3 or more") from None
     return gains

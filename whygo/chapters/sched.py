@@ -19,12 +19,11 @@ toolchain, the course runner); nothing here imports IPython.
 """
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from whygo.golang import evidence, runner
+from whygo.golang import evidence, programs
 from whygo.golang.gosource import DeclarationNotFound, declaration
 from whygo.golang.toolchain import toolchain
 
@@ -112,15 +111,8 @@ def hundred_k(gomaxprocs: int | None, *, n: int = 100_000, runs: int = 3, timeou
     ``gomaxprocs=None`` leaves GOMAXPROCS to the runtime (all cores).
     """
     env = {} if gomaxprocs is None else {"GOMAXPROCS": str(gomaxprocs)}
-    reports = []
-    for _ in range(runs):
-        result = runner.run_package("gocode/cmd/ch2hundredk", args=["-n", str(n)], env=env,
-                                    timeout=timeout)
-        if not result.ok:
-            raise evidence.EvidenceError(f"ch2hundredk -n {n} failed: {result.error_message()}\n"
-                                         f"{result.stderr.strip()[-1000:]}")
-        reports.append(json.loads(result.stdout))
-    return median_report(reports)
+    return median_report([programs.run_json("gocode/cmd/ch2hundredk", ["-n", str(n)], env=env,
+                                            timeout=timeout) for _ in range(runs)])
 
 
 @dataclass(frozen=True)

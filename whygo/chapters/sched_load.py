@@ -30,14 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from whygo.golang import gotrace, runner
+from whygo.golang import gotrace, programs
+from whygo.golang.programs import ChapterError
 from whygo.golang.schedtrace import SchedSample, parse_schedtrace
 
 PROGRAM = "cmd/ch23load"
-
-
-class LoadTestError(RuntimeError):
-    """The pressure test did not run or printed something unexpected; the message says what."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ def parse_points(text: str) -> list[Point]:
             trace = parse_schedtrace(d.pop("schedtrace", ""))
             points.append(Point(samples=tuple(trace.samples), **d))
         except (ValueError, TypeError) as exc:
-            raise LoadTestError(f"line {n} of {PROGRAM}'s output is not a point ({exc}): "
+            raise ChapterError(f"line {n} of {PROGRAM}'s output is not a point ({exc}): "
                                 f"{line[:120]!r}") from None
     return points
 
@@ -74,7 +71,7 @@ def parse_points(text: str) -> list[Point]:
 def _csv(values: Iterable[int], name: str) -> str:
     values = list(values)
     if not values or any(not isinstance(v, int) or v < 1 for v in values):
-        raise LoadTestError(f"{name}={values!r}: give a non-empty list of whole numbers >= 1")
+        raise ChapterError(f"{name}={values!r}: give a non-empty list of whole numbers >= 1")
     return ",".join(map(str, values))
 
 
@@ -90,7 +87,7 @@ def pressure_test(procs: Sequence[int] = (1, 2, 4), conc: Sequence[int] = (1, 4,
     many times and each point is the run with the median throughput.
     """
     if not isinstance(repeat, int) or repeat < 1:
-        raise LoadTestError(f"repeat={repeat!r}: give a whole number >= 1")
+        raise ChapterError(f"repeat={repeat!r}: give a whole number >= 1")
     args = ["-procs", _csv(procs, "procs"), "-conc", _csv(conc, "conc"),
             "-requests", str(requests), "-duration", f"{duration}s", "-work", str(work),
             "-schedtrace", str(schedtrace_ms)]
@@ -98,17 +95,14 @@ def pressure_test(procs: Sequence[int] = (1, 2, 4), conc: Sequence[int] = (1, 4,
         args += ["-trace", str(trace)]
     runs = []
     for _ in range(repeat):
-        result = runner.run_package(PROGRAM, args=args, timeout=timeout)
-        if not result.ok:
-            raise LoadTestError(f"{PROGRAM} failed: {result.error_message()}\n{result.stderr[-1000:]}")
-        runs.append(parse_points(result.stdout))
+        runs.append(parse_points(programs.run(PROGRAM, args, timeout=timeout).stdout))
     return [median_point(same) for same in zip(*runs)]
 
 
 def median_point(same: Sequence[Point]) -> Point:
     """Of several measurements of one point, the one with the median throughput."""
     if len({(p.procs, p.conc) for p in same}) != 1:
-        raise LoadTestError("median_point() takes measurements of the same (procs, conc) point")
+        raise ChapterError("median_point() takes measurements of the same (procs, conc) point")
     return sorted(same, key=lambda p: p.qps)[(len(same) - 1) // 2]
 
 
@@ -127,9 +121,9 @@ def knee(points: Sequence[Point], share: float = 0.9) -> Point:
     requests only wait, so latency grows with concurrency (Little's law).
     """
     if not points:
-        raise LoadTestError("knee() needs at least one point")
+        raise ChapterError("knee() needs at least one point")
     if len({p.procs for p in points}) != 1:
-        raise LoadTestError("knee() takes the points of one server GOMAXPROCS; use by_procs() first")
+        raise ChapterError("knee() takes the points of one server GOMAXPROCS; use by_procs() first")
     best = max(p.qps for p in points)
     return next(p for p in sorted(points, key=lambda p: p.conc) if p.qps >= share * best)
 
@@ -193,7 +187,7 @@ def traced_waits(procs: int = 2, conc: int = 64, duration: float = 0.2) -> list[
 
 def quantile(values: Sequence[float], q: float) -> float:
     if not values:
-        raise LoadTestError("quantile() of no values")
+        raise ChapterError("quantile() of no values")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 

@@ -23,10 +23,8 @@ import contextlib
 import http.client
 import os
 import shutil
-import signal
 import socket
 import statistics
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -37,17 +35,15 @@ from matplotlib.figure import Figure
 
 from whygo import report
 from whygo.golang.gosource import find_declaration
+from whygo.golang import process, programs
+from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir, run_package
-from whygo.golang.toolchain import go_command, go_env
+from whygo.golang.toolchain import go_env
 
 SERVER = "cmd/ch41server"
 DPI = 80
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")   # the first of crypto/x509's certFiles on Debian
 ZONEINFO = Path("/usr/share/zoneinfo")                    # the first of time's platformZoneSources
-
-
-class ChapterError(RuntimeError):
-    """A chapter helper could not do what was asked; the message says why and what to do."""
 
 
 class ExitedEarly(ChapterError):
@@ -77,11 +73,7 @@ def build_server(*, cgo: bool = False, tags: str = "", ldflags: str | None = Non
 
 def deps(*, cgo: bool = False, package: str = "./" + SERVER) -> list[str]:
     """``go list -deps`` of a package of gocode/: every package linked into it."""
-    proc = go_command("list", "-deps", package, cwd=gocode_dir(),
-                      env={"CGO_ENABLED": "1" if cgo else "0"}, check=False)
-    if proc.returncode != 0:
-        raise ChapterError(f"go list -deps {package} failed:\n{proc.stderr.strip()}")
-    return proc.stdout.split()
+    return programs.list_deps(package, cgo=cgo)
 
 
 def go_source(name: str, package: str = SERVER) -> str:
@@ -123,30 +115,22 @@ def _ask_once(port: int) -> bool:
         return False
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Kill the server's whole process group and reap it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-
-
-def _spawn(argv: Sequence[str], env: dict | None) -> subprocess.Popen:
+def _spawn(argv: Sequence[str], env: dict | None) -> process.Running:
     try:
-        return subprocess.Popen(list(argv), env=go_env(env), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
+        return process.start(argv, env=go_env(env))
     except OSError as exc:
         raise ChapterError(f"cannot start {argv[0]}: {exc}") from exc
 
 
-def _wait_for_200(proc: subprocess.Popen, argv: Sequence[str], port: int, timeout: float) -> None:
+def _wait_for_200(proc: process.Running, argv: Sequence[str], port: int, timeout: float) -> None:
     deadline = time.perf_counter() + timeout
     while not _ask_once(port):
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace").strip()
-            raise ExitedEarly(f"{' '.join(map(str, argv))} exited with status {proc.returncode} "
+        status = proc.exited()
+        if status is not None:
+            err = proc.stderr_text()
+            raise ExitedEarly(f"{' '.join(map(str, argv))} exited with status {status} "
                               f"before answering on port {port}: {err or 'no message'}",
-                              proc.returncode, err)
+                              status, err)
         if time.perf_counter() > deadline:
             raise ChapterError(f"{argv[0]} did not answer 200 on 127.0.0.1:{port} within {timeout:g} s")
         time.sleep(0.0002)
@@ -168,7 +152,7 @@ def start_to_200(argv_for_port: Callable[[int], Sequence[str]], *, env: dict | N
         _wait_for_200(proc, argv, port, timeout)
         return time.perf_counter() - started
     finally:
-        _stop(proc)
+        proc.stop()
 
 
 def startup_times(argv_for_port: Callable[[int], Sequence[str]], runs: int = 31, *,
@@ -231,9 +215,9 @@ def chroot_support() -> str | None:
     unshare, chroot = shutil.which("unshare"), shutil.which("chroot") or "/usr/sbin/chroot"
     if unshare is None or not Path(chroot).exists():
         return "unshare or chroot is not installed"
-    proc = subprocess.run([unshare, "-r", chroot, "/", "true"], capture_output=True, text=True)
-    if proc.returncode != 0:
-        return f"this machine does not allow unprivileged user namespaces ({proc.stderr.strip() or 'refused'})"
+    got = process.run([unshare, "-r", chroot, "/", "true"], timeout=30)
+    if got.returncode != 0:
+        return f"this machine does not allow unprivileged user namespaces ({got.err.strip() or 'refused'})"
     return None
 
 
@@ -303,7 +287,7 @@ def serving(argv_for_port: Callable[[int], Sequence[str]], *, env: dict | None =
         _wait_for_200(proc, argv, port, timeout)
         yield port
     finally:
-        _stop(proc)
+        proc.stop()
 
 
 def probe(argv_for_port: Callable[[int], Sequence[str]], paths: Sequence[str],
@@ -367,9 +351,9 @@ def strace_support() -> str | None:
     """None when strace can trace a program here, else one sentence saying why not."""
     if shutil.which("strace") is None:
         return "strace is not installed"
-    proc = subprocess.run(["strace", "-qq", "-e", "trace=none", "true"], capture_output=True, text=True)
-    if proc.returncode != 0:
-        return f"strace cannot trace here ({proc.stderr.strip() or 'refused'})"
+    got = process.run(["strace", "-qq", "-e", "trace=none", "true"], timeout=30)
+    if got.returncode != 0:
+        return f"strace cannot trace here ({got.err.strip() or 'refused'})"
     return None
 
 

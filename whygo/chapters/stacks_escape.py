@@ -19,11 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whygo.golang.programs import ChapterError
 from whygo.stack.model import GStack, Grow
-
-
-class StacksEscapeError(ValueError):
-    """Bad input to a chapter helper; the message says what to pass instead."""
 
 
 # -- stack growth -----------------------------------------------------------------------------
@@ -32,12 +29,12 @@ def frame_bytes(report: dict) -> int:
     """Bytes one recursion level adds, from the report's checkpoints (used bytes per depth)."""
     points = sorted((c["depth"], c["used_bytes"]) for c in report.get("checkpoints", []))
     if len(points) < 2:
-        raise StacksEscapeError("the stackgrow report needs at least two checkpoints "
+        raise ChapterError("the stackgrow report needs at least two checkpoints "
                                 "(call stack_growth with at=(0, 100) or more depths)")
     (d0, u0), (d1, u1) = points[0], points[-1]
     per_level, rest = divmod(u1 - u0, d1 - d0)
     if rest:
-        raise StacksEscapeError(f"used bytes do not grow by a whole number per level between "
+        raise ChapterError(f"used bytes do not grow by a whole number per level between "
                                 f"depths {d0} and {d1}: {u0} -> {u1}")
     return per_level
 
@@ -89,14 +86,14 @@ def predict_moves(report: dict, fit_on: int = 2, max_base: int = 4096) -> Predic
     real moves, then predict every move of the report."""
     real = tuple(m["depth"] for m in report["growths"])
     if len(real) <= fit_on:
-        raise StacksEscapeError(f"the report has {len(real)} moves; fitting on {fit_on} leaves "
+        raise ChapterError(f"the report has {len(real)} moves; fitting on {fit_on} leaves "
                                 "nothing to predict: recurse deeper (stack_growth(depth=...))")
     frame = frame_bytes(report)
     start = report["starting_stack_bytes"]
     bases = tuple(b for b in range(8, max_base, 8)
                   if model_moves(b, frame, real[fit_on - 1], start) == list(real[:fit_on]))
     if not bases:
-        raise StacksEscapeError(f"no base of at most {max_base} bytes reproduces the first "
+        raise ChapterError(f"no base of at most {max_base} bytes reproduces the first "
                                 f"{fit_on} moves {real[:fit_on]} with {frame}-byte frames")
     predicted = tuple(model_moves(bases[0], frame, real[-1], start))
     return Prediction(frame, bases, fit_on, real, predicted)
@@ -114,7 +111,7 @@ class Beside:
         for number, _, found in self.lines:
             if number == line:
                 return found
-        raise StacksEscapeError(f"line {line} is not in the cell (1..{len(self.lines)})")
+        raise ChapterError(f"line {line} is not in the cell (1..{len(self.lines)})")
 
     def all_decisions(self) -> list[str]:
         return [d for _, _, found in self.lines for d in found]
@@ -139,13 +136,13 @@ def beside(source: str, *, gcflags: str = "-m", inlining: bool = False, run: boo
     ``run=True`` also runs the program and keeps what it printed."""
     from whygo.golang import runner
     if not isinstance(source, str) or not source.strip():
-        raise StacksEscapeError("beside() needs Go source text (a cell's code)")
+        raise ChapterError("beside() needs Go source text (a cell's code)")
     result = runner.run(source, gcflags=gcflags, build_only=not run)
     if result.compile_errors:
         e = result.compile_errors[0]
-        raise StacksEscapeError(f"the code does not compile (line {e.line}: {e.message}); fix it first")
+        raise ChapterError(f"the code does not compile (line {e.line}: {e.message}); fix it first")
     if run and not result.ok:
-        raise StacksEscapeError(f"the program failed: {result.error_message()}\n{result.stderr[-1500:]}")
+        raise ChapterError(f"the program failed: {result.error_message()}\n{result.stderr[-1500:]}")
     by_line: dict[int, list[str]] = {}
     for d in result.diagnostics:
         if d.file != "cell.go" or d.line <= 0:

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from whygo.golang import gotrace, runner
+from whygo.golang import gotrace, programs, runner
 from whygo.golang.gctrace import GCCycle, parse_gctrace
+from whygo.golang.programs import ChapterError
 from whygo.golang.schedtrace import SchedSample, parse_schedtrace
-from whygo.golang.toolchain import go_command
 
 SCENARIOS = ("fanout", "imbalance", "syscall", "gosched")
 PROGRAMS = SCENARIOS + ("gcload", "stackgrow", "smallalloc")
@@ -48,9 +48,7 @@ SCENARIO_DEFAULTS: dict[str, dict[str, int]] = {
 }
 
 
-class EvidenceError(RuntimeError):
-    """A gocode program could not be found, built or run; the message says what to do."""
-
+EvidenceError = ChapterError   # a gocode program could not be found, built or run
 
 def gocode_dir() -> Path:
     """The gocode/ module: ``$WHYGO_GOCODE``, else next to the ``whygo`` package."""
@@ -289,12 +287,4 @@ def alloc_benchmarks(pattern: str = "Alloc", *, benchtime: str = "200000x", coun
     """``go test -bench PATTERN -benchmem`` in gocode/cmd/smallalloc, as a
     :class:`whygo.golang.benchfmt.BenchTable` (rows ``BenchmarkAlloc/noscan/size=8``...).
     ``benchtime`` defaults to a fixed iteration count so runs take the same work."""
-    from whygo.golang import benchfmt
-    proc = go_command("test", "-run", "^$", "-bench", pattern, "-benchmem",
-                      f"-benchtime={benchtime}", f"-count={count}", "./cmd/smallalloc",
-                      cwd=gocode_dir(), timeout=timeout, check=False)
-    table = benchfmt.parse(proc.stdout)
-    if proc.returncode != 0 or not table.rows:
-        raise EvidenceError(f"go test -bench {pattern} in gocode/cmd/smallalloc failed or ran no "
-                            f"benchmark:\n{(proc.stdout + proc.stderr).strip()[-2000:]}")
-    return table
+    return programs.bench("cmd/smallalloc", pattern, benchtime=benchtime, count=count, timeout=timeout)

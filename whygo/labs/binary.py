@@ -11,8 +11,7 @@ machine.
 """
 from __future__ import annotations
 
-import subprocess
-
+from whygo.golang import process
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.runner import run_package
 from whygo.labs.protocol import Verdict, not_yet, passed
@@ -33,11 +32,13 @@ def _build(build: dict):
 
 def _selftest(binary) -> str | None:
     try:
-        out = subprocess.run([str(binary), "-selftest"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        got = process.run([str(binary), "-selftest"], timeout=30)
+    except OSError as exc:
         return f"the binary does not run: {exc}"
-    if out.stdout != SELFTEST_OUTPUT:
-        return f"the binary's -selftest printed {out.stdout!r}, expected {SELFTEST_OUTPUT!r}"
+    if got.timed_out:
+        return "the binary does not run: its -selftest did not finish in 30 s"
+    if got.out != SELFTEST_OUTPUT:
+        return f"the binary's -selftest printed {got.out!r}, expected {SELFTEST_OUTPUT!r}"
     return None
 
 

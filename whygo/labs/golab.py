@@ -6,29 +6,25 @@ allocation counts (``testing.AllocsPerRun`` or ``-benchmem``), and the values
 the code computes (so that "return nil" does not pass). :func:`go_check`
 writes the learner's cell as ``cell_test.go`` (completed by the same snippet
 rules as ``%%gobench``: ``package main`` and the imports it uses), the check's
-harness as ``check_test.go``, compiles them with ``go test -c`` and runs the
-test binary in its own process group under a timeout.
+harness as ``check_test.go``, compiles them with ``go test -c``
+(:mod:`whygo.golang.build`: the one binary cache) and runs the test binary
+in its own process group under a timeout (:mod:`whygo.golang.process`).
 
 It never raises for bad Go: compile errors and timeouts come back in the
 :class:`GoCheckRun` so a check can turn them into "not yet".
 """
 from __future__ import annotations
 
-import os
+import dataclasses
 import re
-import shutil
-import signal
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whygo.golang import diagnostics, gotest
-from whygo.golang.cache import BinaryCache, cache_key, sweep_dead
+from whygo.golang import build, diagnostics, gotest, process, snippet
 from whygo.golang.diagnostics import CompileError, Diagnostic
-from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
+from whygo.golang.toolchain import go_env
 
 CELL_FILE = gotest.CELL_FILE          # "cell_test.go": compiler messages name the learner's lines by it
-BUILD_TIMEOUT = 300.0
 
 
 @dataclass
@@ -60,44 +56,18 @@ class GoCheckRun:
 
 
 def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[str, str, int | None, bool]:
-    proc = subprocess.Popen(argv, cwd=cwd, env=go_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, errors="replace", start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-        return out, err, proc.returncode, False
-    except BaseException as exc:   # timeout or interrupt: nothing of the group may survive
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        out, err = proc.communicate()
-        if isinstance(exc, subprocess.TimeoutExpired):
-            return out, err, None, True
-        raise
+    got = process.run(argv, cwd=cwd, env=go_env(), timeout=timeout)
+    return got.out, got.err, None if got.timed_out else got.returncode, got.timed_out
 
 
-def _cache() -> BinaryCache:
-    cache = BinaryCache(course_cache_dir() / "labs")
-    sweep_dead(cache.work_root)
-    return cache
-
-
-def _build(work: Path, cell: str, extra: tuple[str, str], argv: list[str], *,
-           package: str = "main") -> tuple[str, bool, bool]:
-    """Write the module and run ``argv`` (a go build/test command); (log, ok, timed_out).
-    Retries without the automatic imports the compiler calls unused."""
-    (work / "go.mod").write_text("module cell\n\ngo 1.27\n")
-    (work / extra[0]).write_text(_package(extra[1], package))
-    drop: frozenset[str] = frozenset()
-    for _attempt in range(3):
-        name = CELL_FILE if package == "main" else "cell.go"   # _test.go files are not compiled by go build
-        (work / name).write_text(_package(gotest.bench_file(cell, drop), package))
-        out, err, code, timed_out = _run(argv, work, BUILD_TIMEOUT)
-        unused = diagnostics.unused_imports(out + err).get(CELL_FILE, set()) - drop
-        if code == 0 or timed_out or not unused:
-            break
-        drop |= unused
-    return out + err, code == 0 and not timed_out, timed_out
+def _target(cell: str, extra: tuple[str, str], package: str) -> build.Target:
+    """The learner's cell (completed like a %%gobench cell) beside the check's own file."""
+    filename = CELL_FILE if package == "main" else "cell.go"   # go build does not compile _test.go files
+    cell_file = gotest.cell_file(cell, filename=filename, package=package)
+    if cell_file.form == "program":
+        cell_file = dataclasses.replace(cell_file, text=_package(cell_file.text, package))
+    context = snippet.GoFile(extra[0], _package(extra[1], package), extra[0], "program", ())
+    return gotest.cell_target(cell_file, context)
 
 
 def _package(text: str, name: str) -> str:
@@ -111,13 +81,11 @@ def _failed(log: str, timed_out: bool) -> list[CompileError]:
 
 def go_compile(cell: str, context: str = "package main\n", *, gcflags: str = "-m") -> GoCheckRun:
     """Compile ``cell`` with ``context`` (declarations it may use) as a library: no link, no run."""
-    cache = _cache()
-    with cache.workdir() as work:
-        argv = [str(toolchain().go), "build", "-trimpath", f"-gcflags={gcflags}", "."]
-        log, ok, timed_out = _build(work, cell, ("context.go", context), argv, package="lab")
-    result = GoCheckRun(decisions=diagnostics.compiler_decisions(log, {CELL_FILE}))
-    if not ok:
-        result.compile_errors = _failed(log, timed_out)
+    built = build.build(_target(cell, ("context.go", context), "lab"),
+                        flags=["-trimpath", f"-gcflags={gcflags}"], output=False)
+    result = GoCheckRun(decisions=diagnostics.compiler_decisions(built.log, {CELL_FILE}))
+    if not built.ok:
+        result.compile_errors = _failed(built.log, built.timed_out)
     return result
 
 
@@ -127,22 +95,16 @@ def go_check(cell: str, harness: str, *, gcflags: str = "-m", run_args: list[str
 
     ``run_args`` go to the test binary (default: run every Test, verbose).
     """
-    cache = _cache()
-    key = cache_key([("kind", "labs-go-check"), ("go", toolchain().version), ("gcflags", gcflags),
-                     ("cell", cell), ("harness", harness)])
-    with cache.workdir() as work:
-        entry = cache.lookup(key)
-        if entry is None:
-            argv = [str(toolchain().go), "test", "-c", "-trimpath", f"-gcflags={gcflags}", "-o", "cell.test", "."]
-            log, ok, timed_out = _build(work, cell, ("check_test.go", harness), argv)
-            if not ok:
-                return GoCheckRun(decisions=diagnostics.compiler_decisions(log, {CELL_FILE}),
-                                  compile_errors=_failed(log, timed_out))
-            entry = cache.store(key, work / "cell.test", {"log": log})
-        result = GoCheckRun(decisions=diagnostics.compiler_decisions(entry.log, {CELL_FILE}))
-        argv = [str(entry.binary), *(run_args or ["-test.v", "-test.count=1"])]
-        result.stdout, result.stderr, result.returncode, result.timed_out = _run(argv, work, timeout)
+    built = build.build(_target(cell, ("check_test.go", harness), "main"), test=True,
+                        flags=["-trimpath", f"-gcflags={gcflags}"], name="cell.test")
+    result = GoCheckRun(decisions=diagnostics.compiler_decisions(built.log, {CELL_FILE}))
+    if not built.ok:
+        result.compile_errors = _failed(built.log, built.timed_out)
         return result
+    with build.binary_cache().workdir() as work:
+        argv = [str(built.binary), *(run_args or ["-test.v", "-test.count=1"])]
+        result.stdout, result.stderr, result.returncode, result.timed_out = _run(argv, work, timeout)
+    return result
 
 
 def escapes(decisions: list[Diagnostic], first: int, last: int) -> list[Diagnostic]:
