@@ -88,18 +88,24 @@ def test_keyboard_interrupt_stops_the_group_and_reraises(tmp_path):
     assert process._running == {}
 
 
-def test_interrupt_all_stops_a_run_in_another_thread():
+def in_thread(call) -> tuple[threading.Thread, dict]:
+    """Start ``call()`` in a thread; the dict says whether it returned or was interrupted."""
     outcome = {}
 
     def work():
         try:
-            run([PY, "-c", "import time; time.sleep(60)"], timeout=60)
+            call()
             outcome["returned"] = True
         except KeyboardInterrupt:
             outcome["interrupted"] = True
 
     t = threading.Thread(target=work)
     t.start()
+    return t, outcome
+
+
+def test_interrupt_all_stops_a_run_in_another_thread():
+    t, outcome = in_thread(lambda: run([PY, "-c", "import time; time.sleep(60)"], timeout=60))
     end = time.monotonic() + 30
     while not process._running and time.monotonic() < end:
         time.sleep(0.01)
@@ -134,17 +140,7 @@ def test_interrupt_all_stops_a_running_benchmark():
     """%%gobench runs its test binary through process.run: a kernel interrupt reaches it."""
     from whygo.golang.gotest import BenchFlags, run_bench
     cell = "func BenchmarkSpin(b *testing.B) {\n\tfor {}\n}"
-    outcome = {}
-
-    def work():
-        try:
-            run_bench(cell, BenchFlags(timeout=120))
-            outcome["returned"] = True
-        except KeyboardInterrupt:
-            outcome["interrupted"] = True
-
-    t = threading.Thread(target=work)
-    t.start()
+    t, outcome = in_thread(lambda: run_bench(cell, BenchFlags(timeout=120)))
     end = time.monotonic() + 300
     while time.monotonic() < end and not any(p.args[0].endswith("cell.test") for p in list(process._running.values())):
         time.sleep(0.02)

@@ -43,14 +43,16 @@ class CellFlagsError(ValueError):
     """A bad flag line. The message names the flag and ends with the usage line."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing and calling ``sys.exit``."""
+class FlagParser(argparse.ArgumentParser):
+    """argparse that raises ``errors`` (the message, then the usage line) instead of
+    printing and calling ``sys.exit``: the parser of every cell magic's flag line."""
+    errors: type[ValueError] = CellFlagsError
 
     def error(self, message: str):
-        raise CellFlagsError(f"{message}\n{self.format_usage().strip()}")
+        raise self.errors(f"{message}\n{self.format_usage().strip()}")
 
     def exit(self, status: int = 0, message: str | None = None):
-        raise CellFlagsError((message or "").strip() or self.format_usage().strip())
+        raise self.errors((message or "").strip() or self.format_usage().strip())
 
 
 def _env_pair(text: str) -> tuple[str, str]:
@@ -70,8 +72,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _build_parser() -> _Parser:
-    p = _Parser(prog="%%go", add_help=False,
+def _build_parser() -> FlagParser:
+    p = FlagParser(prog="%%go", add_help=False,
                 description="Build and run the cell's Go code with the course's pinned Go.")
     p.add_argument("--gcflags", metavar="FLAGS", help="compiler flags, e.g. -m (escape analysis, inlining)")
     p.add_argument("--ldflags", metavar="FLAGS", help="linker flags")

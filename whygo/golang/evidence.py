@@ -88,19 +88,7 @@ def run(program: str, args: dict[str, Any] | None = None, *, env: dict[str, str]
     with the reason and the end of the program's stderr.
     """
     _check_program(program)
-    result = runner.run_package(f"cmd/{program}", args=_flags(args), env=dict(env or {}),
-                                timeout=timeout, max_output=MAX_OUTPUT)
-    flags = " ".join(_flags(args))
-    if result.timed_out:
-        raise EvidenceError(f"{program} {flags} did not finish in {timeout:g} s; run it with "
-                            "smaller sizes or a larger timeout.")
-    if not result.ok:
-        raise EvidenceError(f"{program} {flags} failed: {result.error_message()}\n"
-                            f"{result.stderr.strip()[-2000:]}")
-    if result.truncated:
-        raise EvidenceError(f"{program} {flags} printed more than {MAX_OUTPUT} bytes: the parsed "
-                            "results would be incomplete. Use a shorter run or a longer period.")
-    return result
+    return programs.run(f"cmd/{program}", _flags(args), env=env, timeout=timeout, max_output=MAX_OUTPUT)
 
 
 def _procs_env(gomaxprocs: int | None) -> dict[str, str]:

@@ -15,7 +15,6 @@ stopped like every program on timeout, interrupt or ``interrupt_all``.
 """
 from __future__ import annotations
 
-import argparse
 import re
 import shlex
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from whygo.golang import build, diagnostics, process, snippet
 from whygo.golang.benchfmt import BenchTable, parse, parse_result_line
+from whygo.golang.cells import FlagParser, where
 from whygo.golang.diagnostics import CompileError
 from whygo.golang.toolchain import go_env
 
@@ -36,12 +36,8 @@ class BenchFlagsError(ValueError):
     """A bad ``%%gobench`` flag line; the message names the flag and shows the usage."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):
-        raise BenchFlagsError(f"{message}\n{self.format_usage().strip()}")
-
-    def exit(self, status: int = 0, message: str | None = None):
-        raise BenchFlagsError((message or "").strip() or self.format_usage().strip())
+class _Parser(FlagParser):
+    errors = BenchFlagsError
 
 
 def _build_parser() -> _Parser:
@@ -161,7 +157,6 @@ def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
         built = build.build(cell_target(cell_file(cell)), test=True, name="cell.test")
         if not built.ok:
             errors = diagnostics.compile_errors(built.log, {CELL_FILE})
-            from whygo.golang.cells import where
             listed = "".join(f"{where(e, CELL_FILE)}{e.message}\n" for e in errors)
             first = errors[0]
             where = f"at cell line {first.line}" if first.line else "in the generated wrapper"

@@ -50,7 +50,7 @@ def run(package: str, args: Sequence[str] = (), *, env: Mapping[str, str] | None
         raise ChapterError(f"{command} failed: {result.error_message()}\n{_tail(result.stderr)}")
     if result.truncated:
         raise ChapterError(f"{command} printed more than {max_output} bytes: the parsed results would "
-                           "be incomplete. Use a shorter run.")
+                           "be incomplete. Use a shorter run or a longer period.")
     return result
 
 

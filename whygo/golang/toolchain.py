@@ -148,7 +148,7 @@ def go_env(extra: dict[str, str] | None = None, *, cgo: bool = False) -> dict[st
 
 @dataclass(frozen=True)
 class GoCommand:
-    """What one ``go`` command did (the fields of ``subprocess.CompletedProcess`` callers read)."""
+    """What one ``go`` command did: its exit status and what it printed."""
     args: tuple[str, ...]
     returncode: int
     stdout: str
