@@ -1,7 +1,13 @@
 """Everything that touches the real Go toolchain. No IPython imports here.
 
 - :mod:`whygo.golang.toolchain`: find the pinned ``go``, the build environment.
-- :mod:`whygo.golang.runner`: build and run snippets (``run``), the binary cache.
+- :mod:`whygo.golang.process`: start, cap, time out and stop every process group
+  (one SIGINT-then-SIGKILL policy; ``interrupt_all``).
+- :mod:`whygo.golang.build`: every ``go build`` / ``go test -c``, the one binary cache.
+- :mod:`whygo.golang.runner`: build and run snippets (``run``) and gocode programs.
+- :mod:`whygo.golang.programs`: run a gocode program and read its JSON or
+  benchmarks, checked (``ChapterError``).
+- :mod:`whygo.golang.cells`: the cell logic of ``%%go``, ``%%gobench`` and the kernel.
 - parsers for what the runtime and tools print (gctrace, schedtrace, traces,
   ``go test -bench``), one module each.
 """
