@@ -14,7 +14,7 @@ The limits below are correctness bounds, not performance targets: the
 margin absorbs scheduling delays on a loaded one-CPU machine, and it stays
 below the 3 s that a deadline moved late, or a grace stretched from 0.5 s to
 8 s, would add. The graces are literals on purpose: a test that read
-``runner.GRACE_SECONDS`` would follow a wrong constant instead of catching it.
+``process.GRACE_SECONDS`` would follow a wrong constant instead of catching it.
 """
 from __future__ import annotations
 
@@ -26,8 +26,7 @@ from pathlib import Path
 
 import psutil
 
-GRACE_S = 0.5          # runner: SIGINT, then SIGKILL after half a second
-BENCH_GRACE_S = GRACE_S  # %%gobench stops a benchmark like every program (whygo/golang/process.py)
+GRACE_S = 0.5          # every program: SIGINT, then SIGKILL after half a second
 MARGIN_S = 2.5         # scheduling slack; less than the 3 s of a late deadline
 TIMEOUT_S = 1.0
 

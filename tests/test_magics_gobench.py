@@ -10,7 +10,7 @@ from IPython import get_ipython
 from IPython.testing import globalipapp
 from IPython.utils.capture import capture_output
 
-from stopwatch import BENCH_GRACE_S, MARGIN_S, STUBBORN_BENCH, TIMEOUT_S, When, alive, stamps
+from stopwatch import GRACE_S, MARGIN_S, STUBBORN_BENCH, TIMEOUT_S, When, alive, stamps
 from whygo.golang.benchfmt import BenchTable
 from whygo.golang.gotest import BenchFlags, BenchFlagsError, bench_file, parse_bench_flags, run_bench
 from whygo.magics import GoCellError
@@ -74,8 +74,8 @@ def test_a_benchmark_ignoring_sigint_gets_sigint_at_the_timeout_and_sigkill_afte
     assert not alive(s.pid)
     assert s.sigint is not None and s.sigint - s.start <= TIMEOUT_S + MARGIN_S, \
         f"SIGINT {s.sigint - s.start:.2f} s after the benchmark started"
-    assert back - s.sigint <= BENCH_GRACE_S + MARGIN_S, f"SIGKILL {back - s.sigint:.2f} s after SIGINT"
-    assert back - s.start <= TIMEOUT_S + BENCH_GRACE_S + MARGIN_S
+    assert back - s.sigint <= GRACE_S + MARGIN_S, f"SIGKILL {back - s.sigint:.2f} s after SIGINT"
+    assert back - s.start <= TIMEOUT_S + GRACE_S + MARGIN_S
 
 
 def test_an_interrupt_stops_a_benchmark_ignoring_sigint_within_the_grace():
@@ -85,7 +85,7 @@ def test_an_interrupt_stops_a_benchmark_ignoring_sigint_within_the_grace():
         run_bench(STUBBORN_BENCH, BenchFlags(timeout=120))
     back = time.time()
     poke.join(5)
-    assert poke.at is not None and back - poke.at <= BENCH_GRACE_S + MARGIN_S, \
+    assert poke.at is not None and back - poke.at <= GRACE_S + MARGIN_S, \
         f"the interrupt took {back - poke.at:.2f} s"
     assert not alive(poke.process.pid)
 

@@ -160,8 +160,8 @@ class GoKernel(Kernel):
     def _std(self) -> list[str]:
         if self._std_packages is None:
             try:
-                from whygo.golang.toolchain import go_command
-                listed = go_command("list", "std", timeout=60).stdout.split()
+                from whygo.golang.snippet import std_packages   # `go list std`, cached per toolchain
+                listed = [path for path, _ in std_packages()]
                 self._std_packages = sorted({p for p in listed if "internal" not in p.split("/")
                                              and not p.startswith("vendor/")} |
                                             {p.rsplit("/", 1)[-1] for p in listed if "internal" not in p})
