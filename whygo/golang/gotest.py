@@ -159,8 +159,8 @@ def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
             errors = diagnostics.compile_errors(built.log, {CELL_FILE})
             listed = "".join(f"{where(e, CELL_FILE)}{e.message}\n" for e in errors)
             first = errors[0]
-            where = f"at cell line {first.line}" if first.line else "in the generated wrapper"
-            sentence = f"compile error {where}: {first.message.splitlines()[0]}"
+            at = f"at cell line {first.line}" if first.line else "in the generated wrapper"
+            sentence = f"compile error {at}: {first.message.splitlines()[0]}"
             return BenchOutcome(None, "", listed, sentence, errors, built.timed_out)
         argv = [str(built.binary), "-test.run=^$", f"-test.bench={flags.bench}",
                 "-test.benchmem", f"-test.benchtime={flags.benchtime}", "-test.count=1",

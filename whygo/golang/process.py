@@ -49,21 +49,52 @@ _lock = threading.Lock()
 _running: dict[int, subprocess.Popen] = {}   # pgid -> process, for interrupt_all
 _interrupted: set[int] = set()
 
+# A group is signalled only while its leader is not reaped. Once reaped, the
+# leader's pid (the group's id) is free, and on a busy machine it soon leads
+# another group (a Jupyter kernel, another learner's program): killpg would
+# hit that. So exits are watched with waitid(WNOWAIT), which leaves the leader
+# a zombie, and the leader is reaped under the lock that signals take.
 
-def _signal_group(pgid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
+
+def _exit_status(proc: subprocess.Popen) -> int | None:
+    """The leader's exit status (negative: killed by that signal) once it has exited,
+    else None; without reaping it."""
+    if proc.returncode is not None:
+        return proc.returncode
+    try:
+        info = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:   # reaped behind our back: treat as gone
+        return proc.poll()
+    if info is None:
+        return None
+    return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with _lock:
+        if proc.returncode is None:   # not reaped: the group id is still this group's
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, sig)
+
+
+def _reap(proc: subprocess.Popen) -> int:
+    """Wait for the leader to exit, then reap it (under the lock signals take)."""
+    if proc.returncode is None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+    with _lock:
+        return proc.wait()
 
 
 def _stop_groups(procs: Sequence[subprocess.Popen]) -> None:
     """The one policy: SIGINT each group, give them GRACE_SECONDS, then SIGKILL the groups."""
     for p in procs:
-        _signal_group(p.pid, signal.SIGINT)
+        _signal_group(p, signal.SIGINT)
     end = time.monotonic() + GRACE_SECONDS
-    while time.monotonic() < end and any(p.poll() is None for p in procs):
+    while time.monotonic() < end and any(_exit_status(p) is None for p in procs):
         time.sleep(0.01)
     for p in procs:
-        _signal_group(p.pid, signal.SIGKILL)
+        _signal_group(p, signal.SIGKILL)
 
 
 def interrupt_all() -> None:
@@ -91,6 +122,11 @@ def _forget(proc: subprocess.Popen) -> bool:
         interrupted = proc.pid in _interrupted
         _interrupted.discard(proc.pid)
     return interrupted
+
+
+def _was_interrupted(proc: subprocess.Popen) -> bool:
+    with _lock:
+        return proc.pid in _interrupted
 
 
 # -- run to the end ----------------------------------------------------------------------
@@ -196,18 +232,21 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
         if exit_fd is not None:
             sel.register(exit_fd, selectors.EVENT_READ)
         poll = 0.1 if exit_fd is not None else 0.01
-        while sel.get_map() or proc.poll() is None:
+        while True:
             now = time.monotonic()
+            status = _exit_status(proc)
+            if status is not None and not sel.get_map():
+                break
             if deadline is not None and now >= deadline and not timed_out:
                 timed_out = True
-                _signal_group(proc.pid, signal.SIGINT)
+                _signal_group(proc, signal.SIGINT)
                 kill_at = now + GRACE_SECONDS
-            if kill_at is not None and (now >= kill_at or proc.poll() is not None):
-                _signal_group(proc.pid, signal.SIGKILL)
+            if kill_at is not None and (now >= kill_at or status is not None):
+                _signal_group(proc, signal.SIGKILL)
                 kill_at = None
-            if give_up is None and proc.poll() is not None:
+            if give_up is None and status is not None:
                 # the program is gone: background children die with its group
-                _signal_group(proc.pid, signal.SIGKILL)
+                _signal_group(proc, signal.SIGKILL)
                 give_up = now + DRAIN_SECONDS
             if give_up is not None and now >= give_up:
                 break   # a process that left the group still holds a pipe
@@ -216,7 +255,7 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
             for key, _ in sel.select(max(0.0, min(waits))):
                 pipe = key.fileobj
                 if pipe == exit_fd:
-                    sel.unregister(exit_fd)   # proc.poll() above will reap it
+                    sel.unregister(exit_fd)   # _exit_status above sees it
                     continue
                 if pipe is proc.stdin:
                     try:
@@ -235,11 +274,10 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                     sel.unregister(pipe)
                     continue
                 sinks[pipe].add(chunk)
-        with _lock:
-            interrupted = proc.pid in _interrupted
-        if interrupted:
+        if _was_interrupted(proc):
             raise KeyboardInterrupt("interrupted")
-        returncode = proc.wait()
+        _signal_group(proc, signal.SIGKILL)   # whatever is left of the group, before the reap
+        returncode = _reap(proc)
         out, err = sinks[proc.stdout], sinks[proc.stderr]
         return Captured(out.close(), err.close(), returncode, timed_out,
                         (out.dropped, err.dropped))
@@ -254,9 +292,9 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
             if pipe is not None:
                 with contextlib.suppress(OSError):
                     pipe.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=DRAIN_SECONDS)
-        _signal_group(proc.pid, signal.SIGKILL)
+        if proc.returncode is None:
+            _signal_group(proc, signal.SIGKILL)
+            _reap(proc)
         _forget(proc)
 
 
@@ -274,11 +312,9 @@ class Running:
     def exited(self) -> int | None:
         """The exit status, or None while it runs. KeyboardInterrupt if
         :func:`interrupt_all` stopped it."""
-        code = self.proc.poll()
-        if code is not None:
-            with _lock:
-                if self.proc.pid in _interrupted:
-                    raise KeyboardInterrupt("interrupted")
+        code = _exit_status(self.proc)
+        if code is not None and _was_interrupted(self.proc):
+            raise KeyboardInterrupt("interrupted")
         return code
 
     def stderr_text(self) -> str:
@@ -287,12 +323,11 @@ class Running:
             return ""
         return self.proc.stderr.read().decode("utf-8", "replace").strip()
 
-    def stop(self) -> int | None:
-        if self.proc.poll() is None:
+    def stop(self) -> int:
+        if _exit_status(self.proc) is None:
             _stop_groups([self.proc])
-        else:   # the leader is gone; its children may not be
-            _signal_group(self.proc.pid, signal.SIGKILL)
-        code = self.proc.wait()
+        _signal_group(self.proc, signal.SIGKILL)   # the leader may be gone, its children not
+        code = _reap(self.proc)
         if self.proc.stderr is not None:
             self.proc.stderr.close()
         _forget(self.proc)
