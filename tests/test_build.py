@@ -100,6 +100,14 @@ def test_named_entries_are_found_and_evicted_whole(tmp_path):
     assert c.lookup("b").binary.read_bytes() == b"yyy"
 
 
+def test_a_held_binary_outlives_its_eviction():
+    built = build.build_held(cell(f'fmt.Println("{unique()}")'), name="prog")
+    entry = build.binary_cache().bin_dir / built.binary.parent.name
+    assert built.ok and built.binary.name == "prog" and entry.is_dir()
+    build.binary_cache().clear()                       # another process evicted everything
+    assert not entry.exists() and built.binary.read_bytes()[:4] == b"\x7fELF"
+
+
 def test_warm_builds_like_the_runner(monkeypatch):
     calls = []
     monkeypatch.setattr(warm, "go_command", lambda *args, **kw: calls.append(args))

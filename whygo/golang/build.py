@@ -34,7 +34,9 @@ import functools
 import os
 import platform
 import re
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -220,3 +222,56 @@ def _drop_imports(target: Target, drop: Mapping[str, Sequence[str]]) -> Target:
     files = [snippet.without_imports(f, set(drop[f.filename]), target.table) if f.filename in drop else f
              for f in target.files]
     return dataclasses.replace(target, files=files)
+
+
+# -- holding a binary --------------------------------------------------------------------
+# The cache is shared by every process of the course (kernels, tests, graders) and
+# bounded: another process's store may evict an entry this one is about to run or
+# has handed to a notebook. A hard link in a folder of this process keeps the file.
+
+_HELD: dict[str, Path] = {}
+
+
+def _held_dir() -> Path:
+    """One folder per process under the cache (``held/<pid>-XXXX``); folders of
+    processes that are gone are swept away when a new one is made."""
+    root = str(course_cache_dir())
+    if root not in _HELD:
+        base = Path(root) / "held"
+        base.mkdir(parents=True, exist_ok=True)
+        sweep_dead(base)
+        _HELD[root] = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=base))
+    return _HELD[root]
+
+
+def hold(binary: Path) -> Path:
+    """A link to ``binary`` that stays while this process lives (same name, in a
+    folder of its own). FileNotFoundError if it was evicted already."""
+    key = binary.name if binary.parent == binary_cache().bin_dir else binary.parent.name
+    held = _held_dir() / key / binary.name
+    held.parent.mkdir(exist_ok=True)
+    if not held.exists():
+        try:
+            os.link(binary, held)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            if isinstance(exc, FileNotFoundError):
+                raise
+            shutil.copy2(binary, held)   # another file system: a copy holds as well
+    return held
+
+
+def build_held(target: Target, **options) -> Built:
+    """:func:`build`, with the binary held (:func:`hold`) so eviction cannot take it.
+    Built again once if it was evicted between the build and the hold."""
+    for _ in range(2):
+        built = build(target, **options)
+        if built.binary is None:
+            return built
+        try:
+            return dataclasses.replace(built, binary=hold(built.binary))
+        except FileNotFoundError:
+            continue
+    return dataclasses.replace(built, binary=None, ok=False,
+                               log=built.log + "\nthe built binary was evicted from the cache twice\n")

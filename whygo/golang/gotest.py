@@ -154,7 +154,7 @@ def _note(text: str, dropped: int) -> str:
 def run_bench(cell: str, flags: BenchFlags = BenchFlags()) -> BenchOutcome:
     """Compile the cell as a test binary and run its benchmarks."""
     with build.binary_cache().workdir() as work:
-        built = build.build(cell_target(cell_file(cell)), test=True, name="cell.test")
+        built = build.build_held(cell_target(cell_file(cell)), test=True, name="cell.test")
         if not built.ok:
             errors = diagnostics.compile_errors(built.log, {CELL_FILE})
             listed = "".join(f"{where(e, CELL_FILE)}{e.message}\n" for e in errors)

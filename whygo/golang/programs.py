@@ -106,13 +106,15 @@ def list_deps(*packages: str, cgo: bool = False, cwd: Path | None = None) -> lis
 def build_package(package: str, *, flags: Sequence[str] = (), buildmode: str | None = None,
                   env: Mapping[str, str] | None = None, cgo: bool = False, root: Path | None = None,
                   name: str | None = None, output: bool = True) -> build.Built:
-    """``go build FLAGS [-buildmode=M] ./PACKAGE`` in ``root`` (default gocode/), cached.
+    """``go build FLAGS [-buildmode=M] ./PACKAGE`` in ``root`` (default gocode/), cached, the
+    output held for this process (:func:`whygo.golang.build.hold`: a notebook keeps using it).
     A failed build is returned (``.ok`` False, ``.log`` what go said, module paths cut)."""
     root = Path(root) if root else runner.gocode_dir()
     if not (root / package).is_dir():
         raise ChapterError(f"{package} is not a folder of {root}: give a package path such as 'cmd/hello'")
     try:
-        return build.build(build.package_target(package, root), flags=flags, buildmode=buildmode,
-                           env=env, cgo=cgo, name=name, output=output)
+        return (build.build_held if output else build.build)(
+            build.package_target(package, root), flags=flags, buildmode=buildmode, env=env, cgo=cgo,
+            name=name, output=output)
     except ToolchainError as exc:
         raise ChapterError(str(exc)) from None

@@ -95,7 +95,7 @@ def go_check(cell: str, harness: str, *, gcflags: str = "-m", run_args: list[str
 
     ``run_args`` go to the test binary (default: run every Test, verbose).
     """
-    built = build.build(_target(cell, ("check_test.go", harness), "main"), test=True,
+    built = build.build_held(_target(cell, ("check_test.go", harness), "main"), test=True,
                         flags=["-trimpath", f"-gcflags={gcflags}"], name="cell.test")
     result = GoCheckRun(decisions=diagnostics.compiler_decisions(built.log, {CELL_FILE}))
     if not built.ok:
