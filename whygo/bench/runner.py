@@ -44,6 +44,7 @@ def _timed(fn) -> float:
 
 def measure():
     from whygo.golang import runner
+    from whygo.golang.build import go_mod
     from whygo.golang.toolchain import go_env, toolchain
 
     go = str(toolchain().go)
@@ -54,7 +55,7 @@ def measure():
         os.environ["WHYGO_CACHE"] = str(tmp / "course-cache")   # cold binary cache, own files
         module = tmp / "plain"
         module.mkdir()
-        (module / "go.mod").write_text(f"module plain\n\n{runner._go_version_line()}\n")
+        (module / "go.mod").write_text(go_mod("plain"))
         main = module / "main.go"
 
         def go_build_and_run(source: str) -> None:
