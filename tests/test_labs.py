@@ -20,8 +20,9 @@ from hypothesis import given, settings, strategies as st
 from whygo.labs import run_check
 from whygo.labs.catalog import LABS
 from whygo.labs.notebook import cells_by_id, lab_of, read, solutions, with_solutions
-from whygo.labs.protocol import Verdict, not_yet, parse_verdicts, passed
-from whygo.labs.tasks import ANSWERS
+from whygo.labs.feedback import Feedback, split_output
+from whygo.labs.protocol import MORE, Verdict, not_yet, parse_verdicts, passed
+from whygo.labs.registry import ANSWERS
 
 SOLUTIONS = Path(__file__).resolve().parents[1] / "labs" / "solutions"
 
@@ -68,15 +69,121 @@ def test_solutions_replace_task_cells_only(lab):
             assert after.source == before.source
 
 
+def _output_text(outputs) -> str:
+    """What the grader's worker reads of a cell: streams and the text form of displays."""
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in outputs)
+
+
 @pytest.mark.parametrize("lab", LABS.values(), ids=list(LABS))
 def test_shipped_notebooks_hold_the_starter_verdicts(lab):
-    """Stored outputs (what nbval compares) say "not yet" for every check."""
+    """Stored outputs (what nbval compares) say "not yet" for every check, as a box whose text
+    form is the verdict line with the first hint only, and whose progress line counts 0 passed."""
     cells = cells_by_id(read(lab.path))
     for check in lab.checks:
         outs = cells["check-" + check.split("/")[1]].outputs
-        text = "".join(o.get("text", "") for o in outs)
-        verdicts = parse_verdicts(text)
-        assert [v.check for v in verdicts] == [check] and not verdicts[0].passed, text
+        verdicts = parse_verdicts(_output_text(outs))
+        assert [v.check for v in verdicts] == [check] and not verdicts[0].passed, outs
+        assert MORE not in verdicts[0].hint, verdicts[0].line()
+        boxes = [o for o in outs if "text/html" in o.get("data", {})]
+        assert len(boxes) == 1, outs
+        html = boxes[0].data["text/html"]
+        assert f'data-check="{check}"' in html and 'data-passed="false"' in html
+        assert f"0 of {len(lab.checks)} checks pass" in html
+
+
+def test_the_go_lab_keeps_its_check_code_out_of_sight():
+    """Collapsed in JupyterLab (jupyter.source_hidden), behind a toggle on the website (hide-input)."""
+    cells = cells_by_id(read(LABS["leak"].path))
+    for check in LABS["leak"].checks:
+        cell = cells[LABS["leak"].check_cell(check)]
+        assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, check
+        assert "hide-input" in cell.metadata.get("tags", []), check
+
+
+# -- what the learner sees: a box, hints in tiers, progress -----------------------------------
+
+def test_a_check_result_is_a_box_whose_text_is_the_verdict_line():
+    v = not_yet("escape/2", "Mean makes 1 allocation(s) per call", "a nudge", "the answer")
+    result = Feedback().record(v)
+    assert repr(result) == "[check escape/2] not yet: Mean makes 1 allocation(s) per call — hint: a nudge"
+    assert parse_verdicts(repr(result)) == [v.at_tier(0)]
+    html = result._repr_html_()
+    assert 'data-passed="false"' in html and "a nudge" in html and "the answer" not in html
+    assert "overflow-wrap:break-word" in html and "word-break:normal" in html   # wraps between words
+    ok = Feedback().record(passed("escape/1", "0 allocations"))
+    assert repr(ok) == "[check escape/1] passed: 0 allocations" and 'data-passed="true"' in ok._repr_html_()
+
+
+def test_hints_come_in_tiers_per_check_and_progress_counts_the_last_outcomes():
+    fb = Feedback()
+    nudge, more = "a nudge", "the answer"
+    first = fb.record(not_yet("escape/2", "no", nudge, more))
+    other = fb.record(not_yet("escape/1", "no", "other nudge", "other answer"))
+    second = fb.record(not_yet("escape/2", "no", nudge, more))
+    third = fb.record(not_yet("escape/2", "no", nudge, more))
+    assert [first.shown.hint, other.shown.hint, second.shown.hint, third.shown.hint] == \
+        [nudge, "other nudge", more, more]
+    assert nudge in second._repr_html_() and more in second._repr_html_()   # the box keeps the nudge
+    assert first.progress == ("Lab 1", 0, 2)
+    assert fb.record(passed("escape/1", "yes")).progress == ("Lab 1", 1, 2)
+    assert fb.record(passed("escape/2", "yes")).progress == ("Lab 1", 2, 2)
+    assert "2 of 2 checks pass" in fb.record(passed("escape/2", "yes"))._repr_html_()
+
+
+@pytest.mark.slow
+def test_the_first_failure_of_lab_1_does_not_give_the_answer_away():
+    ANSWERS["escape/2"] = cells_by_id(read(LABS["escape"].path))["task-2"].source.split("\n", 1)[1]
+    v = run_check("escape/2", {})
+    fb = Feedback()
+    first, again = fb.record(v), fb.record(v)
+    assert "running sum" not in repr(first) and "running sum" in repr(again)
+
+
+def test_go_output_verdict_lines_become_check_results_and_the_rest_stays_text():
+    line = "[check leak/1] not yet: still waiting — hint: look at ctx — more: select on ctx.Done()"
+    parts = split_output(f"before\n{line}\nafter\n", Feedback())
+    assert parts[0] == "before\n" and parts[2] == "after\n"
+    assert repr(parts[1]) == "[check leak/1] not yet: still waiting — hint: look at ctx"
+    assert parts[1].progress == ("Lab 4", 0, 2)
+
+
+def test_lab_modules_import_no_cycle():
+    """whygo.labs' modules, with imports inside functions too, form no import cycle (issue 12)."""
+    import ast
+    import whygo.labs
+    folder = Path(whygo.labs.__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        name = "whygo.labs" if path.stem == "__init__" else f"whygo.labs.{path.stem}"
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("whygo.labs"):
+                deps.add(node.module)
+                deps.update(f"{node.module}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("whygo.labs"))
+        graph[name] = deps
+    graph = {k: {d for d in v if d in graph and d != k} for k, v in graph.items()}
+    # a package's __init__ is imported by every submodule: leave those edges out
+    graph = {k: v - {"whygo.labs"} for k, v in graph.items()}
+    seen, stack = set(), []
+
+    def visit(node):
+        if node in stack:
+            raise AssertionError("import cycle: " + " -> ".join(stack[stack.index(node):] + [node]))
+        if node in seen:
+            return
+        stack.append(node)
+        for dep in sorted(graph[node]):
+            visit(dep)
+        stack.pop()
+        seen.add(node)
+
+    for node in sorted(graph):
+        visit(node)
+    from whygo.labs import registry
+    assert set(registry.checks()) == {c for lab in LABS.values() if lab.kernel == "python3" for c in lab.checks}
+    assert "type Item struct" in registry.context("diet/1") and registry.context("escape/1") == "package main\n"
 
 
 # -- checks, called directly (fast) ----------------------------------------------------------
@@ -107,6 +214,14 @@ def test_sched_policy_check_reports_an_impossible_choice_as_not_yet():
     from whygo.sched import StealChoice
     v = run_check("sched/2", {"my_steal": lambda req: StealChoice(req.thief, 1)})
     assert not v.passed and "simulator stopped" in v.message
+
+
+def test_sched_policy_check_says_a_p_id_was_expected_for_a_view():
+    """Returning the view of P0 instead of its id: the message says what was wrong."""
+    from whygo.sched import StealChoice
+    v = run_check("sched/2", {"my_steal": lambda req: StealChoice(req.procs[0], 1)})
+    assert not v.passed and "must be a P id" in v.message and "a PView" in v.message, v.line()
+    assert "not another P" not in v.message
 
 
 def test_barrier_checks_pass_the_solutions():
