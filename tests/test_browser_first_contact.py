@@ -75,6 +75,31 @@ def _group_alive(pgid: int) -> list[int]:
 @contextmanager
 def make_lab(tmp: Path):
     """Run `make lab` headless; yield (the URL it printed, with its token; base URL; token)."""
+    port = free_port()
+    with lab_server(tmp, ["make", "--no-print-directory", "-C", str(ROOT), "lab", f"PORT={port}",
+                          "LAB_ARGS=--no-browser --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1"],
+                    port) as started:
+        yield started
+
+
+@contextmanager
+def binder_lab(tmp: Path):
+    """`jupyter lab` as Binder or a hub image starts it: the course's settings only from what
+    postBuild installs into the environment (``python -m whygo.lab --install PREFIX``, here a
+    scratch prefix put on JUPYTER_CONFIG_PATH), the server's root the repository."""
+    prefix = tmp / "env"
+    subprocess.run([str(ROOT / ".venv/bin/python"), "-m", "whygo.lab", "--install", str(prefix)],
+                   check=True, capture_output=True)
+    port = free_port()
+    with lab_server(tmp, [str(ROOT / ".venv/bin/jupyter"), "lab", "--no-browser", f"--port={port}",
+                          "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1"], port,
+                    {"JUPYTER_CONFIG_PATH": str(prefix / "etc" / "jupyter")}) as started:
+        yield started
+
+
+@contextmanager
+def lab_server(tmp: Path, argv: list[str], port: int, extra_env: dict | None = None):
+    """Run a JupyterLab command in the repository; yield (the URL it printed, base URL, token)."""
     config = tmp / "jupyter-config"
     settings = config / "lab" / "user-settings" / "@jupyterlab" / "docmanager-extension"
     settings.mkdir(parents=True)
@@ -84,25 +109,23 @@ def make_lab(tmp: Path):
                JUPYTER_PLATFORM_DIRS="1")
     for name in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "MAKEFLAGS", "MAKELEVEL"):
         env.pop(name, None)
-    port = free_port()
+    env.update(extra_env or {})
     log_path = tmp / "make-lab.log"
     log = log_path.open("w")
-    proc = subprocess.Popen(
-        ["make", "--no-print-directory", "-C", str(ROOT), "lab", f"PORT={port}",
-         "LAB_ARGS=--no-browser --ServerApp.port_retries=0 --ServerApp.ip=127.0.0.1"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     pgid = proc.pid
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         printed = None
         while printed is None:
             if proc.poll() is not None:
-                pytest.fail(f"make lab exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
+                pytest.fail(f"{argv[0]} exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
             found = re.search(rf"http://127\.0\.0\.1:{port}/\S*\?token=\w+", log_path.read_text())
             if found:
                 printed = found.group(0)
             elif time.monotonic() > deadline:
-                pytest.fail(f"make lab printed no URL within {START_TIMEOUT_S} s:\n"
+                pytest.fail(f"{argv[0]} printed no URL within {START_TIMEOUT_S} s:\n"
                             f"{log_path.read_text()[-3000:]}")
             else:
                 time.sleep(0.5)
@@ -120,7 +143,7 @@ def make_lab(tmp: Path):
             os.killpg(pgid, signal.SIGKILL)
         proc.wait(timeout=10)
         log.close()
-    assert _group_alive(pgid) == [], f"processes of `make lab` still running: {_group_alive(pgid)}"
+    assert _group_alive(pgid) == [], f"processes of {argv[0]} still running: {_group_alive(pgid)}"
 
 
 def api(base: str, token: str, path: str):
@@ -242,10 +265,12 @@ def shoot_both_widths(page, name: str, focus=None) -> None:
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
-def test_make_lab_serves_the_course_map_over_http(tmp_path):
+@pytest.mark.parametrize("start", [make_lab, binder_lab], ids=["make-lab", "binder"])
+def test_make_lab_serves_the_course_map_over_http(tmp_path, start):
     """No browser needed: the URL `make lab` prints (with its token) leads to the course map
-    with the file browser at the root; the map is served; the server stops with its group."""
-    with make_lab(tmp_path) as (printed, base, token):
+    with the file browser at the root; the map is served; the server stops with its group.
+    The same with the settings postBuild installs for Binder and hub images."""
+    with start(tmp_path) as (printed, base, token):
         assert re.fullmatch(rf"{re.escape(base)}whygo/start\?token=\w+", printed), printed
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         with opener.open(printed, timeout=10) as resp:       # follows the redirect
@@ -256,6 +281,11 @@ def test_make_lab_serves_the_course_map_over_http(tmp_path):
         assert any("## The chapters and labs" in "".join(c["source"]) for c in course_map["content"]["cells"])
         root = {item["name"] for item in api(base, token, "api/contents/")["content"]}
         assert {"notebooks", "labs", "Makefile"} <= root        # the server's root is the repository
+        # the course's JupyterLab settings: no news pop-up, every cell laid out at once
+        notification = api(base, token, "lab/api/settings/@jupyterlab/apputils-extension:notification")
+        assert notification["schema"]["properties"]["fetchNews"]["default"] == "false"
+        tracker = api(base, token, "lab/api/settings/@jupyterlab/notebook-extension:tracker")
+        assert tracker["schema"]["properties"]["windowingMode"]["default"] == "none"
 
 
 @pytest.mark.browser
