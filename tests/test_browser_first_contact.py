@@ -55,6 +55,7 @@ SCRATCH = ROOT / "build" / "first-contact"      # git-ignored; inside `make lab`
 COURSE_MAP = "notebooks/00-course-map.ipynb"
 CLAIMS = "notebooks/05-claims-checked.ipynb"
 CLAIM = "gosched-local"                          # a claim far down its chapter (2.1)
+LAB = "labs/02-scheduler.ipynb"                  # a lab whose checks run in a second
 WIDTHS = (1280, 390)
 
 
@@ -249,20 +250,103 @@ def write_scratch_notebooks(data_dir: Path) -> dict[str, str]:
                                                            "language": "go"}})
     go.cells = [nbformat.v4.new_code_cell(mistakes)]
     nbformat.write(go, SCRATCH / "compile-error-go.ipynb")
+    from whygo.labs.notebook import cleared, read
+    nbformat.write(cleared(read(ROOT / LAB)), SCRATCH / "lab.ipynb")   # lab 2, as a learner gets it
     rel = SCRATCH.relative_to(ROOT).as_posix()
-    return {name: f"{rel}/{name}.ipynb" for name in ("chapter", "summary", "compile-error", "compile-error-go")}
+    return {name: f"{rel}/{name}.ipynb" for name in ("chapter", "summary", "compile-error", "compile-error-go",
+                                                     "lab")}
+
+
+def check_box(page, check: str):
+    return panel(page).locator(f'.whygo-check[data-check="{check}"]')
+
+
+def box_fits(box) -> bool:
+    """The box and its words fit its width: no sideways scroll, nothing cut at the right."""
+    return box.evaluate("""e => { const r = e.getBoundingClientRect();
+        return e.scrollWidth <= e.clientWidth + 1 && r.right <= window.innerWidth + 1
+               && r.width >= window.innerWidth * 0.5     // room to wrap between words
+               && [...e.querySelectorAll('div')].every(d => d.scrollWidth <= d.clientWidth + 1); }""")
+
+
+def run_cell_with(page, cell, text: str | None = None) -> None:
+    """Select a code cell, replace its text if asked, run it (Ctrl+Enter) and wait for the kernel."""
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    if text is not None:
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(text)     # as pasted: no auto-closed brackets
+    before = cell.locator(".jp-InputPrompt").inner_text()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("""([el, before]) => { const p = el.querySelector('.jp-InputPrompt').textContent;
+        const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+        return /\\[\\d+\\]/.test(p) && p !== before && s && s.getAttribute('data-status') === 'idle'; }""",
+                           arg=[cell.element_handle(), before], timeout=UI_TIMEOUT_MS)
+
+
+def check_boxes_fail_then_pass(page, base: str, token: str, path: str) -> None:
+    from whygo.labs.catalog import LABS
+    from whygo.labs.notebook import solutions
+    open_fresh(page, base, path)
+    open_and_run_all(page, base, token, path)
+    first = check_box(page, "sched/1")
+    first.wait_for(timeout=UI_TIMEOUT_MS)
+    assert first.get_attribute("data-passed") == "false"
+    assert "0 of 2 checks pass" in first.inner_text() and "More:" not in first.inner_text()
+    assert first.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 251, 235)"   # amber
+    assert check_box(page, "sched/2").get_attribute("data-passed") == "false"
+    shoot_both_widths(page, "lab-check-not-yet", focus=first)
+    for width in WIDTHS:
+        set_width(page, width)
+        first.scroll_into_view_if_needed()
+        assert box_fits(first), f"the check box does not fit at {width} px"
+    set_width(page, WIDTHS[0])
+    cells = panel(page).locator(".jp-CodeCell")
+    check_cell = cells.filter(has_text='check("sched/1")').first
+    task = cells.filter(has_text="predictions = {").first
+    solution = solutions(LABS["sched"])["task-1"]
+    run_cell_with(page, task, solution.replace('"c": "global"', '"c": "local"'))   # the article's claim
+    run_cell_with(page, check_cell)
+    wrong = check_box(page, "sched/1")
+    assert "look again at c" in wrong.inner_text() and "More:" not in wrong.inner_text()
+    run_cell_with(page, check_cell)                                   # the same failure again
+    again = check_box(page, "sched/1")
+    assert again.get_attribute("data-passed") == "false" and "More:" in again.inner_text()
+    shoot_both_widths(page, "lab-check-again", focus=again)
+    run_cell_with(page, task, solution)
+    run_cell_with(page, check_cell)
+    done = check_box(page, "sched/1")
+    assert done.get_attribute("data-passed") == "true", done.inner_text()
+    assert "1 of 2 checks pass" in done.inner_text()
+    assert done.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(240, 253, 244)"     # green
+    shoot_both_widths(page, "lab-check-passed", focus=done)
+    for width in WIDTHS:
+        set_width(page, width)
+        done.scroll_into_view_if_needed()
+        assert box_fits(done), f"the check box does not fit at {width} px"
+    set_width(page, WIDTHS[0])
+
+
+def set_width(page, width: int) -> None:
+    """Resize the page; in JupyterLab, a phone-sized window has its left side bar folded away
+    (as a learner would: open, it leaves the notebook a strip a few letters wide)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    if page.locator(".jp-LabShell").count():
+        left_open = page.locator("#jp-left-stack:not(.lm-mod-hidden)").count() > 0
+        if left_open == (width < 600):
+            page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()
+    page.wait_for_timeout(500)
 
 
 def shoot_both_widths(page, name: str, focus=None) -> None:
     """Screenshots at each width; ``focus`` (a locator) is scrolled into view after each resize."""
     for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(500)
+        set_width(page, width)
         if focus is not None:
             focus.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
         screenshot(page, f"first-contact-{name}-{width}")
-    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    set_width(page, WIDTHS[0])
 
 
 @pytest.mark.parametrize("start", [make_lab, binder_lab], ids=["make-lab", "binder"])
@@ -350,6 +434,10 @@ def test_make_lab_opens_the_course_map_and_its_links_land(tmp_path):
             follow_claim_link(page, base, scratch["summary"], scratch["chapter"])
             assert panel(page).locator(f'[id="claim-{CLAIM}"]').count() == 1, "not trusted"
             assert lands_on(page, f'[data-jupyter-id="claim-{CLAIM}"]'), "trusted: not on the claim"
+
+            # 4. a lab: each check a coloured box; a failed check nudges, failing again says more,
+            # a passed one is green and the lab's progress line counts it
+            check_boxes_fail_then_pass(page, base, token, scratch["lab"])
 
             # 4. a compile error: one error, each mistake named once (%%go, then the Go kernel)
             for name in ("compile-error", "compile-error-go"):

@@ -79,6 +79,24 @@ def test_hello_world_streams_stdout_and_replies_ok(kernel):
     assert streams(outputs, "stdout") == "hello, gopher\n"
 
 
+def test_a_lab_check_verdict_line_shows_as_a_box_with_the_line_as_its_text(kernel):
+    """A Go check cell prints the verdict line; the kernel sends it as a display (the box of
+    whygo.labs.feedback) whose text/plain is the line with one hint tier, and keeps the rest
+    of the output as a stream. The same check failing again shows the next tier."""
+    line = '[check leak/9] not yet: still waiting — hint: look at ctx — more: select on ctx.Done()'
+    code = f'fmt.Println("before")\nfmt.Println("{line}")\nfmt.Println("after")'
+    shown = []
+    for _ in range(2):
+        reply, outputs = execute(kernel[1], code)
+        assert reply["status"] == "ok"
+        assert streams(outputs, "stdout") == "before\nafter\n"
+        boxes = [c["data"] for t, c in outputs if t == "display_data"]
+        assert len(boxes) == 1 and 'class="whygo-check' in boxes[0]["text/html"]
+        shown.append(boxes[0]["text/plain"])
+    assert shown == ["[check leak/9] not yet: still waiting — hint: look at ctx",
+                     "[check leak/9] not yet: still waiting — hint: select on ctx.Done()"]
+
+
 def test_compile_error_is_an_error_reply_naming_the_cell_line(kernel):
     reply, outputs = execute(kernel[1], 'fmt.Println("a")\n\nfmt.Println(x)')
     assert reply["status"] == "error" and reply["ename"] == "GoCellError"

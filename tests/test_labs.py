@@ -123,6 +123,8 @@ def test_hints_come_in_tiers_per_check_and_progress_counts_the_last_outcomes():
     third = fb.record(not_yet("escape/2", "no", nudge, more))
     assert [first.shown.hint, other.shown.hint, second.shown.hint, third.shown.hint] == \
         [nudge, "other nudge", more, more]
+    # another kind of failure of the same check starts with its own nudge
+    assert fb.record(not_yet("escape/2", "no", "new nudge", "new answer")).shown.hint == "new nudge"
     assert nudge in second._repr_html_() and more in second._repr_html_()   # the box keeps the nudge
     assert first.progress == ("Lab 1", 0, 2)
     assert fb.record(passed("escape/1", "yes")).progress == ("Lab 1", 1, 2)

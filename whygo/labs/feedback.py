@@ -8,7 +8,8 @@ with the hints given so far and a progress line for the lab ("1 of 2 checks pass
 
 The tier and the progress are this process's memory (:data:`FEEDBACK`): the
 kernel's, never a file. The first failure of a check shows its first hint (a nudge);
-each repeated failure of the same check shows the next tier. A notebook run from the
+each repeated failure of the same check, of the same kind (the same nudge), shows the
+next tier. A notebook run from the
 top in a fresh kernel (nbval, the grader's Go-kernel worker) therefore always shows
 the same outputs, and the grader's judges, a fresh process per check, print the full
 line. Python checks come here from :func:`whygo.labs.check`; the Go kernel sends the
@@ -41,15 +42,18 @@ COLOURS = {True: ("#15803d", "#f0fdf4", "#ffffff"), False: ("#b45309", "#fffbeb"
 
 @dataclass
 class Feedback:
-    """What this process has seen: failures per check (the hint tier), last outcome per check."""
-    failures: dict[str, int] = field(default_factory=dict)
+    """What this process has seen: failures per check and kind of failure (the hint tier),
+    the last outcome per check (the progress)."""
+    failures: dict[tuple[str, str], int] = field(default_factory=dict)
     outcomes: dict[str, bool] = field(default_factory=dict)
 
     def record(self, verdict: Verdict) -> CheckResult:
-        tier = self.failures.get(verdict.check, 0)
+        # A kind of failure is known by its first hint: a new kind starts again with its nudge.
+        key = (verdict.check, verdict.hints[0] if verdict.hints else "")
+        tier = self.failures.get(key, 0)
         self.outcomes[verdict.check] = verdict.passed
         if not verdict.passed:
-            self.failures[verdict.check] = tier + 1
+            self.failures[key] = tier + 1
         return CheckResult(verdict, tier, self.progress(verdict.check))
 
     def progress(self, check: str) -> tuple[str, int, int] | None:
