@@ -503,6 +503,19 @@ def test_site_map_links_claims_table_errors_and_setup_cells(tmp_path):
         visible = page.locator(".search-button-field:visible")
         assert visible.count() == 1, visible.count()
 
+        # a lab: the stored checks are boxes that fit a phone; lab 4's Go check code is folded away
+        page.goto(base + "labs/01-escape-analysis.html", wait_until="load")
+        boxes = page.locator(".whygo-check")
+        assert boxes.count() == 2 and boxes.first.get_attribute("data-passed") == "false"
+        for width in WIDTHS:
+            set_width(page, width)
+            assert all(box_fits(boxes.nth(k)) for k in range(2)), f"a check box does not fit at {width} px"
+        shoot_both_widths(page, "site-lab-checks", focus=boxes.first)
+        page.goto(base + "labs/04-goroutine-leak.html", wait_until="load")
+        assert page.locator(".whygo-check").count() == 2
+        assert not page.get_by_text("verdict := func").first.is_visible(), "lab 4's check code shows"
+        shoot_both_widths(page, "site-lab-go-checks", focus=page.locator(".whygo-check").first)
+
         # chapter 5: the verdicts are in view at 1280 px, the table fits at 390 px
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
