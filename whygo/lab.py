@@ -29,6 +29,7 @@ from pathlib import Path
 START = "/whygo/start"
 COURSE_MAP = "notebooks/00-course-map.ipynb"
 JUPYTER_DIR = Path(__file__).resolve().parent.parent / ".jupyter"   # the course's .jupyter/
+CUSTOM_DIR = JUPYTER_DIR / "custom"
 
 
 def server_config(jupyter_dir: Path = JUPYTER_DIR) -> dict:
@@ -40,14 +41,17 @@ def server_config(jupyter_dir: Path = JUPYTER_DIR) -> dict:
     - offline and quiet: no news feed (and no pop-up asking for one), no update check.
     - ``jupyter_dir``/lab/settings/overrides.json5: the JupyterLab settings the course needs
       (no news pop-up; every cell laid out at once, so that a link to a claim lands on it).
+    - custom_css: the page loads the course's .jupyter/custom/custom.css (served by this
+      extension), which keeps a claim in place while the outputs above it settle.
     """
+    jupyter_dir = Path(jupyter_dir)
     return {
         "ServerApp": {"allow_root": True, "jpserver_extensions": {"whygo.lab": True},
                       "default_url": START},
         # `jupyter lab` replaces ServerApp.default_url by its own (LabApp's "/lab"): set both.
         "LabApp": {"default_url": START, "news_url": None,
                    "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-                   "app_settings_dir": str(Path(jupyter_dir) / "lab" / "settings")},
+                   "app_settings_dir": str(jupyter_dir / "lab" / "settings"), "custom_css": True},
     }
 
 
@@ -99,6 +103,12 @@ def _load_jupyter_server_extension(serverapp) -> None:
             self.redirect(start_target(self.base_url, find_course_map(root)))
 
     web_app = serverapp.web_app
+    # LabApp.custom_css serves custom/custom.css from the server's static_custom_path, a list
+    # no setting reaches (the trait is not configurable); JupyterLab's handler reads it on
+    # each request, so the course's folder goes first in it.
+    custom = web_app.settings.get("static_custom_path")
+    if isinstance(custom, list) and str(CUSTOM_DIR) not in custom:
+        custom.insert(0, str(CUSTOM_DIR))
     web_app.add_handlers(".*$", [(url_path_join(web_app.settings["base_url"], START), StartHandler)])
 
 
