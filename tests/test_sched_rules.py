@@ -6,6 +6,7 @@ events it produced; the queue rules are tested on the bare state.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -445,6 +446,23 @@ def test_bad_steal_choice_raises_a_clear_error():
         return None
     with pytest.raises(StealPolicyError, match="greedy: cannot take"):
         simulate([spawn([compute(10)])] * 8 + [compute(100)], procs=2, steal_policy=greedy)
+
+
+@pytest.mark.parametrize("victim, says", [
+    (lambda req: req.procs[1 - req.thief], "must be a P id (an int such as view.id), not a PView"),
+    (lambda req: req.thief, "is the thief itself"),
+    (lambda req: 7, "there is no P7 (Ps 0..1)"),
+    (lambda req: "P0", "must be a P id"),
+], ids=["a-view", "the-thief", "no-such-p", "a-string"])
+def test_a_bad_victim_is_named_for_what_it_is(victim, says):
+    """What was wrong with the victim, not only that it is not another P (lab 2's learners
+    return the view they picked)."""
+    def policy(req):
+        if any(v.runq_len for v in req.procs if v.id != req.thief):
+            return StealChoice(victim(req), 1)
+        return None
+    with pytest.raises(StealPolicyError, match=re.escape(says)):
+        simulate([spawn([compute(10)])] * 8 + [compute(100)], procs=2, steal_policy=policy)
 
 
 def test_g_states_move_through_the_runtime_names():
