@@ -430,8 +430,8 @@ def test_make_lab_opens_the_course_map_and_its_links_land(tmp_path):
             shoot_both_widths(page, "lab-claim-link")
             # ... and in a trusted notebook (its HTML keeps id=, JupyterLab looks for data-jupyter-id)
             follow_claim_link(page, base, scratch["summary"], scratch["chapter"])
-            assert panel(page).locator(f'[id="claim-{CLAIM}"]').count() == 1, "not trusted"
             assert lands_on(page, f'[data-jupyter-id="claim-{CLAIM}"]'), "trusted: not on the claim"
+            assert panel(page).locator(f'[id="claim-{CLAIM}"]').count() == 1, "not trusted"
 
             # 4. a lab: each check a coloured box; a failed check nudges, failing again says more,
             # a passed one is green and the lab's progress line counts it
