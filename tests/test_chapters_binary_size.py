@@ -26,7 +26,7 @@ def test_trimpath_removes_the_build_folder(rows):
     assert rows["default"].has_build_dir
     assert rows["-ldflags='-s -w'"].has_build_dir   # it lives in .gopclntab, which -s -w keeps
     assert not rows["-trimpath"].has_build_dir
-    assert bs.mentions(bs.build(["-trimpath"]), "whygo.dev/gocode/cmd/ch43risk/main.go")
+    assert bs.mentions(bs.build(["-trimpath"]), "whygo.dev/gocode/cmd/riskscorer/main.go")
 
 
 def test_gcflags_l_does_not_remove_type_symbols(rows):

@@ -44,7 +44,7 @@ def test_plugin_built_from_other_sources_is_refused():
     skewed = pl.build(pl.PLUGIN, cgo=True, buildmode="plugin", root=pl.module_with_changed_api(),
                       name="tenant-v2.so")
     status, _, err = pl.run(host.path, "-plugin", str(skewed.path))
-    assert status == 1 and "different version of package whygo.dev/gocode/cmd/ch44host/api" in err
+    assert status == 1 and "different version of package whygo.dev/gocode/cmd/pluginhost/api" in err
     assert str(skewed.path.parent) not in pl.without_paths(err, skewed.path.parent)
 
 

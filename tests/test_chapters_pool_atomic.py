@@ -1,6 +1,6 @@
 """Chapter 2.4 (sync.Pool and atomics): the helpers of whygo/chapters/pool_atomic.py.
 
-The Go side (gocode/cmd/ch24pool) has its own go tests; here one real run
+The Go side (gocode/cmd/poolpressure) has its own go tests; here one real run
 checks the allocation counts the chapter relies on, and the pure helpers are
 tested on made-up input.
 """

@@ -1,7 +1,7 @@
 """Chapter 2.3 (the scheduler under load): the helpers of whygo/chapters/sched_load.py.
 
 Pure helpers are tested on made-up points; one short real run of
-gocode/cmd/ch23load checks the program's output format and that the server
+gocode/cmd/loadserver checks the program's output format and that the server
 really serves GOMAXPROCS and schedtrace as asked.
 """
 import json

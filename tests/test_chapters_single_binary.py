@@ -19,7 +19,7 @@ def test_go_source_reads_one_function_of_the_server():
 
 
 def test_go_source_names_a_missing_function():
-    with pytest.raises(sb.ChapterError, match="no func nope in gocode/cmd/ch41server"):
+    with pytest.raises(sb.ChapterError, match="no func nope in gocode/cmd/httpserver"):
         sb.go_source("nope")
 
 

@@ -8,7 +8,7 @@
   allocator model's bytes per object beside what ``runtime.MemStats`` saw for
   the same requests (``whygo.golang.evidence.memstats_for_sizes``).
 * :func:`label_benchmarks` / :func:`label_runs` / :func:`throughput_table` --
-  ``gocode/cmd/ch3labels``: metric samples with fresh objects versus
+  ``gocode/cmd/metriclabels``: metric samples with fresh objects versus
   ``sync.Pool``, as ``go test -bench -benchmem`` and as a timed run with GC
   figures, beside the article's table.
 """
@@ -118,12 +118,12 @@ def model_vs_memstats(rows: Sequence[dict]) -> tuple[report.Table, bool]:
 # ---------------------------------------------------------------------------
 # Metric samples: fresh objects versus sync.Pool
 
-PACKAGE = "cmd/ch3labels"
+PACKAGE = "cmd/metriclabels"
 ARTICLE_THROUGHPUT = [("plain new()", "2.1M", "89"), ("sync.Pool + mcache", "5.7M", "12")]
 
 
 def label_benchmarks(*, benchtime: str = "200ms", count: int = 1, timeout: float = 300):
-    """``go test -bench Sample -benchmem`` in gocode/cmd/ch3labels (a BenchTable)."""
+    """``go test -bench Sample -benchmem`` in gocode/cmd/metriclabels (a BenchTable)."""
     from whygo.golang import benchfmt
     from whygo.golang.evidence import gocode_dir
     from whygo.golang.toolchain import go_command
@@ -143,7 +143,7 @@ ARTICLE_CORES = 4
 
 def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
                gomaxprocs: int = ARTICLE_CORES, timeout: float = 120) -> dict[str, list[dict]]:
-    """``repeat`` runs of ch3labels in each of ``modes`` ("new", "pool"): mode -> JSON reports.
+    """``repeat`` runs of metriclabels in each of ``modes`` ("new", "pool"): mode -> JSON reports.
 
     The modes take turns (new, pool, new, pool, ...) so that a change of load
     on the machine during the experiment affects both alike.
@@ -165,7 +165,7 @@ def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
             r = run_package(f"gocode/{PACKAGE}", args=["-mode", mode, "-points", str(points)],
                             env={"GOMAXPROCS": str(gomaxprocs)}, timeout=timeout)
             if not r.ok:
-                raise ChapterError(f"ch3labels -mode {mode} failed: {r.error_message()}\n"
+                raise ChapterError(f"metriclabels -mode {mode} failed: {r.error_message()}\n"
                                    f"{r.stderr.strip()[-1000:]}")
             out[mode].append(json.loads(r.stdout))
     return out

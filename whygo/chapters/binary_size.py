@@ -1,6 +1,6 @@
 """Chapter 4.3 (binary size flags): the helpers its notebook needs.
 
-The chapter builds one realistic program, ``gocode/cmd/ch43risk`` (JSON in,
+The chapter builds one realistic program, ``gocode/cmd/riskscorer`` (JSON in,
 a small hot scoring function, JSON out), with the flags the article names and
 compares the binaries:
 
@@ -33,7 +33,7 @@ from whygo.golang.elfinfo import read_elf
 from whygo.golang.runner import gocode_dir
 from whygo.golang.toolchain import course_cache_dir, go_command, toolchain
 
-PROGRAM = "cmd/ch43risk"
+PROGRAM = "cmd/riskscorer"
 
 # The builds the chapter compares: a label -> the flags given to `go build`.
 VARIANTS: dict[str, tuple[str, ...]] = {

@@ -1,6 +1,6 @@
 """Chapter 4.2 (cgo and cold start): the helpers its notebook needs.
 
-The chapter builds the service of chapter 4.1 (``gocode/cmd/ch41server``)
+The chapter builds the service of chapter 4.1 (``gocode/cmd/httpserver``)
 twice, with ``CGO_ENABLED=0`` and ``=1``, and compares what each needs and
 how fast each starts. The building, starting and timing live in
 :mod:`whygo.chapters.single_binary`; this module adds what is about cgo:

@@ -19,7 +19,7 @@ step by step, and its view:
   the running count of element copies.
 * :func:`function_lines` and :func:`runtime_mentions` quote the pinned
   runtime source at run time (the chapter never carries a copy of it).
-* :func:`json_over_http` runs ``gocode/cmd/ch2jsonhttp``: the article's
+* :func:`json_over_http` runs ``gocode/cmd/jsonhttp``: the article's
   "JSON over HTTP" row for 1 MiB messages, on the loopback interface.
 
 Pure Python and deterministic; no widgets.
@@ -267,10 +267,10 @@ def json_over_http(n: int = 20, size: int = 1 << 20, *, timeout: float = 60) -> 
     """Send ``n`` messages of ``size`` bytes as JSON over loopback HTTP; the program's report."""
     if n < 1 or size < 0:
         raise ValueError(f"n={n}, size={size}: send at least one message of 0 or more bytes")
-    result = runner.run_package("gocode/cmd/ch2jsonhttp", args=["-n", str(n), "-size", str(size)],
+    result = runner.run_package("gocode/cmd/jsonhttp", args=["-n", str(n), "-size", str(size)],
                                 timeout=timeout)
     if not result.ok:
-        raise ProgramError(f"ch2jsonhttp -n {n} -size {size} failed: {result.error_message()}\n"
+        raise ProgramError(f"jsonhttp -n {n} -size {size} failed: {result.error_message()}\n"
                            f"{result.stderr.strip()[-1000:]}")
     return json.loads(result.stdout)
 

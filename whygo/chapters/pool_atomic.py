@@ -3,7 +3,7 @@
 * :func:`sync_source` quotes a function of the pinned toolchain's
   ``src/sync/pool.go`` (the chapter shows ``poolCleanup`` and ``getSlow``),
   read at run time so the notebook shows the code the reader's Go runs.
-* :func:`pool_pressure` runs ``gocode/cmd/ch24pool``: the same requests
+* :func:`pool_pressure` runs ``gocode/cmd/poolpressure``: the same requests
   handled with a new TagSet each and with a pooled one, with the heap
   allocations, bytes and GC cycles ``runtime.MemStats`` counted.
 * :func:`counter_gains` turns the chapter's mutex-versus-atomic benchmarks
@@ -22,7 +22,7 @@ from whygo.golang import runner
 from whygo.golang.benchfmt import BenchFormatError, RoundRatios
 from whygo.golang.toolchain import toolchain
 
-PROGRAM = "cmd/ch24pool"
+PROGRAM = "cmd/poolpressure"
 
 
 class PoolChapterError(RuntimeError):
@@ -36,7 +36,7 @@ def sync_source(name: str) -> str:
 
 @dataclass(frozen=True)
 class PoolRun:
-    """One way of handling the requests (see gocode/cmd/ch24pool: Result)."""
+    """One way of handling the requests (see gocode/cmd/poolpressure: Result)."""
     way: str          # "new" or "pool"
     requests: int
     labels: int       # labels parsed in all: the same work both ways

@@ -11,7 +11,7 @@ Small helpers that keep the notebook's cells to a few lines:
 * :func:`global_queue_census` runs ``gocode/cmd/gosched`` under
   ``GODEBUG=schedtrace`` and counts how often the GLOBAL run queue held
   goroutines: the real-runtime test of where ``runtime.Gosched`` puts a G.
-* :func:`hundred_k` runs ``gocode/cmd/ch2hundredk`` (the source article's
+* :func:`hundred_k` runs ``gocode/cmd/hundredk`` (the source article's
   100,000 goroutines) a few times and keeps the median of every figure.
 
 Everything that starts Go goes through ``whygo.golang`` (the pinned
@@ -107,17 +107,17 @@ def median_report(reports: list[dict]) -> dict:
 
 
 def hundred_k(gomaxprocs: int | None, *, n: int = 100_000, runs: int = 3, timeout: float = 60) -> dict:
-    """Median figures of ``runs`` runs of ``gocode/cmd/ch2hundredk`` with ``n`` goroutines.
+    """Median figures of ``runs`` runs of ``gocode/cmd/hundredk`` with ``n`` goroutines.
 
     ``gomaxprocs=None`` leaves GOMAXPROCS to the runtime (all cores).
     """
     env = {} if gomaxprocs is None else {"GOMAXPROCS": str(gomaxprocs)}
     reports = []
     for _ in range(runs):
-        result = runner.run_package("gocode/cmd/ch2hundredk", args=["-n", str(n)], env=env,
+        result = runner.run_package("gocode/cmd/hundredk", args=["-n", str(n)], env=env,
                                     timeout=timeout)
         if not result.ok:
-            raise evidence.EvidenceError(f"ch2hundredk -n {n} failed: {result.error_message()}\n"
+            raise evidence.EvidenceError(f"hundredk -n {n} failed: {result.error_message()}\n"
                                          f"{result.stderr.strip()[-1000:]}")
         reports.append(json.loads(result.stdout))
     return median_report(reports)

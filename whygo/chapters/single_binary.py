@@ -1,6 +1,6 @@
 """Chapter 4.1 (the single binary): the helpers its notebook needs.
 
-The chapter builds one real HTTP service (``gocode/cmd/ch41server``) and asks
+The chapter builds one real HTTP service (``gocode/cmd/httpserver``) and asks
 what it needs to run:
 
 * :func:`build_server` -- the binary, built by the course runner (cached);
@@ -40,7 +40,7 @@ from whygo.golang.gosource import find_declaration
 from whygo.golang.runner import gocode_dir, run_package
 from whygo.golang.toolchain import go_command, go_env
 
-SERVER = "cmd/ch41server"
+SERVER = "cmd/httpserver"
 DPI = 80
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")   # the first of crypto/x509's certFiles on Debian
 ZONEINFO = Path("/usr/share/zoneinfo")                    # the first of time's platformZoneSources
@@ -63,7 +63,7 @@ class ExitedEarly(ChapterError):
 
 
 def build_server(*, cgo: bool = False, tags: str = "", ldflags: str | None = None) -> Path:
-    """Build gocode/cmd/ch41server and return the path of the cached binary.
+    """Build gocode/cmd/httpserver and return the path of the cached binary.
 
     ``tags`` (e.g. ``"timetzdata"``) go to ``go build`` through GOFLAGS, which
     is also part of the runner's cache key.

@@ -4,8 +4,8 @@
 package main
 
 import (
-	"whygo.dev/gocode/cmd/ch44host/api"
-	"whygo.dev/gocode/cmd/ch44host/tenanta"
+	"whygo.dev/gocode/cmd/pluginhost/api"
+	"whygo.dev/gocode/cmd/pluginhost/tenanta"
 )
 
 // Handler is the plugin's one exported symbol, found with plugin.Lookup("Handler").

@@ -1,4 +1,4 @@
-// Command ch2jsonhttp measures the first row of the source article's 1 MB
+// Command jsonhttp measures the first row of the source article's 1 MB
 // message table (chapter 2.2): a message sent as JSON over HTTP. A client
 // encodes a struct holding -size bytes as JSON, POSTs it to a server on the
 // loopback interface (net/http/httptest), and the server decodes it. Nothing
@@ -115,7 +115,7 @@ func main() {
 	size := flag.Int("size", 1<<20, "payload bytes per message")
 	flag.Parse()
 	if *n < 1 || *size < 0 {
-		log.Fatal("ch2jsonhttp: -n must be >= 1 and -size >= 0")
+		log.Fatal("jsonhttp: -n must be >= 1 and -size >= 0")
 	}
 	r, err := run(*n, *size)
 	if err != nil {

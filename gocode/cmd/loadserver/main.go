@@ -1,4 +1,4 @@
-// Command ch23load is chapter 2.3's scaled-down pressure test: an HTTP server
+// Command loadserver is chapter 2.3's scaled-down pressure test: an HTTP server
 // and a load generator, both on loopback (127.0.0.1) only.
 //
 // Without -serve it is the load generator. For each -procs value it starts

@@ -1,4 +1,4 @@
-// Command ch24pool measures what sync.Pool saves in chapter 2.4's scenario:
+// Command poolpressure measures what sync.Pool saves in chapter 2.4's scenario:
 // a service that builds a TagSet (a small struct with a slice of labels) for
 // every request, as in the article's metadata service.
 //

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"whygo.dev/gocode/cmd/ch44host/api"
+	"whygo.dev/gocode/cmd/pluginhost/api"
 )
 
 func TestServeAnswersEachLine(t *testing.T) {

@@ -1,4 +1,4 @@
-// Command ch44worker runs tenant A's code (package tenanta) as a separate
+// Command pluginworker runs tenant A's code (package tenanta) as a separate
 // process: it reads one JSON api.Request per line on stdin and writes one JSON
 // api.Response per line on stdout, until stdin ends. It uses only os, bufio and
 // encoding/json, so the same source also builds for GOOS=wasip1 GOARCH=wasm
@@ -13,8 +13,8 @@ import (
 	"io"
 	"os"
 
-	"whygo.dev/gocode/cmd/ch44host/api"
-	"whygo.dev/gocode/cmd/ch44host/tenanta"
+	"whygo.dev/gocode/cmd/pluginhost/api"
+	"whygo.dev/gocode/cmd/pluginhost/tenanta"
 )
 
 func serve(in io.Reader, out io.Writer) error {
@@ -38,7 +38,7 @@ func serve(in io.Reader, out io.Writer) error {
 
 func main() {
 	if err := serve(os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "ch44worker:", err)
+		fmt.Fprintln(os.Stderr, "pluginworker:", err)
 		os.Exit(1)
 	}
 }

@@ -1,4 +1,4 @@
-// Command ch43risk is a small risk-scoring service of the kind chapter 4.3
+// Command riskscorer is a small risk-scoring service of the kind chapter 4.3
 // measures: it decodes transactions from JSON (encoding/json, so reflection),
 // scores each with a small hot function, and encodes the decisions as JSON.
 //
@@ -108,7 +108,7 @@ func main() {
 	brief := flag.Bool("brief", false, "print counts only")
 	flag.Parse()
 	if err := run(os.Stdin, os.Stdout, *gen, *brief); err != nil {
-		fmt.Fprintln(os.Stderr, "ch43risk:", err)
+		fmt.Fprintln(os.Stderr, "riskscorer:", err)
 		os.Exit(1)
 	}
 }

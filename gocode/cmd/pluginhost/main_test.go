@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"whygo.dev/gocode/cmd/ch44host/tenanta"
+	"whygo.dev/gocode/cmd/pluginhost/tenanta"
 )
 
 func TestRequestHasNumberedItems(t *testing.T) {

@@ -1,4 +1,4 @@
-// Command ch25leak is chapter 2.5's goroutine leak, found and fixed.
+// Command ctxleak is chapter 2.5's goroutine leak, found and fixed.
 //
 // Every request starts a background watcher that waits for updates on a
 // channel. The leaky watcher ranges over the channel, which nobody ever
@@ -12,8 +12,8 @@
 // its frames in package main, without addresses, so the output is the same
 // on every run.
 //
-//	go run ./cmd/ch25leak            leaky watchers: 100 goroutines left behind
-//	go run ./cmd/ch25leak -fixed     every watcher returns
+//	go run ./cmd/ctxleak            leaky watchers: 100 goroutines left behind
+//	go run ./cmd/ctxleak -fixed     every watcher returns
 package main
 
 import (
@@ -101,7 +101,7 @@ func profileSummary() []string {
 			}
 			// Under "go test" the package is called by its import path, not main.
 			fn, _, _ := strings.Cut(f[2][strings.LastIndex(f[2], "/")+1:], "+")
-			fn = strings.Replace(fn, "ch25leak.", "main.", 1)
+			fn = strings.Replace(fn, "ctxleak.", "main.", 1)
 			if !strings.HasPrefix(fn, "main.") {
 				continue
 			}

@@ -6,7 +6,7 @@ import (
 	"context"
 	"fmt"
 
-	"whygo.dev/gocode/cmd/ch44host/api"
+	"whygo.dev/gocode/cmd/pluginhost/api"
 )
 
 // Handle answers a request: it counts the items it was given and sums their amounts.

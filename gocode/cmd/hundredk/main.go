@@ -1,4 +1,4 @@
-// Command ch2hundredk is the source article's "100,000 goroutines" experiment
+// Command hundredk is the source article's "100,000 goroutines" experiment
 // (chapter 2.1), run for real: start -n goroutines from main, let each do a
 // little CPU work and one small heap allocation, and wait for all of them.
 //
@@ -129,7 +129,7 @@ func main() {
 	flag.IntVar(&cfg.alloc, "alloc", 256, "bytes each goroutine allocates")
 	flag.Parse()
 	if cfg.n < 0 || cfg.work < 0 || cfg.alloc < 0 {
-		log.Fatal("ch2hundredk: -n, -work and -alloc must be >= 0")
+		log.Fatal("hundredk: -n, -work and -alloc must be >= 0")
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(run(cfg)); err != nil {
 		log.Fatal(err)

@@ -1,4 +1,4 @@
-// Command ch3labels records metric samples the way a metrics client does,
+// Command metriclabels records metric samples the way a metrics client does,
 // many small objects per sample, in one of two ways:
 //
 //   - "new":  every sample allocates a Metric, its []LabelPair and its

@@ -1,7 +1,7 @@
-// Command ch44host calls tenant code in one of two ways and prints its answer:
+// Command pluginhost calls tenant code in one of two ways and prints its answer:
 //
-//	ch44host -plugin tenant.so   load a Go plugin with plugin.Open (needs cgo)
-//	ch44host -worker ./ch44worker  start the tenant as a separate process and
+//	pluginhost -plugin tenant.so   load a Go plugin with plugin.Open (needs cgo)
+//	pluginhost -worker ./pluginworker  start the tenant as a separate process and
 //	                               talk JSON over its stdin and stdout
 //
 // Both send the same request (-tenant, -items) and print the JSON response.
@@ -21,7 +21,7 @@ import (
 	"plugin"
 	"time"
 
-	"whygo.dev/gocode/cmd/ch44host/api"
+	"whygo.dev/gocode/cmd/pluginhost/api"
 )
 
 // loadPlugin opens a plugin and finds its Handler variable.
@@ -127,7 +127,7 @@ func main() {
 		err = errors.New("give -plugin PATH or -worker PATH")
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ch44host:", err)
+		fmt.Fprintln(os.Stderr, "pluginhost:", err)
 		os.Exit(1)
 	}
 	json.NewEncoder(os.Stdout).Encode(resp)

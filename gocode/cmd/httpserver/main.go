@@ -1,4 +1,4 @@
-// Command ch41server is the small HTTP service of chapters 4.1 (the single
+// Command httpserver is the small HTTP service of chapters 4.1 (the single
 // binary) and 4.2 (cgo and cold start). The notebooks build it, start it many
 // times and time how long it takes from exec to the first "200 OK", run it in
 // an empty root directory (what a `FROM scratch` image gives it), and build it
