@@ -7,27 +7,12 @@ from whygo.alloc import load_table
 from whygo.chapters import allocator as ch
 
 
-def test_runtime_line_reads_the_mcache_alloc_declaration_from_the_pinned_source():
-    where, line = ch.runtime_line("mcache.go", r"^\s+alloc \[")
-    assert where.startswith("runtime/mcache.go:")
-    assert line.startswith("alloc [numSpanClasses]*mspan")
 
 
-def test_runtime_line_names_the_pattern_it_could_not_find():
-    with pytest.raises(ch.ChapterError, match="no line of .*mcache.go matches"):
-        ch.runtime_line("mcache.go", r"^alloc \[NumSizeClasses\]")
 
 
-def test_runtime_line_says_when_the_file_is_missing(tmp_path):
-    with pytest.raises(ch.ChapterError, match="cannot read"):
-        ch.runtime_line("mcache.go", "alloc", tmp_path)
 
 
-def test_runtime_function_returns_next_free_fast_whole(tmp_path):
-    src = ch.runtime_function("malloc.go", "nextFreeFast")
-    assert src.startswith("func nextFreeFast(s *mspan) gclinkptr {")
-    assert src.endswith("\n}")
-    assert "TrailingZeros64(s.allocCache)" in src
 
 
 def test_model_rounds_a_request_up_to_its_size_class():

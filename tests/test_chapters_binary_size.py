@@ -100,6 +100,6 @@ def test_overflow_summary_keeps_only_stable_lines():
 
 
 def test_the_program_is_the_json_one():
-    assert "encoding/json" in bs.go_source("main.go")
+    assert "encoding/json" in gosource.gocode_file(bs.PROGRAM, "main.go")
     assert (gocode_dir() / bs.PROGRAM / "main_test.go").is_file()
     assert read_elf(bs.build([])).static

@@ -2,7 +2,7 @@
 import pytest
 
 from whygo.chapters import cgo
-from whygo.chapters import single_binary as sb
+from whygo.golang import serve as sb
 from whygo.golang.elfinfo import read_elf
 
 needs_cc = pytest.mark.skipif(cgo.c_compiler() is None, reason="no C compiler: cgo builds impossible")
@@ -18,9 +18,9 @@ def test_net_and_os_user_link_runtime_cgo_when_cgo_is_on():
 
 
 def test_deps_of_refuses_no_package_and_names_an_unknown_one():
-    with pytest.raises(sb.ChapterError, match="at least one package"):
+    with pytest.raises(cgo.ChapterError, match="at least one package"):
         cgo.deps_of()
-    with pytest.raises(sb.ChapterError, match="no/such/pkg"):
+    with pytest.raises(cgo.ChapterError, match="no/such/pkg"):
         cgo.deps_of("no/such/pkg")
 
 
@@ -28,7 +28,7 @@ def test_find_library_searches_the_folders_in_order(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "libx.so.1").write_text("")
     assert cgo.find_library("libx.so.1", [str(tmp_path / "a"), str(tmp_path / "b")]) == tmp_path / "b" / "libx.so.1"
-    with pytest.raises(sb.ChapterError, match="libnope.so not found"):
+    with pytest.raises(cgo.ChapterError, match="libnope.so not found"):
         cgo.find_library("libnope.so", [str(tmp_path)])
 
 

@@ -1,10 +1,12 @@
-"""Rules of the context-tree model of chapter 2.5 (whygo/chapters/context.py), named after
-the context.go behaviour each one mirrors."""
+"""Rules of the context-tree model (whygo/context), named after the context.go behaviour each
+one mirrors; its view (whygo/views/context.py) and chapter 2.5's scenario and vet."""
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from whygo.chapters import context as cx
-from whygo.chapters.context import CANCELED, DEADLINE_EXCEEDED, ContextModelError, ContextTree
+from whygo.context import CANCELED, DEADLINE_EXCEEDED, ContextModelError, ContextTree
+from whygo.golang.vet import VetError
+from whygo.views.context import render, to_dot
 
 
 def small_tree():
@@ -148,9 +150,9 @@ def test_scenario_story_and_view():
     assert last.node("payment").err == DEADLINE_EXCEEDED and not last.node("payment").own_timer
     assert last.node("late retry").err == DEADLINE_EXCEEDED
     assert frames[7].node("inventory").err is None and frames[7].node("db query").err is not None
-    dot = cx.to_dot(last)
+    dot = to_dot(last)
     assert '"request" -> "payment" [style=dashed]' in dot and "err: Canceled" in dot
-    svg = cx.render(frames[0])
+    svg = render(frames[0])
     assert svg.startswith("<svg") and "Background" in svg
 
 
@@ -160,5 +162,5 @@ def test_vet_reports_lostcancel_and_nothing_on_clean_code():
     found = cx.vet(leaky)
     assert any("main.go:9:" in f and "cancel" in f for f in found), found
     assert cx.vet(leaky.replace("ctx, _ :=", "ctx, cancel :=").replace("\t_ = ctx\n", "\t_ = ctx\n\tcancel()\n")) == []
-    with pytest.raises(ContextModelError, match="package main"):
+    with pytest.raises(VetError, match="package main"):
         cx.vet("func main() {}")

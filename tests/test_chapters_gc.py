@@ -63,17 +63,8 @@ def test_write_barrier_calls_names_a_missing_function():
         ch.write_barrier_calls(LISTING, ["main.nowhere"])
 
 
-def test_mbarrier_comment_is_read_from_the_pinned_runtime():
-    text = ch.mbarrier_comment()
-    assert text.startswith("Go uses a hybrid barrier")
-    assert "17503" in text.splitlines()[-1]
-    assert "//" not in text.split("https:")[0]
 
 
-def test_mbarrier_comment_without_the_comment_says_so(tmp_path):
-    (tmp_path / "mbarrier.go").write_text("package runtime\n")
-    with pytest.raises(ch.ChapterError, match="no hybrid-barrier comment"):
-        ch.mbarrier_comment(tmp_path)
 
 
 BUCKETS = [(1e-6, 2e-6, 50), (2e-6, 4e-6, 49), (4e-6, 8e-6, 1)]

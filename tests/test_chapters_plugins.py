@@ -5,7 +5,7 @@ import json
 import pytest
 
 from whygo.chapters import plugins as pl
-from whygo.chapters.cgo import c_compiler
+from whygo.golang.toolchain import c_compiler
 from whygo.golang.elfinfo import read_elf
 
 needs_cc = pytest.mark.skipif(not c_compiler(), reason="no C compiler: cgo builds cannot run")

@@ -12,10 +12,6 @@ from whygo.chapters import pool_atomic as ch
 from whygo.golang import benchfmt
 
 
-def test_sync_source_reads_poolcleanup_from_the_toolchain():
-    text = ch.sync_source("poolCleanup")
-    assert text.startswith("func poolCleanup()")
-    assert "p.victim = p.local" in text and text.endswith("}")
 
 
 def test_parse_runs_needs_both_ways():

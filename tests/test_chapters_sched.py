@@ -5,25 +5,10 @@ from whygo.chapters import sched as ch
 from whygo.golang.schedtrace import SchedSample
 
 
-def test_runtime_source_reads_gosched_impl_from_the_pinned_toolchain():
-    text = ch.runtime_source("goschedImpl")
-    assert text.startswith("func goschedImpl(")
-    assert text.rstrip().endswith("}")
-    assert "globrunqput(gp)" in text
 
 
-def test_runtime_source_reads_a_type_and_stops_at_its_closing_brace(tmp_path):
-    (tmp_path / "x.go").write_text("package runtime\n\ntype hchanX struct{}\n\n"
-                                   "type hchan struct {\n\tqcount uint\n}\n\nfunc after() {\n}\n")
-    assert ch.runtime_source("hchan", "x.go", root=tmp_path) == "type hchan struct {\n\tqcount uint\n}"
 
 
-def test_runtime_source_names_the_missing_declaration(tmp_path):
-    (tmp_path / "proc.go").write_text("package runtime\n")
-    with pytest.raises(ch.SourceNotFound, match="goSchedImpl"):
-        ch.runtime_source("goSchedImpl", root=tmp_path)
-    with pytest.raises(ch.SourceNotFound, match="nope.go"):
-        ch.runtime_source("x", "nope.go", root=tmp_path)
 
 
 def test_scenario_frames_keeps_every_animated_scenario_under_the_frame_limit():

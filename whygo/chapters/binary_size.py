@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Sequence
 
 from whygo import report
+from whygo.golang import gosource
 from whygo.golang.elfinfo import read_elf
-from whygo.golang.runner import gocode_dir
+from whygo.golang.runner import gocode_dir, run
 from whygo.golang.toolchain import course_cache_dir, go_command, toolchain
 
 PROGRAM = "cmd/riskscorer"
@@ -224,11 +225,6 @@ def overflow_summary(stderr: str) -> list[str]:
             keep.append("top of goroutine 1: " + lines[i + 1].split("(")[0])
             break
     return keep
-
-
-def go_source(name: str) -> str:
-    """A file of the program's package, for showing the hot function."""
-    return (gocode_dir() / PROGRAM / name).read_text()
 
 
 ARTICLE_TABLE = (   # the article's §4.3 table: build, size, cold start, reflective calls/s

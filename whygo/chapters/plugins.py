@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from whygo.golang import gosource
+from whygo.golang.elfinfo import read_elf
 from whygo.golang.runner import gocode_dir
-from whygo.golang.toolchain import course_cache_dir, go_env, toolchain
+from whygo.golang.toolchain import c_compiler, course_cache_dir, go_env, toolchain
 
 HOST = "cmd/pluginhost"
 WORKER = "cmd/pluginworker"
@@ -134,7 +136,7 @@ def run_wasm(module: Path, stdin: str, *, fuel: int | None = None) -> tuple[int,
     only what the host passes in (here stdin, stdout and stderr).
     """
     try:
-        import wasmtime
+        import wasmtime  # optional and heavy: only this one cell needs it
     except ImportError as exc:   # pragma: no cover - the course environment has it
         raise ChapterError("the wasmtime Python package is missing: run `make setup` again") from exc
     with tempfile.TemporaryDirectory(prefix="ch44-wasi-") as tmp:

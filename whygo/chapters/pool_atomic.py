@@ -1,8 +1,8 @@
-"""Support for chapter 2.4, sync.Pool and atomics (notebooks/02-4-sync-pool-and-atomic.ipynb).
+"""Chapter 2.4, sync.Pool and atomics (notebooks/02-4-sync-pool-and-atomic.ipynb): the glue its notebook needs.
 
-* :func:`sync_source` quotes a function of the pinned toolchain's
-  ``src/sync/pool.go`` (the chapter shows ``poolCleanup`` and ``getSlow``),
-  read at run time so the notebook shows the code the reader's Go runs.
+The notebook quotes ``sync.poolCleanup`` of the pinned toolchain through
+:mod:`whygo.golang.gosource`. This module adds:
+
 * :func:`pool_pressure` runs ``gocode/cmd/poolpressure``: the same requests
   handled with a new TagSet each and with a pooled one, with the heap
   allocations, bytes and GC cycles ``runtime.MemStats`` counted.
@@ -15,23 +15,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from whygo.chapters.sched import runtime_source
-from whygo.golang import runner
+from whygo.golang import gosource, runner
 from whygo.golang.benchfmt import BenchFormatError, RoundRatios
-from whygo.golang.toolchain import toolchain
 
 PROGRAM = "cmd/poolpressure"
 
 
 class PoolChapterError(RuntimeError):
     """A chapter 2.4 helper got bad input or bad program output; the message says which."""
-
-
-def sync_source(name: str) -> str:
-    """The text of ``func name`` in ``$GOROOT/src/sync/pool.go`` of the pinned toolchain."""
-    return runtime_source(name, "pool.go", root=Path(toolchain().goroot) / "src" / "sync")
 
 
 @dataclass(frozen=True)
