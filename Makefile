@@ -56,8 +56,9 @@ test-machines: setup
 	$(BIN)/python tests/machine_matrix.py --runs 3
 	$(PYTEST) -m machines tests
 
+# The models and views only: no Go build, no kernel, no browser, no notebook (under a minute).
 test-fast: setup
-	$(PYTEST) tests -m "not slow and not machines"
+	$(PYTEST) -n 2 tests -m "not go and not browser and not slow and not machines"
 
 # Deliberate one-line bugs in the core rules, one at a time in a temporary copy of the
 # checkout: each must make a test fail (tests/mutants.py prints caught / NOT caught).
