@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from whygo.chapters import binary_size as bs
+from whygo.golang import gosource
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.runner import gocode_dir, run
 
