@@ -11,7 +11,7 @@ so a chapter and the summary cannot disagree.
 Each claim also names its ``source``: where in the pinned toolchain's source
 the truth is ("runtime/proc.go: runqputslow; sync/pool.go: poolCleanup"), or
 None for a claim that has no source-code basis (a measured figure, a service's
-own numbers), with a comment saying so; tests/test_sources.py checks that every
+own numbers), with a comment saying so; tests/golang/test_sources.py checks that every
 named function exists in $GOROOT/src.
 
 What a verdict means. A claim is graded on what a reader takes from it, read
@@ -79,7 +79,7 @@ class Claim:
     why: str            # one or two sentences: what the evidence shows
     chapter: str        # book.toml id of the chapter whose cell decides it
     # Where the truth is in the pinned source: "dir/file.go: func, T.method, type T, const C"
-    # joined by "; " (tests/test_sources.py checks each name exists), or None for a claim
+    # joined by "; " (tests/golang/test_sources.py checks each name exists), or None for a claim
     # with no source-code basis; the entry then says why in a comment. Keyword-only and
     # required, so that no claim forgets it.
     source: str | None = field(kw_only=True)

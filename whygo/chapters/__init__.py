@@ -20,6 +20,6 @@ model package, ``whygo/views/`` or ``whygo/golang/``), define a model of the
 runtime or its drawing (those live in ``whygo/<model>/`` and
 ``whygo/views/``), read Go source itself (``whygo.golang.gosource`` does), or
 import IPython.
-``tests/test_import_cycles.py`` checks the imports. Each module is tested in
+``tests/package/test_import_cycles.py`` checks the imports. Each module is tested in
 ``tests/chapters/``.
 """

@@ -10,7 +10,7 @@ import pytest
 
 from whygo.golang.schedtrace import SchedTraceError, columns, parse_schedtrace
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def fixture(name: str) -> str:

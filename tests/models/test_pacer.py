@@ -8,7 +8,7 @@ from whygo.gc.pacer import (NO_GOAL, gc_percent_heap_goal, heap_goal, heap_goal_
                             memory_limit_heap_goal, predict_goals, simulate_heap, trigger)
 
 M = 1 << 20
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def test_gc_percent_goal_counts_heap_stacks_and_globals():

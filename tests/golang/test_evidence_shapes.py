@@ -22,7 +22,7 @@ import pytest
 
 from machine_matrix import Hog
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RUNS = 3
 pytestmark = [pytest.mark.machines, pytest.mark.slow]
 

@@ -156,7 +156,7 @@ def test_model_and_real_trace_timelines_draw_side_by_side():
     from pathlib import Path
 
     from whygo.golang import gotrace
-    events = gotrace.parse_events((Path(__file__).parent / "fixtures" / "gotrace_syscall.txt").read_text())
+    events = gotrace.parse_events((Path(__file__).parents[1] / "fixtures" / "gotrace_syscall.txt").read_text())
     real = gotrace.timeline(events, goroutines=gotrace.user_goroutines(events))
     model = scenarios.get("syscall-handoff").run(frames=False)
     fig = view.render_timelines([model, real], ["model", "go1.27.3"])

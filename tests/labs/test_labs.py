@@ -24,7 +24,7 @@ from whygo.labs.feedback import Feedback, split_output
 from whygo.labs.protocol import MORE, Verdict, not_yet, parse_verdicts, passed
 from whygo.labs.registry import ANSWERS
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "labs" / "solutions"
+SOLUTIONS = Path(__file__).resolve().parents[2] / "labs" / "solutions"
 
 
 # -- the verdict line ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from whygo.golang import benchfmt
 from whygo.golang.benchfmt import BenchFormatError, BenchTable, parse, parse_result_line
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def fixture(name: str) -> str:

@@ -22,7 +22,7 @@ from whygo.sched import events as ev
 from whygo.sched import scenarios
 from whygo.sched.scenarios import ScenarioError
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SMALL = [n for n in scenarios.names() if not scenarios.get(n).summary_only]
 
 

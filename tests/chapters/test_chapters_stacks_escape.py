@@ -8,7 +8,7 @@ import pytest
 from whygo.chapters import stacks_escape as se
 from whygo.chapters.stacks_escape import StacksEscapeError
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def report(base=240, frame=192, depth=3000, start=2048):

@@ -3,7 +3,7 @@
 Every mention of a chapter ("chapter 3.1", "chapters 4.1 and 4.2", "the course map") or a
 lab ("Lab 6, *binary diet*", `labs/06-binary-diet.ipynb`) in a Markdown cell of notebooks/
 is a relative Markdown link, and every relative .ipynb link there names a notebook that
-exists. (The built site's links are checked by whygo.linkcheck: tests/test_site.py.)
+exists. (The built site's links are checked by whygo.linkcheck: tests/site/test_site.py.)
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import pytest
 
 from whygo import claims
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL_PACKAGES = ("sched", "gc", "alloc", "stack")
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from whygo.golang.asm import AsmError, find, format_compact, functions
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 LISTING = (FIXTURES / "asm_cell.txt").read_text()
 # the cell as the learner wrote it: what follows the //line directive in the built file
 CELL = (FIXTURES / "asm_cell.go.txt").read_text().split("//line cell.go:1\n", 1)[1]

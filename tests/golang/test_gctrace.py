@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from whygo.golang.gctrace import GCCycle, GCTraceError, columns, parse_gctrace, parse_line
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def fixture(name: str) -> str:

@@ -18,7 +18,7 @@ from whygo.golang import gotrace
 from whygo.golang.gotrace import GoTraceError, parse_events
 from whygo.sched.timeline import Mark, Span, Timeline
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def events(name: str) -> list[gotrace.TraceEvent]:

@@ -7,9 +7,10 @@ purpose: see the comment beside each). ``from whygo.x import y`` is an edge to
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "whygo"
+PACKAGE = Path(__file__).resolve().parents[2] / "whygo"
 
 
 def module_name(path: Path) -> str:
@@ -41,6 +42,7 @@ def top_level_imports(path: Path, name: str, known: set[str]) -> set[str]:
     return out
 
 
+@functools.cache
 def graph() -> dict[str, set[str]]:
     mods = modules()
     return {name: top_level_imports(path, name, set(mods)) for name, path in mods.items()}
