@@ -1,8 +1,8 @@
 """No import cycle inside the whygo package, and no chapter module imports another.
 
-Only module-level imports count (an import inside a function runs later, on
-purpose: see the comment beside each). ``from whygo.x import y`` is an edge to
-``whygo.x.y`` when that is a module, else to ``whygo.x``.
+Every import counts, at module level or inside a function: an import put off
+into a function still ties the two modules together. ``from whygo.x import y``
+is an edge to ``whygo.x.y`` when that is a module, else to ``whygo.x``.
 """
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ def modules() -> dict[str, Path]:
     return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def top_level_imports(path: Path, name: str, known: set[str]) -> set[str]:
-    """The whygo modules ``path`` imports when it is imported."""
+def imports_of(path: Path, name: str, known: set[str]) -> set[str]:
+    """The whygo modules ``path`` imports, anywhere in it."""
     is_package = path.name == "__init__.py"
     out = set()
-    for node in ast.parse(path.read_text()).body:
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             targets = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -45,7 +45,7 @@ def top_level_imports(path: Path, name: str, known: set[str]) -> set[str]:
 @functools.cache
 def graph() -> dict[str, set[str]]:
     mods = modules()
-    return {name: top_level_imports(path, name, set(mods)) for name, path in mods.items()}
+    return {name: imports_of(path, name, set(mods)) for name, path in mods.items()}
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -84,8 +84,15 @@ def test_the_checker_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
+# Cycles being removed on another branch (issue 12: the lab registry); an entry that no
+# longer exists fails too, so that this list only ever shrinks.
+KNOWN = [["whygo.labs.diet", "whygo.labs.tasks"]]
+
+
 def test_no_import_cycle_inside_whygo():
-    assert cycles(graph()) == []
+    found = cycles(graph())
+    assert [c for c in found if c not in KNOWN] == []
+    assert [c for c in KNOWN if c not in found] == [], "a known cycle is gone: remove it from KNOWN"
 
 
 def test_no_chapter_module_imports_another():
