@@ -84,15 +84,8 @@ def test_the_checker_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-# Cycles being removed on another branch (issue 12: the lab registry); an entry that no
-# longer exists fails too, so that this list only ever shrinks.
-KNOWN = [["whygo.labs.diet", "whygo.labs.tasks"]]
-
-
 def test_no_import_cycle_inside_whygo():
-    found = cycles(graph())
-    assert [c for c in found if c not in KNOWN] == []
-    assert [c for c in KNOWN if c not in found] == [], "a known cycle is gone: remove it from KNOWN"
+    assert cycles(graph()) == []
 
 
 def test_no_chapter_module_imports_another():
