@@ -56,8 +56,9 @@ test-machines: setup
 	$(BIN)/python tests/machine_matrix.py --runs 3
 	$(PYTEST) -m machines tests
 
+# The models and views only: no Go build, no kernel, no browser, no notebook (under a minute).
 test-fast: setup
-	$(PYTEST) tests -m "not slow and not machines"
+	$(PYTEST) -n 2 tests -m "not go and not browser and not slow and not machines"
 
 # Deliberate one-line bugs in the core rules, one at a time in a temporary copy of the
 # checkout: each must make a test fail (tests/mutants.py prints caught / NOT caught).
@@ -90,7 +91,7 @@ browser:
 
 # The classroom (whygo/classroom/): JupyterHub and nbgitpuller from PyPI (pyproject's [hub] extra),
 # configurable-http-proxy from npm into build/classroom/node. Without npm the hub tests skip and say so.
-# make test runs a class of 3 on a real hub (tests/test_classroom.py, as root: students are Unix users);
+# make test runs a class of 3 on a real hub (tests/classroom/test_classroom.py, as root: students are Unix users);
 # classroom-test runs it with 10, classroom-bench prints the load figures for 10 and 30 students.
 CHP_VERSION := 4.6.3
 CHP := build/classroom/node/node_modules/.bin/configurable-http-proxy
@@ -107,7 +108,7 @@ $(CHP):
 	else echo "NOTE: npm not found: the JupyterHub tests will be skipped (install Node.js and npm)"; fi
 
 classroom-test: classroom-setup
-	WHYGO_CLASS_SIZE=10 $(PYTEST) -v tests/test_classroom.py
+	WHYGO_CLASS_SIZE=10 $(PYTEST) -v tests/classroom/test_classroom.py
 
 classroom-bench: classroom-setup
 	$(BIN)/whygo classroom bench --students 10 30

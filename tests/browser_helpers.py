@@ -7,10 +7,10 @@ mode with a throw-away profile. Static pages are served by a
 left running after a test.
 
 ``built_book()`` and ``demo_book()`` build a site once per test session and
-are shared by tests/test_site.py and tests/test_browser_site.py:
+are shared by tests/site/test_site.py and tests/browser/test_browser_site.py:
 
 * the real course, from book.toml (skipped while a listed notebook is missing:
-  tests/test_manifest.py already fails on that);
+  tests/site/test_manifest.py already fails on that);
 * a demo course (tests/fixtures/site_demo/book.toml) whose notebooks are
   generated here with real ``whygo.anim.Player`` outputs, a PNG player for the
   scheduler and an SVG graph player for the GC, plus a fake widget view that
@@ -245,5 +245,5 @@ def built_book() -> tuple[Path, object]:
     html, manifest, missing = _real_book()
     if html is None:
         pytest.skip(f"book.toml lists notebooks that are not written yet: {', '.join(missing)} "
-                    "(tests/test_manifest.py reports this as a failure)")
+                    "(tests/site/test_manifest.py reports this as a failure)")
     return html, manifest

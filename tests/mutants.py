@@ -35,17 +35,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SCHED = ("tests/test_sched_rules.py", "tests/test_sched_props.py", "tests/test_sched_scenarios.py")
-GC = ("tests/test_gc_properties.py", "tests/test_gc_rules.py")
-RUNNER = ("tests/test_runner_limits.py",
-          "tests/test_magics.py::test_timeout_flag_stops_the_program_on_time",
-          "tests/test_kernel.py::test_the_flag_line_timeout_stops_the_program_on_time",
-          "tests/test_kernel.py::test_interrupt_kills_the_program_and_replies_interrupted")
-GOBENCH = ("tests/test_magics_gobench.py",)
-PROCESS = ("tests/test_process.py",)
-LABS = ("tests/test_labs.py::test_verdict_line_round_trips_through_the_parser",
-        "tests/test_labs.py::test_parser_ignores_lines_that_only_look_like_verdicts")
-CLAIMS = ("tests/test_claims.py",)
+SCHED = ("tests/models/test_sched_rules.py", "tests/models/test_sched_props.py", "tests/models/test_sched_scenarios.py")
+GC = ("tests/models/test_gc_properties.py", "tests/models/test_gc_rules.py")
+RUNNER = ("tests/golang/test_runner_limits.py",
+          "tests/kernel/test_magics.py::test_timeout_flag_stops_the_program_on_time",
+          "tests/kernel/test_kernel.py::test_the_flag_line_timeout_stops_the_program_on_time",
+          "tests/kernel/test_kernel.py::test_interrupt_kills_the_program_and_replies_interrupted")
+GOBENCH = ("tests/kernel/test_magics_gobench.py",)
+PROCESS = ("tests/golang/test_process.py",)
+LABS = ("tests/labs/test_labs.py::test_verdict_line_round_trips_through_the_parser",
+        "tests/labs/test_labs.py::test_parser_ignores_lines_that_only_look_like_verdicts")
+CLAIMS = ("tests/site/test_claims.py",)
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ MUTANTS = [
            '(?P<status>passed|not yet): (?P<text>.*)$",', LABS),
     Mutant("claim-quote-reworded", "a quote of the article has one word changed (展开 -> 优化)",
            "whygo/claims.py",
-           '    Claim("compiler-passes", "1", "Go编译器在构建阶段完成类型检查、内联展开、逃逸分析和死代码消除",',
-           '    Claim("compiler-passes", "1", "Go编译器在构建阶段完成类型检查、内联优化、逃逸分析和死代码消除",',
+           "    Claim(\"compiler-passes\", \"1\", 'Go编译器在构建阶段完成类型检查、内联展开、逃逸分析和死代码消除。',",
+           "    Claim(\"compiler-passes\", \"1\", 'Go编译器在构建阶段完成类型检查、内联优化、逃逸分析和死代码消除。',",
            CLAIMS),
 ]
 

@@ -8,10 +8,13 @@ tests read it from here. Nothing else should parse book.toml.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from whygo.generated import md_text, refresh, with_marker
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "book.toml"
@@ -279,7 +282,6 @@ def duration(minutes: int) -> str:
 def link_from(entry: Entry, start: str = "notebooks") -> str:
     """The relative path from a notebook in ``start`` to ``entry``'s notebook: the link
     target that works both in JupyterLab and in the book (MyST turns .ipynb into .html)."""
-    import posixpath
     return posixpath.relpath(entry.notebook, start)
 
 
@@ -313,7 +315,6 @@ def course_map_markdown(manifest: Manifest | None = None, start: str = "notebook
     objective) and what to read first (``prerequisites``), each linked. A list rather than
     a table, so that it reads at any width. ``start`` is the folder of the map's notebook.
     """
-    from whygo.generated import md_text, with_marker
     manifest = manifest or load_manifest()
     by_id = {e.id: e for e in manifest.entries}
 
@@ -351,7 +352,6 @@ def course_map_markdown(manifest: Manifest | None = None, start: str = "notebook
 
 def refresh_course_map(path: Path | str | None = None) -> None:
     """Rewrite the course map's generated cell from book.toml (run after editing it)."""
-    from whygo.generated import refresh
     manifest = load_manifest()
     path = Path(path) if path else root_entry_path(manifest)
     refresh(path, MAP_WRITER, course_map_markdown(manifest, start=path.parent.relative_to(ROOT).as_posix()))

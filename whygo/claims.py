@@ -11,7 +11,7 @@ so a chapter and the summary cannot disagree.
 Each claim also names its ``source``: where in the pinned toolchain's source
 the truth is ("runtime/proc.go: runqputslow; sync/pool.go: poolCleanup"), or
 None for a claim that has no source-code basis (a measured figure, a service's
-own numbers), with a comment saying so; tests/test_sources.py checks that every
+own numbers), with a comment saying so; tests/golang/test_sources.py checks that every
 named function exists in $GOROOT/src.
 
 What a verdict means. A claim is graded on what a reader takes from it, read
@@ -50,10 +50,13 @@ machine disagrees with a verdict that rests on a measurement).
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
-from whygo.generated import md_text
+from whygo.book import ROOT, load_manifest
+from whygo.generated import md_text, refresh, with_marker
+from whygo.golang.toolchain import toolchain
 from whygo.report import Table
 
 VERDICTS = ("holds", "holds roughly", "misleading", "wrong", "cannot be checked here")
@@ -76,7 +79,7 @@ class Claim:
     why: str            # one or two sentences: what the evidence shows
     chapter: str        # book.toml id of the chapter whose cell decides it
     # Where the truth is in the pinned source: "dir/file.go: func, T.method, type T, const C"
-    # joined by "; " (tests/test_sources.py checks each name exists), or None for a claim
+    # joined by "; " (tests/golang/test_sources.py checks each name exists), or None for a claim
     # with no source-code basis; the entry then says why in a comment. Keyword-only and
     # required, so that no claim forgets it.
     source: str | None = field(kw_only=True)
@@ -1304,7 +1307,6 @@ def source_line(entry: str, src=None) -> tuple[str, int, str]:
     """``entry`` of a claim's ``decided_at`` ("runtime/mgc.go: text") found in the pinned
     source: (file, line number, the line as written). ``src`` is $GOROOT/src."""
     if src is None:
-        from whygo.golang.toolchain import toolchain
         src = toolchain().goroot / "src"
     name, _, text = entry.partition(": ")
     for number, line in enumerate((src / name).read_text(encoding="utf-8").splitlines(), 1):
@@ -1366,9 +1368,7 @@ _REPR = re.compile(r"^(<Figure size [^>]*>|Player\(.*\)|<IPython\.core\.display\
 def deciding_outputs(manifest=None) -> dict[str, list[tuple[str, str, str, list[str]]]]:
     """claim id -> [(notebook, cell id, pattern, matching output lines)], one entry per
     code cell whose metadata marks it as deciding the claim (see ``DECIDES``)."""
-    import json
 
-    from whygo.book import load_manifest
     manifest = manifest or load_manifest()
     found: dict[str, list[tuple[str, str, str, list[str]]]] = {}
     for entry in manifest.chapters:
@@ -1391,9 +1391,7 @@ def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
     for a claim with no mark yet, the last lines printed by the code cell before the box,
     prefixed with ``UNMARKED``; for a claim that cannot be checked here and has no mark,
     ``NOTHING_TO_PRINT`` (the lines before its box would only seem to be evidence)."""
-    import json
 
-    from whygo.book import load_manifest
     manifest = manifest or load_manifest()
     marked = deciding_outputs(manifest)
     found: dict[str, tuple[str, str]] = {}
@@ -1464,8 +1462,6 @@ def summary_markdown(manifest=None) -> str:
     Three columns, and long quotes may wrap anywhere, so that it fits a book page even on
     a phone; every quote is escaped for Markdown and TeX (``md_text``). The cell starts
     with the marker of whygo/generated.py."""
-    from whygo.book import load_manifest
-    from whygo.generated import with_marker
     manifest = manifest or load_manifest()
     titles = {e.id: (e.title, e.notebook) for e in manifest.chapters}
     rows = ["| " + " | ".join(SUMMARY_HEADER) + " |", "| --- | --- | --- |"]
@@ -1508,6 +1504,4 @@ def verdict_counts() -> dict[str, int]:
 
 def refresh_summary(path=None) -> None:
     """Rewrite chapter 5's generated table cell from CLAIMS (run after editing the registry)."""
-    from whygo.book import ROOT
-    from whygo.generated import refresh
     refresh(path or ROOT / "notebooks" / "05-claims-checked.ipynb", SUMMARY_WRITER, summary_markdown())

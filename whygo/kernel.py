@@ -11,7 +11,8 @@ optional first-line comment::
 
 The flag line is blanked, not removed, so cell line numbers stay those the
 learner sees. Output arrives as stream messages (compiler decisions or
-assembly, then stdout, then stderr); a compile error, panic, non-zero exit or
+assembly, then stdout, then stderr; a lab check's verdict line on stdout
+arrives as a display message, its box); a compile error, panic, non-zero exit or
 timeout becomes an ``error`` reply with a one-entry traceback (for a compile
 error: every compiler message, shown there once and not on stderr). The kernel
 never dies on a bad cell.
@@ -108,6 +109,17 @@ class GoKernel(Kernel):
     def _stream(self, name: str, text: str) -> None:
         self.send_response(self.iopub_socket, "stream", {"name": name, "text": text})
 
+    def _program_output(self, text: str) -> None:
+        """The program's output; a lab check's verdict line shows as its box (whygo.labs.feedback),
+        with the line as its text form."""
+        from whygo.labs.feedback import split_output
+        for part in split_output(text):
+            if isinstance(part, str):
+                self._stream("stdout", part)
+            else:
+                self.send_response(self.iopub_socket, "display_data", {
+                    "data": {"text/plain": repr(part), "text/html": part._repr_html_()}, "metadata": {}})
+
     def _error(self, ename: str, evalue: str) -> dict:
         content = {"ename": ename, "evalue": evalue,
                    "traceback": [f"\x1b[0;31m{ename}\x1b[0m: {evalue}"]}
@@ -131,7 +143,10 @@ class GoKernel(Kernel):
             return self._error(type(exc).__name__, str(exc))
         if not silent:
             for name, text in outcome.chunks:
-                self._stream(name, text)
+                if name == "stdout":
+                    self._program_output(text)
+                else:
+                    self._stream(name, text)
         if outcome.error and not flags.allow_fail:
             return self._error("GoCellError", outcome.error)
         if outcome.error and not silent:

@@ -22,7 +22,7 @@ def kernel_json() -> dict:
 
 
 def install_kernelspec(*, user: bool = False, prefix: str | None = None) -> str:
-    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.kernelspec import KernelSpecManager  # heavy; the kernel itself never needs it
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)   # the spec is copied with its folder's mode: every user must read it
         (Path(tmp) / "kernel.json").write_text(json.dumps(kernel_json(), indent=1))

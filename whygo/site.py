@@ -50,8 +50,11 @@ import sys
 import time
 from pathlib import Path
 
-from whygo.book import ROOT, Manifest, ManifestError, load_manifest, with_launch
+import yaml
+
+from whygo.book import Manifest, ManifestError, ROOT, load_manifest, with_launch
 from whygo.golang import process
+from whygo.linkcheck import check_site
 
 BUILD = ROOT / "build"
 SOURCE_DIR = BUILD / "book-src"     # generated _config.yml, _toc.yml and symlinks
@@ -409,7 +412,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Built {html / 'index.html'} in {time.perf_counter() - start:.1f} s "
               f"({len(build_warnings())} Sphinx warning(s))")
         return 0
-    from whygo.linkcheck import check_site
     html = OUTPUT_DIR / "_build" / "html"
     if not (html / "index.html").is_file():
         print(f"{html} has no index.html: run `whygo book build` first", file=sys.stderr)

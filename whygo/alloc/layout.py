@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whygo.alloc.sizeclasses import SizeClassError
+from whygo.golang.toolchain import toolchain
 
 PTR_SIZE = 8   # goarch.PtrSize on the 64-bit platforms the course runs on
 PTR_BITS = 64  # goarch.PtrBits
@@ -115,5 +116,4 @@ def parse_layout(goroot: Path) -> SpanLayout:
 @functools.lru_cache(maxsize=None)
 def load_layout() -> SpanLayout:
     """The span layout of the pinned toolchain, cached."""
-    from whygo.golang.toolchain import toolchain
     return parse_layout(toolchain().goroot)

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from whygo.golang.toolchain import toolchain
+
 
 class SizeClassError(ValueError):
     """The size-class source could not be read or is inconsistent; the message names the item."""
@@ -157,7 +159,6 @@ def check_consistency(t: SizeClassTable) -> None:
 
 def sizeclasses_path() -> Path:
     """``$GOROOT/src/internal/runtime/gc/sizeclasses.go`` of the pinned toolchain."""
-    from whygo.golang.toolchain import toolchain
     return toolchain().goroot / "src" / "internal" / "runtime" / "gc" / "sizeclasses.go"
 
 

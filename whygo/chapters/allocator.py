@@ -1,62 +1,30 @@
-"""Chapter 3.3 (the allocator): the helpers its notebook needs.
+"""Chapter 3.3 (the allocator): the glue its notebook needs.
 
-* :func:`runtime_line` -- one declaration of the pinned runtime's source,
-  with file and line, read at run time (``mcache.alloc``, ``numSpanClasses``,
-  ``p.mcache``, ``nextFreeFast``...): the notebook quotes the toolchain the
-  reader runs, never a copy.
+The allocator model is :mod:`whygo.alloc`, its drawing :mod:`whygo.views.alloc`,
+the real runtime's figures come from :mod:`whygo.golang.evidence`; the notebook
+quotes the pinned runtime (``mcache.alloc``, ``nextFreeFast``...) through
+:mod:`whygo.golang.gosource`. This module re-exports those and adds:
+
 * :func:`model_bytes_per_object` / :func:`model_vs_memstats` -- the
   allocator model's bytes per object beside what ``runtime.MemStats`` saw for
   the same requests (``whygo.golang.evidence.memstats_for_sizes``).
 * :func:`label_benchmarks` / :func:`label_runs` / :func:`throughput_table` --
-  ``gocode/cmd/ch3labels``: metric samples with fresh objects versus
+  ``gocode/cmd/metriclabels``: metric samples with fresh objects versus
   ``sync.Pool``, as ``go test -bench -benchmem`` and as a timed run with GC
   figures, beside the article's table.
 """
 from __future__ import annotations
 
-import re
 import statistics
-from pathlib import Path
 from typing import Iterable, Sequence
 
 from whygo import report
-from whygo.golang import programs
-from whygo.golang.gosource import declaration
+from whygo.alloc import Heap, load_table, roundupsize, size_to_class
+from whygo.alloc.layout import load_layout
+from whygo.anim import Player
+from whygo.golang import evidence, gosource, programs
 from whygo.golang.programs import ChapterError
-from whygo.alloc import Heap
-
-
-# ---------------------------------------------------------------------------
-# The pinned runtime's own declarations
-
-
-def runtime_line(file: str, pattern: str, runtime_src: Path | None = None) -> tuple[str, str]:
-    """(``file:line``, the stripped line) of the first line of ``runtime/<file>``
-    matching the regular expression ``pattern``."""
-    if runtime_src is None:
-        from whygo.golang.toolchain import toolchain
-        runtime_src = toolchain().runtime_src
-    path = Path(runtime_src) / file
-    try:
-        lines = path.read_text().splitlines()
-    except OSError as exc:
-        raise ChapterError(f"cannot read {path}: {exc}. Is the pinned Go toolchain installed "
-                           "(whygo doctor)?") from None
-    rx = re.compile(pattern)
-    for number, line in enumerate(lines, 1):
-        if rx.search(line):
-            return f"runtime/{file}:{number}", line.strip()
-    raise ChapterError(f"no line of {path} matches {pattern!r}; this Go version may declare "
-                       "it elsewhere (grep the runtime source for the name).")
-
-
-def runtime_function(file: str, name: str, runtime_src: Path | None = None) -> str:
-    """The source of ``func name`` in ``runtime/<file>``, up to its closing brace."""
-    runtime_line(file, rf"^func (\([^)]*\) )?{re.escape(name)}\(", runtime_src)  # clear errors
-    if runtime_src is None:
-        from whygo.golang.toolchain import toolchain
-        runtime_src = toolchain().runtime_src
-    return declaration(Path(runtime_src) / file, name)
+from whygo.views.alloc import frames, render_mcache, render_waste, workload_frames
 
 
 # ---------------------------------------------------------------------------
@@ -115,12 +83,12 @@ def model_vs_memstats(rows: Sequence[dict]) -> tuple[report.Table, bool]:
 # ---------------------------------------------------------------------------
 # Metric samples: fresh objects versus sync.Pool
 
-PACKAGE = "cmd/ch3labels"
+PACKAGE = "cmd/metriclabels"
 ARTICLE_THROUGHPUT = [("plain new()", "2.1M", "89"), ("sync.Pool + mcache", "5.7M", "12")]
 
 
 def label_benchmarks(*, benchtime: str = "200ms", count: int = 1, timeout: float = 300):
-    """``go test -bench Sample -benchmem`` in gocode/cmd/ch3labels (a BenchTable)."""
+    """``go test -bench Sample -benchmem`` in gocode/cmd/metriclabels (a BenchTable)."""
     return programs.bench(PACKAGE, "Sample", benchtime=benchtime, count=count, timeout=timeout)
 
 
@@ -129,7 +97,7 @@ ARTICLE_CORES = 4
 
 def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
                gomaxprocs: int = ARTICLE_CORES, timeout: float = 120) -> dict[str, list[dict]]:
-    """``repeat`` runs of ch3labels in each of ``modes`` ("new", "pool"): mode -> JSON reports.
+    """``repeat`` runs of metriclabels in each of ``modes`` ("new", "pool"): mode -> JSON reports.
 
     The modes take turns (new, pool, new, pool, ...) so that a change of load
     on the machine during the experiment affects both alike.
@@ -174,6 +142,7 @@ def throughput_table(new_runs: Sequence[dict], pool_runs: Sequence[dict]) -> rep
                                 f"median of {len(new_runs)} runs")
 
 
-__all__ = ["ARTICLE_THROUGHPUT", "ChapterError", "label_benchmarks", "label_runs", "median",
-           "model_bytes_per_object", "model_tiny_blocks", "model_vs_memstats", "runtime_function", "runtime_line",
-           "throughput_table"]
+__all__ = ["ARTICLE_THROUGHPUT", "ChapterError", "Player", "evidence", "frames", "gosource", "label_benchmarks",
+           "label_runs", "load_layout", "load_table", "median", "model_bytes_per_object", "model_tiny_blocks",
+           "model_vs_memstats", "render_mcache", "render_waste", "roundupsize", "size_to_class",
+           "throughput_table", "workload_frames"]

@@ -1,6 +1,6 @@
 """Chapter 4.3 (binary size flags): the helpers its notebook needs.
 
-The chapter builds one realistic program, ``gocode/cmd/ch43risk`` (JSON in,
+The chapter builds one realistic program, ``gocode/cmd/riskscorer`` (JSON in,
 a small hot scoring function, JSON out), with the flags the article names and
 compares the binaries:
 
@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Sequence
 
 from whygo import report
+from whygo.golang import gosource, process, programs
 from whygo.golang.elfinfo import read_elf
-from whygo.golang import process, programs
 from whygo.golang.programs import ChapterError
-from whygo.golang.runner import gocode_dir
+from whygo.golang.runner import gocode_dir, run
 
-PROGRAM = "cmd/ch43risk"
+PROGRAM = "cmd/riskscorer"
 
 # The builds the chapter compares: a label -> the flags given to `go build`.
 VARIANTS: dict[str, tuple[str, ...]] = {
@@ -203,11 +203,6 @@ def overflow_summary(stderr: str) -> list[str]:
             keep.append("top of goroutine 1: " + lines[i + 1].split("(")[0])
             break
     return keep
-
-
-def go_source(name: str) -> str:
-    """A file of the program's package, for showing the hot function."""
-    return (gocode_dir() / PROGRAM / name).read_text()
 
 
 ARTICLE_TABLE = (   # the article's §4.3 table: build, size, cold start, reflective calls/s

@@ -1,9 +1,10 @@
 """Chapter 4.2 (cgo and cold start): the helpers its notebook needs.
 
-The chapter builds the service of chapter 4.1 (``gocode/cmd/ch41server``)
+The chapter builds the service of chapter 4.1 (``gocode/cmd/httpserver``)
 twice, with ``CGO_ENABLED=0`` and ``=1``, and compares what each needs and
 how fast each starts. The building, starting and timing live in
-:mod:`whygo.chapters.single_binary`; this module adds what is about cgo:
+:mod:`whygo.golang.serve` (re-exported here for the notebook), the start-up
+plot in :mod:`whygo.views.startup`; this module adds what is about cgo:
 
 * :func:`c_compiler` -- the C compiler cgo would use, or None (then cgo
   builds are impossible and the chapter says so);
@@ -17,25 +18,21 @@ how fast each starts. The building, starting and timing live in
 """
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Sequence
 
 from whygo import report
-from whygo.chapters import single_binary as sb
 from whygo.golang import programs
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.programs import ChapterError
+from whygo.golang.serve import (ExitedEarly, Summary, build_server, chroot_support, compare_startups, deps,
+                                direct, get, in_root, opened_files, scratch_root, serving, strace_support)
+from whygo.golang.toolchain import c_compiler
+from whygo.views.startup import render_startups
 
 # Where glibc's loader and the distributions put shared libraries (searched in order).
 LIBRARY_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
                 "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
-
-
-def c_compiler() -> str | None:
-    """Path of the C compiler ``go build`` would call for cgo ($CC, else gcc), or None."""
-    return shutil.which(os.environ.get("CC") or "gcc")
 
 
 def deps_of(*packages: str, cgo: bool = True) -> list[str]:
@@ -69,14 +66,14 @@ def loader_files(binary: Path) -> list[Path]:
 def start_in_root(root: Path) -> str:
     """Start ``/server`` in ``root`` and say what happened, in words that do not vary."""
     try:
-        with sb.serving(sb.in_root(root)) as port:
-            status, body = sb.get(port, "/")
+        with serving(in_root(root)) as port:
+            status, body = get(port, "/")
             return f"started; GET / -> {status} {body}"
-    except sb.ExitedEarly as exc:
+    except ExitedEarly as exc:
         return f"did not start (exit status {exc.status}): {exc.stderr}"
 
 
-def cold_start_table(here: dict[str, tuple[sb.Summary, int]]) -> report.Table:
+def cold_start_table(here: dict[str, tuple[Summary, int]]) -> report.Table:
     """The article's cold-start table (ms, ARM64 edge node) beside this machine's figures.
 
     ``here``: label -> (start-up summary, binary size in bytes)."""
@@ -86,3 +83,9 @@ def cold_start_table(here: dict[str, tuple[sb.Summary, int]]) -> report.Table:
              for label, (s, n) in here.items()]
     return report.Table(["", "P50", "P90", "binary size"], rows,
                         caption="Exec to first 200: the article (ARM64 edge node) and this machine")
+
+
+# What the notebook reaches through this module (besides the helpers above).
+__all__ = ["ChapterError", "Summary", "build_server", "c_compiler", "chroot_support", "cold_start_table",
+           "compare_startups", "deps", "deps_of", "direct", "find_library", "loader_files", "needs_cgo",
+           "opened_files", "read_elf", "render_startups", "scratch_root", "start_in_root", "strace_support"]

@@ -1,4 +1,10 @@
-"""Chapter 3.1 (the garbage collector): the helpers its notebook needs.
+"""Chapter 3.1 (the garbage collector): the glue its notebook needs.
+
+The GC model is :mod:`whygo.gc` (scenarios in :mod:`whygo.gc.scenarios`, the
+pacer in :mod:`whygo.gc.pacer`), its drawing :mod:`whygo.views.gc` and
+:mod:`whygo.views.pacer`, the real runtime's evidence
+:mod:`whygo.golang.evidence`; the notebook quotes runtime/mbarrier.go through
+:mod:`whygo.golang.gosource`. This module re-exports those and adds:
 
 * :func:`article_barrier` -- the heap half of the source article's barrier
   pseudo-code ("heap objects use the deletion barrier"), written to the GC
@@ -7,8 +13,6 @@
 * :func:`barrier_table` -- one row per barrier: what it shaded, re-scanned, lost.
 * :func:`write_barrier_calls` -- which functions of a Go snippet the compiler
   gave a write barrier (``runtime.gcWriteBarrierN`` calls in ``-gcflags=-S``).
-* :func:`mbarrier_comment` -- the design comment at the top of the pinned
-  ``runtime/mbarrier.go``, read at run time.
 * :func:`pause_quantile`, :func:`render_pauses`, :func:`stw_table` -- the
   pause figures of a real run (runtime/metrics histogram and gctrace) beside
   the article's table.
@@ -16,16 +20,22 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Iterable, Sequence
 
 from matplotlib.figure import Figure
 
 from whygo import report
-from whygo.gc import GC, WHITE
+from whygo.anim import Player
+from whygo.gc import GC, WHITE, find_lost_object, scenarios
 from whygo.gc.barriers import BarrierSpec
+from whygo.gc.pacer import heap_goal_mb, predict_goals, simulate_heap
 from whygo.gc.scenarios import LOST_HEAP, LOST_STEPS, Scenario
+from whygo.golang import evidence, gosource
+from whygo.golang.asm import functions as parse_functions
 from whygo.golang.programs import ChapterError
+from whygo.golang.runner import run
+from whygo.views.gc import render_gc
+from whygo.views.pacer import render_goals, render_pacer
 
 DPI = 80
 
@@ -92,8 +102,6 @@ def write_barrier_calls(listing: str, functions: Sequence[str]) -> dict[str, lis
     ``runtime.gcWriteBarrier2`` reserves two wbBuf slots: the old and the new
     pointer of one write (runtime/mwbbuf.go: ``get2``).
     """
-    from whygo.golang.asm import functions as parse_functions
-
     found = parse_functions(listing)
     out = {}
     for name in functions:
@@ -104,30 +112,6 @@ def write_barrier_calls(listing: str, functions: Sequence[str]) -> dict[str, lis
         out[name] = [m.group(0).removesuffix("(SB)") for i in found[name].code
                      if i.op == "CALL" and (m := _WB_CALL.search(i.args or ""))]
     return out
-
-
-def mbarrier_comment(runtime_src: Path | None = None) -> str:
-    """The hybrid-barrier design comment at the top of the pinned runtime/mbarrier.go.
-
-    From "Go uses a hybrid barrier" to the line that links the design
-    proposal, comment markers removed.
-    """
-    if runtime_src is None:
-        from whygo.golang.toolchain import toolchain
-        runtime_src = toolchain().runtime_src
-    path = Path(runtime_src) / "mbarrier.go"
-    try:
-        lines = path.read_text().splitlines()
-    except OSError as exc:
-        raise ChapterError(f"cannot read {path}: {exc}. Is the pinned Go toolchain installed "
-                           "(whygo doctor)?") from None
-    start = next((i for i, l in enumerate(lines) if "Go uses a hybrid barrier" in l), None)
-    end = next((i for i, l in enumerate(lines) if start is not None and i > start
-                and "golang/proposal" in l), None)
-    if start is None or end is None:
-        raise ChapterError(f"{path} has no hybrid-barrier comment ending with a proposal link; "
-                           "this Go version may describe its barrier elsewhere.")
-    return "\n".join(l.removeprefix("//").removeprefix(" ") for l in lines[start:end + 1])
 
 
 # ---------------------------------------------------------------------------
@@ -213,6 +197,7 @@ def stw_table(figures: dict[str, float], seconds: float) -> report.Table:
                                 f"{report.seconds(seconds)} run on this machine")
 
 
-__all__ = ["ARTICLE", "ARTICLE_STEPS", "ChapterError", "article_barrier",
-           "article_case", "barrier_table", "mbarrier_comment", "pause_quantile",
-           "render_pauses", "stw_figures", "stw_table", "write_barrier_calls"]
+__all__ = ["ARTICLE", "ARTICLE_STEPS", "ChapterError", "Player", "article_barrier", "article_case",
+           "barrier_table", "evidence", "find_lost_object", "gosource", "heap_goal_mb", "pause_quantile",
+           "predict_goals", "render_gc", "render_goals", "render_pacer", "render_pauses", "run",
+           "scenarios", "simulate_heap", "stw_figures", "stw_table", "write_barrier_calls"]

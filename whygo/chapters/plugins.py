@@ -1,16 +1,16 @@
 """Chapter 4.4 (plugins): the helpers its notebook needs.
 
-The chapter loads one tenant's code (``gocode/cmd/ch44host/tenanta``) three
+The chapter loads one tenant's code (``gocode/cmd/pluginhost/tenanta``) three
 ways and looks at what each needs:
 
 * as a Go plugin: :func:`build` with ``buildmode="plugin"`` and cgo on builds
-  ``gocode/cmd/ch44host/testdata/tenantplugin`` (under ``testdata/`` so that
-  ``go build ./...`` never builds it), and the host ``gocode/cmd/ch44host``
+  ``gocode/cmd/pluginhost/testdata/tenantplugin`` (under ``testdata/`` so that
+  ``go build ./...`` never builds it), and the host ``gocode/cmd/pluginhost``
   opens it with ``plugin.Open``; :func:`build_tags` reads why the ``plugin``
   package needs cgo from its own source; :func:`module_with_changed_api`
   makes a copy of the module whose shared ``api`` package differs by one
   field, to show what ``plugin.Open`` says about version skew;
-* as a separate process: the host starts ``gocode/cmd/ch44worker`` and talks
+* as a separate process: the host starts ``gocode/cmd/pluginworker`` and talks
   JSON over its stdin and stdout;
 * as WebAssembly: the same worker built with ``GOOS=wasip1 GOARCH=wasm`` and
   run in the ``wasmtime`` runtime from Python (:func:`run_wasm`).
@@ -26,16 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from whygo.golang import process, programs
+from whygo.golang import gosource, process, programs
 from whygo.golang.build import go_mod
+from whygo.golang.elfinfo import read_elf
 from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir
-from whygo.golang.toolchain import course_cache_dir, toolchain
+from whygo.golang.toolchain import c_compiler, course_cache_dir, toolchain
 
-HOST = "cmd/ch44host"
-WORKER = "cmd/ch44worker"
-PLUGIN = "cmd/ch44host/testdata/tenantplugin"
-API_FILE = "cmd/ch44host/api/api.go"
+HOST = "cmd/pluginhost"
+WORKER = "cmd/pluginworker"
+PLUGIN = "cmd/pluginhost/testdata/tenantplugin"
+API_FILE = "cmd/pluginhost/api/api.go"
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def run_wasm(module: Path, stdin: str, *, fuel: int | None = None) -> tuple[int,
     only what the host passes in (here stdin, stdout and stderr).
     """
     try:
-        import wasmtime
+        import wasmtime  # optional and heavy: only this one cell needs it
     except ImportError as exc:   # pragma: no cover - the course environment has it
         raise ChapterError("the wasmtime Python package is missing: run `make setup` again") from exc
     with tempfile.TemporaryDirectory(prefix="ch44-wasi-") as tmp:

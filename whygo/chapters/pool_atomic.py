@@ -1,9 +1,9 @@
-"""Support for chapter 2.4, sync.Pool and atomics (notebooks/02-4-sync-pool-and-atomic.ipynb).
+"""Chapter 2.4, sync.Pool and atomics (notebooks/02-4-sync-pool-and-atomic.ipynb): the glue its notebook needs.
 
-* :func:`sync_source` quotes a function of the pinned toolchain's
-  ``src/sync/pool.go`` (the chapter shows ``poolCleanup`` and ``getSlow``),
-  read at run time so the notebook shows the code the reader's Go runs.
-* :func:`pool_pressure` runs ``gocode/cmd/ch24pool``: the same requests
+The notebook quotes ``sync.poolCleanup`` of the pinned toolchain through
+:mod:`whygo.golang.gosource`. This module adds:
+
+* :func:`pool_pressure` runs ``gocode/cmd/poolpressure``: the same requests
   handled with a new TagSet each and with a pooled one, with the heap
   allocations, bytes and GC cycles ``runtime.MemStats`` counted.
 * :func:`counter_gains` turns the chapter's mutex-versus-atomic benchmarks
@@ -15,25 +15,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-from whygo.chapters.sched import runtime_source
-from whygo.golang import programs
+from whygo.golang import gosource, programs
 from whygo.golang.benchfmt import BenchFormatError, RoundRatios
 from whygo.golang.programs import ChapterError
-from whygo.golang.toolchain import toolchain
 
-PROGRAM = "cmd/ch24pool"
-
-
-def sync_source(name: str) -> str:
-    """The text of ``func name`` in ``$GOROOT/src/sync/pool.go`` of the pinned toolchain."""
-    return runtime_source(name, "pool.go", root=Path(toolchain().goroot) / "src" / "sync")
+PROGRAM = "cmd/poolpressure"
 
 
 @dataclass(frozen=True)
 class PoolRun:
-    """One way of handling the requests (see gocode/cmd/ch24pool: Result)."""
+    """One way of handling the requests (see gocode/cmd/poolpressure: Result)."""
     way: str          # "new" or "pool"
     requests: int
     labels: int       # labels parsed in all: the same work both ways

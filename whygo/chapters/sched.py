@@ -1,17 +1,16 @@
-"""Support for chapter 2.1, the GMP scheduler (notebooks/02-1-gmp-scheduler.ipynb).
+"""Chapter 2.1, the GMP scheduler (notebooks/02-1-gmp-scheduler.ipynb): the glue its notebook needs.
 
-Small helpers that keep the notebook's cells to a few lines:
+The scheduler model is :mod:`whygo.sched` (its scenarios in
+:mod:`whygo.sched.scenarios`), its drawing :mod:`whygo.views.sched`, the
+real runtime's evidence :mod:`whygo.golang.evidence`; the notebook quotes
+``goschedImpl`` through :mod:`whygo.golang.gosource`. This module adds:
 
-* :func:`runtime_source` reads one function or type of the pinned Go
-  toolchain's runtime source at run time (the chapter shows ``goschedImpl``
-  from proc.go; chapter 2.2 shows ``hchan`` from chan.go), so the notebook
-  quotes the code the reader's own toolchain runs, never a copy.
 * :func:`scenario_frames` runs every animated scheduler scenario for the
   player's selector.
 * :func:`global_queue_census` runs ``gocode/cmd/gosched`` under
   ``GODEBUG=schedtrace`` and counts how often the GLOBAL run queue held
   goroutines: the real-runtime test of where ``runtime.Gosched`` puts a G.
-* :func:`hundred_k` runs ``gocode/cmd/ch2hundredk`` (the source article's
+* :func:`hundred_k` runs ``gocode/cmd/hundredk`` (the source article's
   100,000 goroutines) a few times and keeps the median of every figure.
 
 Everything that starts Go goes through ``whygo.golang`` (the pinned
@@ -21,31 +20,16 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 
-from whygo.golang import evidence, programs
-from whygo.golang.gosource import DeclarationNotFound, declaration
-from whygo.golang.toolchain import toolchain
-
-
-SourceNotFound = DeclarationNotFound  # the name this chapter's callers and tests use
-
-
-def runtime_source(name: str, file: str = "proc.go", *, root: Path | None = None) -> str:
-    """The text of ``func name`` or ``type name`` in ``$GOROOT/src/runtime/<file>``
-    (:func:`whygo.golang.gosource.declaration`). ``root`` replaces the runtime folder (tests)."""
-    folder = Path(root) if root is not None else Path(toolchain().runtime_src)
-    if not (folder / file).is_file():
-        raise SourceNotFound(f"{folder / file} does not exist; give a file of the runtime folder "
-                             f"{folder} (e.g. proc.go, chan.go)")
-    return declaration(folder / file, name)
+from whygo.anim import Player
+from whygo.golang import evidence, gosource, programs
+from whygo.sched import scenarios
+from whygo.views import sched as sched_view
+from whygo.views.sched import frames
 
 
 def scenario_frames(seed: int = 0, limit: int = 40) -> dict[str, tuple]:
     """{label: frames} for every scheduler scenario that keeps frames (one entry per variant)."""
-    from whygo.sched import scenarios
-    from whygo.views.sched import frames
-
     out = {}
     for name in scenarios.names():
         sc = scenarios.get(name)
@@ -106,12 +90,12 @@ def median_report(reports: list[dict]) -> dict:
 
 
 def hundred_k(gomaxprocs: int | None, *, n: int = 100_000, runs: int = 3, timeout: float = 60) -> dict:
-    """Median figures of ``runs`` runs of ``gocode/cmd/ch2hundredk`` with ``n`` goroutines.
+    """Median figures of ``runs`` runs of ``gocode/cmd/hundredk`` with ``n`` goroutines.
 
     ``gomaxprocs=None`` leaves GOMAXPROCS to the runtime (all cores).
     """
     env = {} if gomaxprocs is None else {"GOMAXPROCS": str(gomaxprocs)}
-    return median_report([programs.run_json("gocode/cmd/ch2hundredk", ["-n", str(n)], env=env,
+    return median_report([programs.run_json("gocode/cmd/hundredk", ["-n", str(n)], env=env,
                                             timeout=timeout) for _ in range(runs)])
 
 
@@ -144,3 +128,8 @@ def wakeups(events, goroutines: set[int]) -> Wakeups:
             total += 1
             same += ev.p == pending.pop(ev.id)
     return Wakeups(total, same)
+
+
+# What the notebook reaches through this module (besides the helpers above).
+__all__ = ["Player", "QueueCensus", "Wakeups", "census", "evidence", "global_queue_census", "gosource",
+           "hundred_k", "median_report", "scenario_frames", "sched_view", "scenarios", "wakeups"]

@@ -1,6 +1,6 @@
 """Support for chapter 2.3, the scheduler under load (notebooks/02-3-scheduler-under-load.ipynb).
 
-The chapter runs ``gocode/cmd/ch23load``, a scaled-down version of the
+The chapter runs ``gocode/cmd/loadserver``, a scaled-down version of the
 article's API-server pressure test on loopback: a server whose GOMAXPROCS we
 choose, and a client that raises its number of goroutines step by step. This
 module turns the program's JSON lines into :class:`Point` values, finds the
@@ -34,7 +34,7 @@ from whygo.golang import gotrace, programs
 from whygo.golang.programs import ChapterError
 from whygo.golang.schedtrace import SchedSample, parse_schedtrace
 
-PROGRAM = "cmd/ch23load"
+PROGRAM = "cmd/loadserver"
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Point:
 
 
 def parse_points(text: str) -> list[Point]:
-    """The JSON lines of ``ch23load`` as points (schedtrace text parsed)."""
+    """The JSON lines of ``loadserver`` as points (schedtrace text parsed)."""
     points = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():

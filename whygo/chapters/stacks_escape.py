@@ -1,6 +1,7 @@
-"""Chapter 3.2 (stacks and escape analysis): helpers the notebook's cells call.
+"""Chapter 3.2 (stacks and escape analysis): the glue its notebook needs.
 
-Two parts:
+The stack model is :mod:`whygo.stack` (its drawing :mod:`whygo.views.stack`),
+the real runtime's figures come from :mod:`whygo.golang.evidence`. Two parts:
 
 - **Stack growth, model against the real runtime.** ``gocode/cmd/stackgrow``
   (via :func:`whygo.golang.evidence.stack_growth`) reports the recursion
@@ -19,8 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whygo.anim import Player
+from whygo.golang import runner
+from whygo.golang.evidence import stack_growth
 from whygo.golang.programs import ChapterError
+from whygo.stack.constants import load_constants
 from whygo.stack.model import GStack, Grow
+from whygo.stack.workload import recursion
+from whygo.views import stack as stack_view
 
 
 # -- stack growth -----------------------------------------------------------------------------
@@ -134,7 +141,6 @@ def beside(source: str, *, gcflags: str = "-m", inlining: bool = False, run: boo
     decisions the compiler printed for it. ``inlining=False`` leaves out the inlining
     messages ("can inline", "inlining call to") to keep the escape decisions in view.
     ``run=True`` also runs the program and keeps what it printed."""
-    from whygo.golang import runner
     if not isinstance(source, str) or not source.strip():
         raise ChapterError("beside() needs Go source text (a cell's code)")
     result = runner.run(source, gcflags=gcflags, build_only=not run)
@@ -154,3 +160,8 @@ def beside(source: str, *, gcflags: str = "-m", inlining: bool = False, run: boo
     lines = source.rstrip("\n").split("\n")  # keep line 1 = the cell's line 1
     return Beside(tuple((i, text, tuple(by_line.get(i, ()))) for i, text in enumerate(lines, 1)),
                   result.stdout if run else "")
+
+
+# What the notebook reaches through this module (besides the helpers above).
+__all__ = ["Beside", "ChapterError", "Player", "Prediction", "beside", "frame_bytes", "growth_rows",
+           "load_constants", "model_moves", "predict_moves", "recursion", "stack_growth", "stack_view"]

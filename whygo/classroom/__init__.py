@@ -8,7 +8,7 @@ per student, one single-user Jupyter server per student started by
 LocalProcessSpawner, plus limits and warm caches). Everything a teacher does
 is a ``whygo classroom`` command (:mod:`whygo.classroom.cli`); the README's
 "Teaching with a JupyterHub" section lists them in order and
-``tests/test_classroom.py`` runs that very list.
+``tests/classroom/test_classroom.py`` runs that very list.
 
 The class folder (``CLASS``, e.g. ``/srv/whygo``; root's, readable by all)::
 

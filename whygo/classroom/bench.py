@@ -21,7 +21,7 @@ block per N (each opens with ``class.students``):
   ``class.machine_memory_peak_gb``: the machine's used memory at that time.
 
 :class:`ClassRun` (set up a class, a hub and tokens; remove it all) is
-shared with ``tests/test_classroom.py``.
+shared with ``tests/classroom/test_classroom.py``.
 """
 from __future__ import annotations
 

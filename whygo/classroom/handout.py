@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
+from whygo.golang.runner import gocode_dir
 from whygo.labs.notebook import write_student_versions
 
 REPO = "course.git"
@@ -50,7 +51,6 @@ def _git(*args: str, cwd: Path | None = None) -> str:
 
 def build_handout(class_dir: str | Path, *, chapters: bool = True) -> Path:
     """(Re)write the handout repository; its path. A commit is made only when something changed."""
-    from whygo.golang.runner import gocode_dir
     repo = Path(class_dir) / REPO
     if not (repo / "HEAD").exists():
         _git("init", "--quiet", "--bare", f"--initial-branch={BRANCH}", str(repo))

@@ -33,6 +33,8 @@ from pathlib import Path
 
 from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
 from whygo.classroom.kernelstart import KERNELS
+from whygo.golang.toolchain import go_command
+from whygo.golang.warm import PACKAGES
 
 NOBODY = 65534
 JUPYTER_SHARED = ("lab", "labextensions", "nbextensions", "nbconvert")
@@ -145,8 +147,6 @@ def prime(go_build: Path) -> None:
     """Build what students' cells build, the way the course's runner builds it (``-trimpath``:
     ``whygo warm`` builds without it, and Go keys its cache by the flags, so those entries
     never serve a cell): the warmed packages, a test binary (the labs' checks), ``go vet``."""
-    from whygo.golang.toolchain import go_command
-    from whygo.golang.warm import PACKAGES
     env = {"GOCACHE": str(go_build)}
     go_command("build", "-trimpath", *PACKAGES, "net/http/httptest", env=env, timeout=1200)
     with tempfile.TemporaryDirectory(prefix="whygo-prime-") as tmp:

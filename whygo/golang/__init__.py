@@ -8,6 +8,10 @@
 - :mod:`whygo.golang.programs`: run a gocode program and read its JSON or
   benchmarks, checked (``ChapterError``).
 - :mod:`whygo.golang.cells`: the cell logic of ``%%go``, ``%%gobench`` and the kernel.
+- :mod:`whygo.golang.serve`: the course's HTTP service, built, started (through
+  ``process``), timed and probed (``ServeError``, a ``ChapterError``).
+- :mod:`whygo.golang.gosource`: the one reader of Go source (runtime, std, gocode);
+  :mod:`whygo.golang.vet`: ``go vet`` of one file.
 - parsers for what the runtime and tools print (gctrace, schedtrace, traces,
   ``go test -bench``), one module each.
 """

@@ -31,6 +31,9 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from whygo.golang.diagnostics import where
+from whygo.golang.flags import CellFlagsError, FlagParser
+from whygo.golang.gotest import CELL_FILE, parse_bench_flags, run_bench
 from whygo.golang.toolchain import ToolchainError
 
 __all__ = ["CellFlags", "CellFlagsError", "CellOutcome", "compile_failure", "failure_note",
@@ -38,22 +41,6 @@ __all__ = ["CellFlags", "CellFlagsError", "CellOutcome", "compile_failure", "fai
 
 
 # -- flags ---------------------------------------------------------------
-
-class CellFlagsError(ValueError):
-    """A bad flag line. The message names the flag and ends with the usage line."""
-
-
-class FlagParser(argparse.ArgumentParser):
-    """argparse that raises ``errors`` (the message, then the usage line) instead of
-    printing and calling ``sys.exit``: the parser of every cell magic's flag line."""
-    errors: type[ValueError] = CellFlagsError
-
-    def error(self, message: str):
-        raise self.errors(f"{message}\n{self.format_usage().strip()}")
-
-    def exit(self, status: int = 0, message: str | None = None):
-        raise self.errors((message or "").strip() or self.format_usage().strip())
-
 
 def _env_pair(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
@@ -283,15 +270,6 @@ def compile_failure(headline: str, errors, this_cell: str = "cell.go") -> str:
     return "\n".join([headline, *first.splitlines()[1:], *others])
 
 
-def where(error, this_cell: str = "cell.go") -> str:
-    """"cell line 5: " for a line of the cell, "helpers.go line 5: " for a line of another
-    file (a saved cell), "" when the message has no line."""
-    file = getattr(error, "file", this_cell)
-    if not error.line:
-        return ""
-    return f"cell line {error.line}: " if file in (this_cell, "") else f"{file} line {error.line}: "
-
-
 def failure_note(outcome: CellOutcome) -> str:
     """What ``--allow-fail`` prints on stderr for a failed cell: the compiler's messages
     as they are (nothing ran), any other error as a note after the output: "(exit status 3)"."""
@@ -301,7 +279,6 @@ def failure_note(outcome: CellOutcome) -> str:
 def run_bench_cell(line: str, cell: str) -> CellOutcome:
     """A ``%%gobench`` cell: its flag line (``BenchFlagsError`` if bad) and its benchmarks.
     ``outcome.result`` is the BenchTable (None for ``--help``, which prints the help)."""
-    from whygo.golang.gotest import CELL_FILE, parse_bench_flags, run_bench
     outcome = CellOutcome()
     flags = parse_bench_flags(line)
     if flags is None:  # --help

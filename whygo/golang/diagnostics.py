@@ -133,3 +133,12 @@ def unused_imports(output: str, prefixes: tuple[str, ...] = ("cell/",)) -> dict[
         if hit and hit.groups():
             bad.setdefault(m.file, set()).add(hit.group(1))
     return bad
+
+
+def where(error, this_cell: str = "cell.go") -> str:
+    """"cell line 5: " for a line of the cell, "helpers.go line 5: " for a line of another
+    file (a saved cell), "" when the message has no line."""
+    file = getattr(error, "file", this_cell)
+    if not error.line:
+        return ""
+    return f"cell line {error.line}: " if file in (this_cell, "") else f"{file} line {error.line}: "

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from whygo.golang import build, diagnostics, process, snippet
 from whygo.golang.benchfmt import BenchTable, parse, parse_result_line
-from whygo.golang.cells import FlagParser, where
-from whygo.golang.diagnostics import CompileError
+from whygo.golang.diagnostics import CompileError, where
+from whygo.golang.flags import FlagParser
 from whygo.golang.toolchain import go_env
 
 CELL_FILE = "cell_test.go"

@@ -165,3 +165,8 @@ def go_command(*args: str, cwd: str | os.PathLike | None = None, timeout: float 
     if check and got.returncode != 0:
         raise ToolchainError(f"`go {' '.join(args)}` failed:\n{got.err.strip()}")
     return GoCommand(tuple(args), got.returncode, got.out, got.err)
+
+
+def c_compiler() -> str | None:
+    """Path of the C compiler ``go build`` would call for cgo ($CC, else gcc), or None."""
+    return shutil.which(os.environ.get("CC") or "gcc")

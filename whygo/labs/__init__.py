@@ -4,10 +4,12 @@ In a lab notebook::
 
     %load_ext whygo.labs          # the %%task magic (a Go task cell kept for its check)
     from whygo.labs import check
-    check("escape/1")             # prints one verdict line, never raises
+    check("escape/1")             # shows one verdict, never raises
 
 Modules: ``protocol`` (the verdict line both kernels print and the grader
-reads), ``catalog`` (labs, cell ids, solutions), ``tasks`` (``%%task``),
+reads), ``feedback`` (the verdict as the learner sees it: a coloured box, hints
+in tiers, the lab's progress), ``catalog`` (labs, cell ids, solutions),
+``registry`` (where checks and task contexts are found), ``tasks`` (``%%task``),
 ``golab`` (build the learner's Go with a check's test harness), one module of
 checks per Python-kernel lab (``escape``, ``sched``, ``barrier``, ``diet``,
 ``binary``; the Go-kernel lab ``leak`` checks itself in Go), ``notebook``
@@ -20,14 +22,6 @@ from __future__ import annotations
 from whygo.labs.protocol import Verdict, not_yet
 
 __all__ = ["check", "load_ipython_extension", "main_grade", "main_student"]
-
-
-def _checks() -> dict:
-    from whygo.labs import barrier, binary, diet, escape, sched
-    table = {}
-    for module in (escape, sched, barrier, diet, binary):
-        table.update(module.CHECKS)
-    return table
 
 
 def _namespace() -> dict:
@@ -44,7 +38,8 @@ def _namespace() -> dict:
 
 def run_check(check_id: str, ns: dict | None = None) -> Verdict:
     """The verdict of one check; every failure of the learner's code becomes "not yet"."""
-    table = _checks()
+    from whygo.labs.registry import checks
+    table = checks()
     if check_id not in table:
         return not_yet(check_id if "/" in check_id else "unknown/0",
                        f"there is no check {check_id!r}", f"the checks are {', '.join(table)}")
@@ -57,11 +52,21 @@ def run_check(check_id: str, ns: dict | None = None) -> Verdict:
                        "run the cells above in order, then this one again")
 
 
-def check(check_id: str, ns: dict | None = None) -> Verdict:
-    """Run a check and print its verdict line (see :mod:`whygo.labs.protocol`)."""
-    verdict = run_check(check_id, ns)
-    print(verdict.line())
-    return None
+def check(check_id: str, ns: dict | None = None) -> None:
+    """Run a check and show its verdict: in IPython a box whose text form is the verdict line
+    (:mod:`whygo.labs.feedback`), elsewhere the line itself."""
+    from whygo.labs.feedback import shown
+    result = shown(run_check(check_id, ns))
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is None:
+        print(repr(result))
+    else:
+        from IPython.display import display
+        display(result)
 
 
 def load_ipython_extension(ipython) -> None:

@@ -166,7 +166,7 @@ class AnswerServer:
         return {"value": encode(value), "random": [r.getstate() for r in randoms_in(args)]}
 
     def tasks(self) -> dict:
-        from whygo.labs.tasks import ANSWERS
+        from whygo.labs.registry import ANSWERS
         return {"value": {k: v for k, v in ANSWERS.items() if isinstance(k, str) and isinstance(v, str)}}
 
     def serve(self, requests: BinaryIO, replies: BinaryIO) -> None:

@@ -25,13 +25,13 @@ def _first_loss(barrier):
     return None
 
 
-def _loss_verdict(check: str, name: str, seed: int, found, hint: str) -> Verdict:
+def _loss_verdict(check: str, name: str, seed: int, found, *hints: str) -> Verdict:
     steps = "; ".join(found.steps)
     return not_yet(check, f"{name} lost reachable object(s) {', '.join(found.lost)} "
-                          f"(seed {seed}, {len(found.steps)} steps: {steps})", hint)
+                          f"(seed {seed}, {len(found.steps)} steps: {steps})", *hints)
 
 
-def _run(check: str, name: str, barrier, hint: str):
+def _run(check: str, name: str, barrier, *hints: str):
     if not callable(barrier):
         return not_yet(check, f"no function `{name}(heap, slot_owner, old, new, ctx)` found",
                        f"run the task cell that defines {name}")
@@ -41,7 +41,7 @@ def _run(check: str, name: str, barrier, hint: str):
         return not_yet(check, f"the collector stopped: {type(exc).__name__}: {exc}",
                        "return a list of object names (old, new or None); never change the heap")
     if loss is not None:
-        return _loss_verdict(check, name, *loss, hint)
+        return _loss_verdict(check, name, *loss, *hints)
     return None
 
 
@@ -62,8 +62,9 @@ def check_barrier(ns: dict) -> Verdict:
     check = "barrier/1"
     barrier = ns.get("my_barrier")
     bad = _run(check, "my_barrier", barrier,
-               "follow the lost object: which pointer did the mutator hide from the marker? "
-               "Shade the slot's old value, and the new one")
+               "follow the lost object: which pointer did the mutator hide from the marker?",
+               "shade the slot's old value (the deletion barrier), and the new one (the insertion "
+               "barrier): the hybrid barrier of mbarrier.go")
     if bad:
         return bad
     extra = _only_old_and_new(barrier)
@@ -78,6 +79,8 @@ def check_conditional(ns: dict) -> Verdict:
     check = "barrier/2"
     barrier = ns.get("commented_barrier")
     bad = _run(check, "commented_barrier", barrier,
+               "read the comment above the write barrier in mbarrier.go: which of the two shades "
+               "depends on the writer's stack?",
                "shade(*slot) always; shade(ptr) only while the writer's stack is grey")
     if bad:
         return bad
@@ -90,7 +93,8 @@ def check_conditional(ns: dict) -> Verdict:
     if "C" in black_stack:
         return not_yet(check, "commented_barrier is safe, but it shades the new pointer even when the "
                               "writer's stack is already black (scanned)",
-                       "the comment in mbarrier.go: `if current stack is grey: shade(ptr)`; use ctx.stack_grey")
+                       "the comment in mbarrier.go: `if current stack is grey: shade(ptr)`",
+                       "use `ctx.stack_grey`")
     return passed(check, f"the barrier of mbarrier.go's comment loses nothing in {len(SEEDS) * TRIES} "
                          f"interleavings and skips shade(ptr) once the stack is black")
 

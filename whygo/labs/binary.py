@@ -87,6 +87,7 @@ def check_static(ns: dict) -> Verdict:
     if info.static:
         return passed(check, "statically linked: no PT_INTERP, no DT_NEEDED")
     return not_yet(check, f"the binary is {_linking(info)}",
+                   "which package of the program wants the C library when cgo is on?",
                    "with cgo on, package net links the C library's resolver; turn cgo off and Go's own "
                    "resolver is used, with nothing to load at start")
 
@@ -114,6 +115,7 @@ def check_small(ns: dict) -> Verdict:
     if ratio > SIZE_TARGET:
         missing.append(f"it is more than {SIZE_TARGET:.0%} of the default build")
     return not_yet(check, "; ".join(missing),
+                   "a binary carries a symbol table and debug information that running it does not need",
                    "the linker can drop the symbol table (-s) and DWARF (-w): ldflags")
 
 

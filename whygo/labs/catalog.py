@@ -28,6 +28,7 @@ class Lab:
     kernel: str             # "python3" or "whygo-go"
     checks: tuple[str, ...] # "<id>/1", ...
     minutes: int
+    checks_module: str | None   # the module of its checks (see whygo.labs.registry); None: checked in Go
 
     @property
     def path(self) -> Path:
@@ -42,7 +43,8 @@ class Lab:
 
 
 def _lab(id: str, title: str, notebook: str, kernel: str, n: int, minutes: int) -> Lab:
-    return Lab(id, title, notebook, kernel, tuple(f"{id}/{i}" for i in range(1, n + 1)), minutes)
+    module = f"whygo.labs.{id}" if kernel == "python3" else None
+    return Lab(id, title, notebook, kernel, tuple(f"{id}/{i}" for i in range(1, n + 1)), minutes, module)
 
 
 LABS: dict[str, Lab] = {lab.id: lab for lab in [

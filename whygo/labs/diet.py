@@ -14,7 +14,7 @@ import re
 from whygo.golang.benchfmt import parse
 from whygo.labs.golab import go_check
 from whygo.labs.protocol import Verdict, not_yet, passed
-from whygo.labs.tasks import ANSWERS
+from whygo.labs.registry import ANSWERS
 
 BENCH_ARGS = ["-test.run=TestValues", "-test.v", "-test.bench=.", "-test.benchmem",
               "-test.benchtime=2000x", "-test.count=1"]
@@ -44,6 +44,8 @@ var (
 	sinkS string
 )
 """
+
+CONTEXT = COMMON   # what a %%task cell of this lab compiles with (see whygo.labs.registry)
 
 RENDER_HARNESS = COMMON + """
 func TestValues(t *testing.T) {
@@ -91,7 +93,7 @@ def measure(check: str, harness: str) -> tuple[list[str], float | None, str] | V
     return re.findall(r"^VALUE (.*)$", run.stdout, re.M), allocs, run.stdout
 
 
-def _judge(check: str, name: str, harness: str, expected: list[str], target: int, hint: str) -> Verdict:
+def _judge(check: str, name: str, harness: str, expected: list[str], target: int, *hints: str) -> Verdict:
     got = measure(check, harness)
     if isinstance(got, Verdict):
         return got
@@ -103,18 +105,20 @@ def _judge(check: str, name: str, harness: str, expected: list[str], target: int
         return not_yet(check, f"the benchmark of {name} printed no allocs/op")
     if allocs <= target:
         return passed(check, f"{name} makes {allocs:g} allocs/op (target <= {target}) with the same output")
-    return not_yet(check, f"{name} makes {allocs:g} allocs/op; the target is <= {target}", hint)
+    return not_yet(check, f"{name} makes {allocs:g} allocs/op; the target is <= {target}", *hints)
 
 
 def check_render(ns: dict) -> Verdict:
     return _judge("diet/1", "Render", RENDER_HARNESS, RENDER_EXPECTED, 1,
+                  "list what allocates on each call: the compiler's decisions under the task cell "
+                  "name the values that escape",
                   "fmt.Sprintf and the parts slice each allocate: write into one strings.Builder "
                   "(Grow it first) and format numbers with strconv.AppendInt into a stack array")
 
 
 def check_report(ns: dict) -> Verdict:
     return _judge("diet/2", "WriteReport", REPORT_HARNESS, REPORT_EXPECTED, 0,
-                  "the buffer escapes (it reaches an interface call), so each call allocates a new one: "
+                  "the buffer escapes (it reaches an interface call), so each call allocates a new one",
                   "reuse buffers with a sync.Pool, and avoid fmt's interface arguments")
 
 

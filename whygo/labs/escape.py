@@ -15,7 +15,7 @@ import re
 
 from whygo.labs.golab import escapes, go_check
 from whygo.labs.protocol import Verdict, not_yet, passed
-from whygo.labs.tasks import ANSWERS
+from whygo.labs.registry import ANSWERS
 
 GCFLAGS = "-m -l"
 
@@ -82,13 +82,13 @@ def _measure(check: str, harness: str) -> tuple[list[str], float, list[str]] | V
     return values, float(allocs[0]), heap
 
 
-def _verdict(check: str, name: str, allocs: float, heap: list[str], hint: str) -> Verdict:
+def _verdict(check: str, name: str, allocs: float, heap: list[str], *hints: str) -> Verdict:
     if allocs == 0 and not heap:
         return passed(check, f"{name} makes 0 allocations per call and the compiler keeps it on the stack")
     what = f"{name} makes {allocs:g} allocation(s) per call"
     if heap:
         what += "; the compiler says " + "; ".join(heap)
-    return not_yet(check, what, hint)
+    return not_yet(check, what, *hints)
 
 
 def check_point(ns: dict) -> Verdict:
@@ -101,6 +101,7 @@ def check_point(ns: dict) -> Verdict:
         return not_yet(check, f"NewPoint(3, 4) gave X, Y = {values[0] if values else '?'}, expected 3 4",
                        "keep the fields right while you change the return type")
     return _verdict(check, "NewPoint", allocs, heap,
+                    "read the compiler's decision about p: why must p outlive the call of NewPoint?",
                     "a pointer to a local that is returned must outlive the call, so it moves to the "
                     "heap; return the Point itself (a 16-byte value is cheap to copy)")
 
@@ -117,8 +118,8 @@ def check_mean(ns: dict) -> Verdict:
                               f"expected {expected}", "keep ignoring negative values; Mean of nothing is 0")
     return _verdict(check, "Mean", allocs, heap,
                     "with a length unknown at compile time, make gets at most a small stack buffer "
-                    "and a longer slice goes to the heap; you need no slice at all: keep a running "
-                    "sum and a count")
+                    "and a longer slice goes to the heap: does Mean need to keep the values at all?",
+                    "you need no slice: keep a running sum and a count of the values you keep")
 
 
 CHECKS = {"escape/1": check_point, "escape/2": check_mean}

@@ -101,7 +101,7 @@ class RemoteNamespace:
 def judge(check: str, answers: Answers):
     """The verdict of ``check`` on the answers (every failure is "not yet", as in the notebook)."""
     from whygo.labs import run_check
-    from whygo.labs.tasks import ANSWERS
+    from whygo.labs.registry import ANSWERS
     try:
         sources = answers.ask("tasks").get("value")
     except (AnswerProcessGone, ValueError):   # then every %%task check says "no code saved"

@@ -12,15 +12,25 @@ student cannot pass by printing the line from a task cell. One plain-text
 protocol works in both kernels: Python checks print it from
 :func:`whygo.labs.check`, the Go kernel's checks print it from Go.
 
+A check may give its hint in tiers, from a nudge to the fuller help, joined by
+:data:`MORE`::
+
+    [check escape/2] not yet: Mean makes 1 allocation(s) per call — hint: does Mean need the values once it has seen them? — more: keep a running sum and a count
+
+That full line is what a check prints (and what the grader reads); the learner
+is shown one tier at a time (:mod:`whygo.labs.feedback`: the first failure of a
+check shows the nudge, a repeated one the next tier), as a verdict line too.
+
 A verdict is deterministic (no timings in it), so shipped notebooks
 reproduce it exactly under nbval.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PASSED, NOT_YET = "passed", "not yet"
+HINT, MORE = " — hint: ", " — more: "
 VERDICT_RE = re.compile(r"^\[check (?P<check>[a-z0-9-]+/[a-z0-9-]+)\] (?P<status>passed|not yet): (?P<text>.*)$",
                         re.MULTILINE)
 
@@ -35,16 +45,27 @@ class Verdict:
     def line(self) -> str:
         if self.passed:
             return f"[check {self.check}] {PASSED}: {self.message}"
-        hint = f" — hint: {self.hint}" if self.hint else ""
+        hint = f"{HINT}{self.hint}" if self.hint else ""
         return f"[check {self.check}] {NOT_YET}: {self.message}{hint}"
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The hint's tiers, the nudge first."""
+        return tuple(self.hint.split(MORE)) if self.hint else ()
+
+    def at_tier(self, tier: int) -> Verdict:
+        """This verdict with only hint tier ``tier`` (the last one if there are fewer)."""
+        hints = self.hints
+        return replace(self, hint=hints[min(tier, len(hints) - 1)]) if hints else self
 
 
 def passed(check: str, message: str) -> Verdict:
     return Verdict(check, True, message)
 
 
-def not_yet(check: str, message: str, hint: str = "") -> Verdict:
-    return Verdict(check, False, message, hint)
+def not_yet(check: str, message: str, *hints: str) -> Verdict:
+    """A "not yet" verdict; ``hints`` from a nudge to the fuller help (see :data:`MORE`)."""
+    return Verdict(check, False, message, MORE.join(h for h in hints if h))
 
 
 def parse_verdicts(text: str) -> list[Verdict]:
@@ -52,6 +73,6 @@ def parse_verdicts(text: str) -> list[Verdict]:
     out = []
     for m in VERDICT_RE.finditer(text):
         body = m["text"]
-        message, _, hint = body.partition(" — hint: ")
+        message, _, hint = body.partition(HINT)
         out.append(Verdict(m["check"], m["status"] == PASSED, message, hint))
     return out

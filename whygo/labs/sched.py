@@ -89,7 +89,9 @@ def check_predictions(ns: dict) -> Verdict:
     if wrong:
         return not_yet(check, f"{len(SITUATIONS) - len(wrong)} of {len(SITUATIONS)} right; "
                               f"look again at {', '.join(wrong)}",
-                       "run show_situation('" + wrong[0] + "') to watch it, then read runqput and findRunnable")
+                       "run show_situation('" + wrong[0] + "') and find the goroutine's first Run event",
+                       "then read runqput (where `go` puts a new G) and goschedImpl and findRunnable "
+                       "in runtime/proc.go")
     return passed(check, f"all {len(SITUATIONS)} predictions match the simulator")
 
 
@@ -119,13 +121,16 @@ def check_policy(ns: dict) -> Verdict:
         span = makespan(policy)
     except Exception as exc:  # the learner's policy is code under test: report, never crash
         return not_yet(check, f"the simulator stopped: {type(exc).__name__}: {exc}",
-                       "return None or StealChoice(victim, count) with 1 <= count <= the victim's runq_len")
+                       "return None or StealChoice(victim, count): victim is a P id (an int, such as "
+                       "`view.id`) and 1 <= count <= that P's runq_len")
     if span <= TARGET * ideal:
         return passed(check, f"16 tasks finish at {span:g} µs on {PROCS} Ps "
                              f"(ideal {ideal:g} µs, target <= {TARGET * ideal:g} µs)")
     return not_yet(check, f"16 tasks finish at {span:g} µs; the target is <= {TARGET * ideal:g} µs "
                           f"(ideal {ideal:g} µs)",
-                   "an idle P must take work: pick a P with a non-empty runq and take about half of it")
+                   "an idle P must take work from a P that has some: look at each view's runq_len",
+                   "pick another P with a non-empty runq and take about half of it, as runqgrab does "
+                   "(n - n/2)")
 
 
 CHECKS = {"sched/1": check_predictions, "sched/2": check_policy}

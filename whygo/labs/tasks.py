@@ -4,28 +4,15 @@
     func NewPoint(x, y int) *Point { ... }
 
 The cell's Go source is stored under the check id (``escape/1``) in
-:data:`ANSWERS`, where the check cell finds it, and is compiled once with
+:data:`whygo.labs.registry.ANSWERS`, where the check cell finds it, and is compiled once with
 ``-gcflags=-m`` so the learner sees the compiler's escape decisions for
 their lines at once. Nothing here raises for bad Go: compile errors are
 printed, and the check reports them as "not yet".
 """
 from __future__ import annotations
 
+from whygo.labs import registry
 from whygo.labs.golab import CELL_FILE, go_compile
-
-ANSWERS: dict[str, str] = {}   # check id -> the Go source of its task cell, as last run
-
-# The task is compiled as a library (no ``func main`` needed, no link) next to
-# the declarations its lab gives (diet: ``type Item``), without the check's tests.
-_EMPTY_HARNESS = "package main\n"
-
-
-def context_for(name: str) -> str:
-    """The Go file a task of this lab is compiled with."""
-    if name.startswith("diet/"):
-        from whygo.labs.diet import COMMON
-        return COMMON
-    return _EMPTY_HARNESS
 
 
 class TaskNameError(ValueError):
@@ -37,13 +24,15 @@ def save_task(line: str, cell: str) -> str:
     name = line.strip()
     if not name or " " in name or "/" not in name:
         raise TaskNameError(f"%%task needs one check id like 'escape/1', got {line.strip()!r}")
-    ANSWERS[name] = cell
+    registry.ANSWERS[name] = cell
     return name
 
 
 def task(line: str, cell: str) -> None:
     name = save_task(line, cell)
-    result = go_compile(cell, context_for(name))
+    # A library (no ``func main`` needed, no link) next to the declarations its lab gives
+    # (diet: ``type Item``), without the check's tests.
+    result = go_compile(cell, registry.context(name))
     if result.compile_errors:
         for e in result.compile_errors:
             where = f"line {e.line}: " if e.line else ""

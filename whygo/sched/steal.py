@@ -131,9 +131,14 @@ def check_choice(choice: object, req: StealRequest, capacity: int, policy: objec
     if not isinstance(choice, StealChoice):
         raise StealPolicyError(f"steal policy {name} returned {choice!r}; return a StealChoice or None")
     v = choice.victim
-    if not (isinstance(v, int) and 0 <= v < len(req.procs)) or v == req.thief:
-        raise StealPolicyError(f"steal policy {name}: victim {v!r} is not another P "
-                               f"(thief P{req.thief}, Ps 0..{len(req.procs) - 1})")
+    if not isinstance(v, int) or isinstance(v, bool):
+        given = "a PView" if isinstance(v, PView) else f"{v!r}"
+        raise StealPolicyError(f"steal policy {name}: the victim must be a P id (an int such as view.id), "
+                               f"not {given}")
+    if not 0 <= v < len(req.procs):
+        raise StealPolicyError(f"steal policy {name}: there is no P{v} (Ps 0..{len(req.procs) - 1})")
+    if v == req.thief:
+        raise StealPolicyError(f"steal policy {name}: P{v} is the thief itself; steal from another P")
     view = req.procs[v]
     if choice.runnext:
         if choice.count != 0 or not view.has_runnext:

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from whygo.golang.toolchain import toolchain
+
 
 class StackSourceError(ValueError):
     """A constant could not be read from the Go source; the message names file and constant."""
@@ -78,5 +80,4 @@ def parse_constants(goroot: Path) -> StackConstants:
 
 @functools.lru_cache(maxsize=None)
 def load_constants() -> StackConstants:
-    from whygo.golang.toolchain import toolchain
     return parse_constants(toolchain().goroot)
