@@ -23,6 +23,9 @@ from browser_helpers import ARTIFACTS, ConsoleLog, built_book, chromium_context,
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MIN_FONT_PX = 12
+CHAPTERS_WITH_PLAYERS = ("notebooks/02-1-gmp-scheduler.ipynb", "notebooks/02-2-channels.ipynb",
+                         "notebooks/02-5-context.ipynb", "notebooks/03-1-garbage-collector.ipynb",
+                         "notebooks/03-2-stacks-and-escape-analysis.ipynb", "notebooks/03-3-allocator.ipynb")
 WIDTHS = (1280, 390)
 
 # The smallest font a reader sees in a player: HTML text by its computed size, SVG text by
@@ -44,40 +47,34 @@ SMALLEST_FONT_JS = """root => {
 
 
 def demo_players():
-    """{name: html} of the course's converted players, built as the notebooks build them."""
+    """{name: html} of every vector player of the course, built as the notebooks build them."""
+    from whygo.alloc.frames import workload_frames
+    from whygo.chapters import channels, context
     from whygo.chapters import sched as ch
     from whygo.gc import scenarios as gcs
+    from whygo.stack.workload import recursion
+    from whygo.views import alloc as av
+    from whygo.views import chan_frames, context_frames
     from whygo.views import sched as sv
+    from whygo.views import stack as stv
     from whygo.views.gc import gc_player
+    script = [("send", "G1", "a"), ("send", "G1", "b"), ("send", "G1", "c"), ("send", "G1", "d"),
+              ("recv", "G2"), ("recv", "G2"), ("recv", "G2"), ("recv", "G2"), ("recv", "G2"),
+              ("send", "G1", "e")]
     players = {
         "sched": sv.scene_player(ch.scenario_frames(), title="GMP scheduler"),
+        "chan": chan_frames.player(channels.play(3, script), title="make(chan T, 3)"),
+        "context": context_frames.player(context.request_scenario(), title="context tree of one request"),
         "gc-barriers": gc_player({b: gcs.lost_object(b) for b in ("dijkstra", "yuasa", "hybrid", "none")},
                                  title="The lost-object moves under each barrier"),
         "gc-wbbuf": gc_player(gcs.wbbuf(), title="The write-barrier buffer (wbBuf)"),
+        "stack": stv.stack_player(stv.frames(recursion(20, 200), limit=30),
+                                  title="a goroutine stack, 20 calls deep"),
+        "alloc": av.alloc_player(av.frames(), title="mallocgc, road by road (model)"),
+        "alloc-workload": av.alloc_player(workload_frames(n=3000, seed=1, limit=12),
+                                          title="3,000 metric-label allocations (model)"),
     }
-    for name, build in _more_players().items():
-        players[name] = build()
     return {name: p.html() for name, p in players.items()}
-
-
-def _more_players():
-    """Players of the other chapters, once their views have frames as data."""
-    out = {}
-    try:
-        from whygo.views import stack as stv
-        if hasattr(stv, "stack_player"):
-            from whygo.stack.workload import recursion
-            out["stack"] = lambda: stv.stack_player(stv.frames(recursion(20, 200), limit=30),
-                                                    title="a goroutine stack, 20 calls deep")
-    except ImportError:
-        pass
-    try:
-        from whygo.views import alloc as av
-        if hasattr(av, "alloc_player"):
-            out["alloc"] = lambda: av.alloc_player(av.frames(), title="mallocgc, road by road (model)")
-    except ImportError:
-        pass
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -200,28 +197,40 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def _scroll_to_every_player(page, stored: int) -> int:
+    """Scroll through the notebook (JupyterLab renders cells as they come into view);
+    returns how many players were seen."""
+    seen = 0
+    for _ in range(400):
+        seen = max(seen, page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp").count())
+        if seen >= stored:
+            break
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(50)
+    return seen
+
+
 def test_untrusted_chapter_in_jupyterlab_shows_first_frames(tmp_path):
     """A fresh JupyterLab (no trust database) strips the scripts: every stored player still
-    shows its first frame as an image, with the caption under it."""
+    shows its first frame as an image, with the caption under it. Once the notebook is
+    trusted (what `make setup` does), the same stored output plays without running a cell."""
+    import subprocess
+    import sys
+
     import nbformat
     from test_browser_lab import UI_TIMEOUT_MS, jupyter_lab
     with jupyter_lab(tmp_path) as (base, token, root), chromium_context(tmp_path) as context:
         page = context.new_page()
-        for path in ("notebooks/02-1-gmp-scheduler.ipynb", "notebooks/03-1-garbage-collector.ipynb"):
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        for path in CHAPTERS_WITH_PLAYERS:
             nb = nbformat.read(root / path, as_version=4)
             stored = sum('class="whygo-sp whygo-player"' in o.get("data", {}).get("text/html", "")
                          for c in nb.cells if c.cell_type == "code" for o in c.outputs)
             assert stored, f"{path} has no stored vector player"
             page.goto(f"{base}lab/tree/{path}?token={token}", wait_until="domcontentloaded")
             page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=UI_TIMEOUT_MS)
-            seen = 0
-            for _ in range(400):      # scroll through: JupyterLab renders cells as they come into view
-                players = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp")
-                seen = max(seen, players.count())
-                if seen >= stored:
-                    break
-                page.mouse.wheel(0, 600)
-                page.wait_for_timeout(50)
+            seen = _scroll_to_every_player(page, stored)
             assert seen == stored, f"{path}: {seen} of {stored} players shown"
             players = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp")
             for k in range(stored):
@@ -234,3 +243,22 @@ def test_untrusted_chapter_in_jupyterlab_shows_first_frames(tmp_path):
                 if k == 0:
                     ARTIFACTS.mkdir(exist_ok=True)
                     players.nth(k).screenshot(path=str(ARTIFACTS / f"player-untrusted-{Path(path).stem}.png"))
+        # trusted, as `make setup` leaves the course's notebooks: the stored players play
+        path = CHAPTERS_WITH_PLAYERS[0]
+        env = dict(__import__("os").environ, JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"))
+        subprocess.run([sys.executable, "-m", "jupyter", "trust", str(root / path)], env=env, check=True,
+                       capture_output=True)
+        page.goto(f"{base}lab/tree/{path}?token={token}", wait_until="domcontentloaded")
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=UI_TIMEOUT_MS)
+        assert _scroll_to_every_player(page, 1) >= 1
+        player = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp").first
+        player.scroll_into_view_if_needed()
+        player.locator(".whygo-sp-controls").wait_for(timeout=UI_TIMEOUT_MS)
+        assert player.get_attribute("data-frame") == "0"
+        player.locator(".whygo-sp-next").click()
+        assert player.get_attribute("data-frame") == "1"
+        player.focus()
+        page.keyboard.press("ArrowRight")    # JupyterLab's own shortcuts stay out of the player
+        assert player.get_attribute("data-frame") == "2"
+        player.screenshot(path=str(ARTIFACTS / "player-trusted-lab.png"))
+        assert errors == [], f"uncaught JavaScript errors in JupyterLab: {errors}"

@@ -128,3 +128,57 @@ def test_gc_player_offers_every_barrier():
     runs = {name: scenarios.lost_object(name) for name in ("dijkstra", "yuasa", "hybrid", "none")}
     data = _data(gc_player(runs, title="lost object"))
     assert [t["name"] for t in data["tracks"]] == list(runs) and data["select"] == "barrier"
+
+
+# ----- stacks, allocator, channels, context tree ---------------------------------------------
+def _prims(frames, kind):
+    return [q for f in frames for c in f["cards"] for q in c["p"] if q[0] == kind]
+
+
+def test_stack_frames_show_the_copy_and_the_rebased_pointers():
+    from whygo.stack.workload import recursion
+    from whygo.views import stack as stv
+    frames = stv.stack_frames(stv.frames(recursion(20, 200), limit=30))
+    grows = [f for f in frames if "copystack" in f["rule"]]
+    assert grows, "no frame names copystack"
+    texts = {q[3] for f in grows for q in f["cards"][0]["p"] if q[0] == "t"}
+    assert "old stack 2 KiB" in texts or any(t.startswith("old stack") for t in texts)
+    assert any(q[-1] == "ptr write" for f in grows for q in f["cards"][0]["p"] if q[0] == "p")
+
+
+def test_alloc_frames_are_bitmaps_with_the_newest_object():
+    from whygo.views import alloc as av
+    frames = av.alloc_frames(av.frames())
+    rows = _prims(frames, "b")
+    assert rows and all(set(q[5]) <= set("01234") for q in rows)
+    assert any("3" in q[5] for q in rows)                 # the newest object, red
+    assert any("nextFreeFast" in f["rule"] for f in frames)
+    assert max(c["w"] for f in frames for c in f["cards"]) <= 480
+
+
+def test_chan_frames_show_buffer_queues_and_copies():
+    from whygo.chapters import channels as ch
+    from whygo.views.chan_frames import chan_frames
+    snaps = ch.play(3, [("send", "G1", "a"), ("send", "G1", "b"), ("send", "G1", "c"),
+                        ("send", "G1", "d"), ("recv", "G2")])
+    frames = chan_frames(snaps)
+    texts = [q[3] for q in _prims(frames, "t")]
+    assert "G1 holds d" in texts                            # the parked sender and its value
+    assert any("<code>" in f["rule"] for f in frames)      # the copies, as code
+    assert len({tuple((c["w"], c["h"]) for c in f["cards"]) for f in steady(frames)}) == 1
+
+
+def test_context_frames_keep_positions_and_colour_errors():
+    from whygo.chapters import context as cx
+    from whygo.views.context_frames import context_frames
+    frames = context_frames(cx.request_scenario())
+    boxes: dict = {}
+    for f in frames:
+        prims = f["cards"][0]["p"]
+        for k, q in enumerate(prims):
+            if q[0] == "r":
+                name = prims[k + 1][3]
+                boxes.setdefault(name, set()).add(tuple(q[1:5]))
+    assert all(len(b) == 1 for b in boxes.values()), boxes
+    classes = {q[5] for q in _prims(frames, "r")}
+    assert {"ctx", "ctx Canceled", "ctx DeadlineExceeded"} <= classes

@@ -29,6 +29,8 @@ Primitives (all sizes in CSS px, every text at least 12 px):
 * ``["c", cx, cy, r, cls, label]``    a circle with a centred label
 * ``["q", x, y, n, cols, dx, dy]``    n empty token slots in rows of ``cols``, dx/dy apart
   (drawn behind the tokens: a queue's capacity costs one primitive, not one per slot)
+* ``["b", x, y, cw, ch, codes]``      a row of cells cw x ch, one per character of ``codes``
+  (class ``a<code>``): a bitmap of slots in a few bytes
 """
 from __future__ import annotations
 
@@ -196,8 +198,13 @@ def card_svg_body(c: Card) -> str:
             _, x, y, n, cols, dx, dy = prim
             out += [f'<rect x="{x + (k % cols) * dx}" y="{y + (k // cols) * dy}" width="{TOKEN_W}" '
                     f'height="{TOKEN_H}" rx="5" class="slot"/>' for k in range(n)]
+        elif kind == "b":
+            _, x, y, cw, ch, codes = prim
+            out.append('<g class="bits">' + "".join(
+                f'<rect x="{x + k * cw}" y="{y}" width="{cw}" height="{ch}" class="a{c}"/>'
+                for k, c in enumerate(codes)) + "</g>")
         else:
-            raise PlayerError(f"unknown primitive {kind!r}: use r, t, g, l, p, c or q")
+            raise PlayerError(f"unknown primitive {kind!r}: use r, t, g, l, p, c, q or b")
     return "".join(out)
 
 

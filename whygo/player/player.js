@@ -34,6 +34,10 @@ var whygoPlayer = window.whygoPlayer || (function () {
           '"/><text x="' + q[1] + '" y="' + (q[2] + 5) + '" class="c">' + esc(q[5]) + '</text></g>'); break;
         case "q": for (var k = 0; k < q[3]; k++) out.push('<rect x="' + (q[1] + (k % q[4]) * q[5]) + '" y="' +
           (q[2] + Math.floor(k / q[4]) * q[6]) + '" width="' + TW + '" height="' + TH + '" rx="5" class="slot"/>'); break;
+        case "b": out.push('<g class="bits">');
+          for (var b = 0; b < q[5].length; b++) out.push('<rect x="' + (q[1] + b * q[3]) + '" y="' + q[2] + '" width="' +
+            q[3] + '" height="' + q[4] + '" class="a' + q[5][b] + '"/>');
+          out.push('</g>'); break;
       }
     });
     return out.join("");
@@ -139,7 +143,8 @@ var whygoPlayer = window.whygoPlayer || (function () {
       stop();
       play.innerHTML = "&#10074;&#10074; pause";
       timer = setInterval(function () {
-        if (i === frames().length - 1) { stop(); return; }
+        // the last frame, or the output was cleared (the cell ran again): stop
+        if (i === frames().length - 1 || !root.isConnected) { stop(); return; }
         show(i + 1);
       }, data.interval / SPEEDS[speed]);
     }
@@ -154,8 +159,10 @@ var whygoPlayer = window.whygoPlayer || (function () {
     slider.oninput = function () { stop(); show(parseInt(slider.value, 10)); };
     sp.onchange = function () { speed = parseInt(sp.value, 10); if (timer) start(); };
     root.addEventListener("keydown", function (e) {
-      if (e.target && (e.target.tagName === "SELECT" || e.target.tagName === "INPUT") &&
-          e.key !== " ") return;
+      var tag = e.target && e.target.tagName;
+      // a focused button or selector keeps its own keys (space presses the button)
+      if (tag === "BUTTON" && (e.key === " " || e.key === "Enter")) return;
+      if ((tag === "SELECT" || tag === "INPUT") && e.key !== " ") return;
       if (e.key === "ArrowRight") { stop(); show(i + 1); }
       else if (e.key === "ArrowLeft") { stop(); show(i - 1); }
       else if (e.key === " " || e.key === "Spacebar") { toggle(); }

@@ -170,7 +170,7 @@ GC_KEY = (("white: not reached", "white"), ("grey: reached, to scan", "grey"),
           ("black: scanned", "black"), ("shaded by the barrier", "white shaded"),
           ("waiting in a wbBuf", "white queued"), ("scanned now", "white scanned"),
           ("lost (reachable but white)", "white lost"), ("the write of this step", "write"))
-NODE_R = 18          # px
+NODE_R = 20          # px
 ROOT_W, ROW_H, ROOT_HEAD = 96, 24, 26
 SCALE = 1.25         # Graphviz points -> px
 PAD = 14
@@ -200,7 +200,7 @@ def _layout_dot(snaps) -> str:
             if name not in objects:
                 objects.append(name)
     w_in, node_in = ROOT_W / SCALE / 72, 2 * NODE_R / SCALE / 72
-    out = ["digraph layout {", "  graph [rankdir=LR, nodesep=0.35, ranksep=0.6];"]
+    out = ["digraph layout {", "  graph [rankdir=LR, nodesep=0.45, ranksep=0.9];"]
     out.append("  subgraph cluster_roots {")
     for name, slots in roots.items():
         h_in = (ROOT_HEAD + ROW_H * max(1, len(slots))) / SCALE / 72

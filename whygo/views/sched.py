@@ -44,6 +44,8 @@ _PALETTE = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#
             "#dbdb8d", "#9edae5", "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3",
             "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#c7c7c7"]
 _EMPTY = "#f4f4f4"
+# A G's state colour, the same as the tokens of the vector player (whygo/player/player.css).
+STATE_COLOUR = {"running": "#5cb85c", "runnable": "#9cc8f2", "waiting": "#e4e4e4", "syscall": "#f6b26b"}
 _EDGE = "#555555"
 _MARK_STYLE = {"steal": ("v", "#2ca02c"), "handoff": ("D", "#d62728"), "preempt": ("X", "#000000"),
                "gosched": ("^", "#9467bd"), "overflow": ("s", "#ff7f0e")}
@@ -280,8 +282,8 @@ def _draw_p(cv: _Canvas, p, x, y, w, h, runq_size: int) -> None:
 def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> Figure:
     """A Gantt chart of a Timeline (or of a Result, using its ``.timeline``).
 
-    One row per P; a bar per span coloured by G (syscall spans grey and
-    hatched); markers for steals, handoffs, preemptions, Gosched and queue
+    One row per P; a bar per span, coloured by the G's state as in the
+    animated player (running green, syscall orange and hatched), labelled G12; markers for steals, handoffs, preemptions, Gosched and queue
     overflows. At most ``labels`` of the widest bars get a "G12" label.
     Pass ``ax`` to draw into an existing axes (side-by-side comparisons).
     """
@@ -299,12 +301,13 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     for (g, kind), spans in by_g.items():
         for p in {sp[2] for sp in spans}:
             bars = [(a, d) for a, d, q in spans if q == p]
+            # Coloured by state, as the tokens of the animated player: running or in a syscall.
             if kind == "syscall":
-                ax.broken_barh(bars, (p - 0.3, 0.6), facecolors="#dddddd", edgecolors="#777777",
-                               hatch="///", linewidth=0.5)
+                ax.broken_barh(bars, (p - 0.3, 0.6), facecolors=STATE_COLOUR["syscall"],
+                               edgecolors="#b45f06", hatch="///", linewidth=0.5)
             else:
-                ax.broken_barh(bars, (p - 0.35, 0.7), facecolors=g_colour(g), edgecolors="white",
-                               linewidth=0.5)
+                ax.broken_barh(bars, (p - 0.35, 0.7), facecolors=STATE_COLOUR["running"],
+                               edgecolors="white", linewidth=0.8)
     end = tl.end_us or 1.0
     widest = sorted((s for s in tl.spans if s.kind == "run"), key=lambda s: -s.duration_us)[:labels]
     for s in widest:
@@ -317,6 +320,9 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
         ax.plot([mk.t_us], [mk.p + 0.42], marker=marker, color=colour, markersize=5, linestyle="none",
                 label=None if mk.kind in seen else mk.kind, clip_on=False)
         seen.add(mk.kind)
+    from matplotlib.patches import Patch
+    handles = [Patch(facecolor=STATE_COLOUR["running"], label="running"),
+               Patch(facecolor=STATE_COLOUR["syscall"], hatch="///", label="in a syscall")]
     ax.set_yticks(range(tl.procs))
     ax.set_yticklabels([f"P{p}" for p in range(tl.procs)], fontsize=8)
     ax.set_ylim(tl.procs - 0.4, -0.6)
@@ -325,9 +331,9 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     ax.tick_params(axis="x", labelsize=7)
     if title:
         ax.set_title(title, fontsize=9, loc="left")
-    if seen:
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5, ncols=len(seen),
-                  frameon=False, borderaxespad=0.1, handletextpad=0.2)
+    marks = ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles + marks, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5,
+              ncols=len(handles) + len(marks), frameon=False, borderaxespad=0.1, handletextpad=0.2)
     if fig is not None:
         fig.tight_layout()
     return fig if fig is not None else ax.figure
@@ -403,6 +409,7 @@ RULES = {
     "Spinning": ("wakep: an idle P gets a spinning M", "runtime.wakep → startm"),
     "Idle": ("no work anywhere: the P idles, the M parks", "runtime.stopm"),
 }
+PROGRAM_START = ("the program starts: M0 on P0 gets the main goroutine", "runtime.rt0_go → newproc(runtime.main)")
 G_STATES = (("running", "running"), ("runnable", "runnable"), ("waiting (parked)", "waiting"),
             ("in a syscall", "syscall"), ("moved this step", "runnable to"), ("was here", "from"))
 CARD_W = 276                 # three to a row in a 900 px column, one to a row on a 390 px phone: cards reflow, never shrink
@@ -440,11 +447,10 @@ def _place_text(where: tuple) -> str:
     return f"P{p} {place}" if p is not None else place
 
 
-def _queue(prims: list, x: float, y: float, gs: Sequence[int], moved: dict, ghosts=()) -> None:
+def _queue(prims: list, x: float, y: float, gs: Sequence[int], moved: dict) -> None:
     """Up to PER_ROW*QUEUE_ROWS tokens in rows from (x, y), then '+N more'."""
     shown = PER_ROW * QUEUE_ROWS
     items = [(g, "runnable", "to" if g in moved else "") for g in gs[:shown]]
-    items += [(g, "runnable", "from") for g in ghosts][:max(0, shown - len(items))]
     prims.append(["q", x, y, shown, PER_ROW, TOK_STEP, 30])
     for k, (g, state, mark) in enumerate(items):
         prims.append(["g", x + (k % PER_ROW) * TOK_STEP, y + (k // PER_ROW) * 30, f"G{g}", state, mark])
@@ -471,14 +477,14 @@ def _p_card(p, runq_size: int, moved: dict, ghosts: dict) -> dict:
         else:
             prims.append(["q", gx, 38, 1, 1, 0, 0])
     prims.append(["t", 12, 86, f"local runq {len(p.runq)}/{runq_size}", "s"])
-    _queue(prims, 12, 94, p.runq, moved, ghosts.get((p.id, "runq"), ()))
+    _queue(prims, 12, 94, p.runq, moved)
     return card(CARD_W, 168, prims)
 
 
-def _global_card(s: Snapshot, moved: dict, ghosts: dict) -> dict:
+def _global_card(s: Snapshot, moved: dict) -> dict:
     from whygo.player import card
     prims = [["t", 12, 22, "global runq", "h"], ["t", CARD_W - 12, 22, f"{len(s.global_runq)} Gs", "s e"]]
-    _queue(prims, 12, 36, s.global_runq, moved, ghosts.get((None, "global"), ()))
+    _queue(prims, 12, 36, s.global_runq, moved)
     return card(CARD_W, 110, prims)
 
 
@@ -536,12 +542,14 @@ def sched_frames(snaps: Sequence[Snapshot]) -> list[dict]:
             elif place == "runnext" and not any(q.id == p and q.runnext is not None for q in s.procs):
                 ghosts[(p, "next")] = g
         cards = [_p_card(p, s.runq_size, moved, ghosts) for p in s.procs]
-        cards.append(_global_card(s, moved, ghosts))
+        cards.append(_global_card(s, moved))
         cards.append(_ms_card(s, moved, ms_h))
         moves = "; ".join(f"G{g}: {_place_text(w)} → {_place_text(now[g])}" for g, w in sorted(moved.items()))
         rule = ""
         if s.event is not None and s.event.kind in RULES:
             name, func = RULES[s.event.kind]
+            if s.event.kind == "Spawn" and getattr(s.event, "parent", None) is None:
+                name, func = PROGRAM_START
             rule = f"{name} (`{func}`)"
         head = f"t = {s.t:g} µs. "
         caption = head + (s.caption or "") + (f"\nMoved: {moves}." if moves else "")
