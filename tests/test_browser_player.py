@@ -197,17 +197,16 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def _scroll_to_every_player(page, stored: int) -> int:
-    """Scroll through the notebook (JupyterLab renders cells as they come into view);
-    returns how many players were seen."""
-    seen = 0
-    for _ in range(400):
-        seen = max(seen, page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp").count())
-        if seen >= stored:
-            break
-        page.mouse.wheel(0, 600)
-        page.wait_for_timeout(50)
-    return seen
+def _players_shown(page, stored: int, timeout_ms: int) -> int:
+    """How many players the open notebook shows, waiting until ``stored`` are there."""
+    players = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp")
+    try:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp').length >= n",
+            arg=stored, timeout=timeout_ms)
+    except Exception:   # noqa: BLE001 - the count below says what was missing
+        pass
+    return players.count()
 
 
 def test_untrusted_chapter_in_jupyterlab_shows_first_frames(tmp_path):
@@ -219,6 +218,10 @@ def test_untrusted_chapter_in_jupyterlab_shows_first_frames(tmp_path):
 
     import nbformat
     from test_browser_lab import UI_TIMEOUT_MS, jupyter_lab
+    # Every cell in the DOM (no windowing), so every stored player can be found and measured.
+    tracker = tmp_path / "jupyter-config/lab/user-settings/@jupyterlab/notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     with jupyter_lab(tmp_path) as (base, token, root), chromium_context(tmp_path) as context:
         page = context.new_page()
         errors: list[str] = []
@@ -228,19 +231,19 @@ def test_untrusted_chapter_in_jupyterlab_shows_first_frames(tmp_path):
             stored = sum('class="whygo-sp whygo-player"' in o.get("data", {}).get("text/html", "")
                          for c in nb.cells if c.cell_type == "code" for o in c.outputs)
             assert stored, f"{path} has no stored vector player"
-            page.goto(f"{base}lab/tree/{path}?token={token}", wait_until="domcontentloaded")
+            page.goto(f"{base}lab/tree/{path}?reset&token={token}", wait_until="domcontentloaded")
             page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=UI_TIMEOUT_MS)
-            seen = _scroll_to_every_player(page, stored)
+            seen = _players_shown(page, stored, UI_TIMEOUT_MS)
             assert seen == stored, f"{path}: {seen} of {stored} players shown"
             players = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp")
             for k in range(stored):
                 img = players.nth(k).locator("img.whygo-sp-first")
-                img.scroll_into_view_if_needed()
                 page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle(),
                                        timeout=UI_TIMEOUT_MS)
                 assert players.nth(k).locator(".whygo-sp-controls").count() == 0, \
                     "the notebook is untrusted here: the script should not have run"
                 if k == 0:
+                    img.scroll_into_view_if_needed()
                     ARTIFACTS.mkdir(exist_ok=True)
                     players.nth(k).screenshot(path=str(ARTIFACTS / f"player-untrusted-{Path(path).stem}.png"))
         # trusted, as `make setup` leaves the course's notebooks: the stored players play
@@ -248,9 +251,9 @@ def test_untrusted_chapter_in_jupyterlab_shows_first_frames(tmp_path):
         env = dict(__import__("os").environ, JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"))
         subprocess.run([sys.executable, "-m", "jupyter", "trust", str(root / path)], env=env, check=True,
                        capture_output=True)
-        page.goto(f"{base}lab/tree/{path}?token={token}", wait_until="domcontentloaded")
+        page.goto(f"{base}lab/tree/{path}?reset&token={token}", wait_until="domcontentloaded")
         page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(timeout=UI_TIMEOUT_MS)
-        assert _scroll_to_every_player(page, 1) >= 1
+        assert _players_shown(page, 1, UI_TIMEOUT_MS) >= 1
         player = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .whygo-sp").first
         player.scroll_into_view_if_needed()
         player.locator(".whygo-sp-controls").wait_for(timeout=UI_TIMEOUT_MS)

@@ -134,7 +134,8 @@ def legend_html(legend: Sequence[tuple[str, str]]) -> str:
         items.append(f'<span class="whygo-sp-key"><svg class="whygo-svg" width="22" height="16" aria-hidden="true">'
                      f'<rect x="1" y="1" width="20" height="14" rx="4" class="{cls}"/></svg>'
                      f'{html.escape(label)}</span>')
-    return "".join(items)
+    # " · " between keys for an untrusted notebook, whose styles are stripped (hidden otherwise)
+    return '<span class="whygo-sp-sep"> · </span>'.join(items)
 
 
 def player_html(player: ScenePlayer) -> str:
