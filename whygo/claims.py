@@ -322,10 +322,11 @@ CLAIMS: tuple[Claim, ...] = (
           "copy_from_user.",
           "misleading",
           "A true half joined to a false one. memfd_create and MAP_SHARED do share pages between "
-          "processes; but io_uring is handed ordinary user buffers, never physical addresses, and "
-          "whether a read copies depends on the file, not on io_uring (a buffered read copies "
-          "from the page cache). And Go's channels use none of it: chapter 2.2 finds neither "
-          "io_uring nor memfd in the pinned runtime.",
+          "processes; but io_uring is handed ordinary user buffers (virtual addresses), never "
+          "physical ones, and whether an operation copies depends on the operation, not on "
+          "io_uring as such (a buffered file read copies from the page cache). And Go's "
+          "channels use none of it: chapter 2.2 finds neither io_uring nor memfd in the pinned "
+          "runtime.",
           "channels",
           source="runtime/chan.go: type hchan"),
     # ---- 2.3: scheduler under load ---------------------------------------------------------
