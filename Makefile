@@ -6,9 +6,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 PORT   ?= 8888
 
-.PHONY: setup lab test test-1cpu test-machines test-fast bench book doctor browser clean
+.PHONY: setup trust lab test test-1cpu test-machines test-fast bench book doctor browser clean
 
-setup: $(STAMP)
+setup: $(STAMP) trust
+
+# The course's own notebooks are trusted, so their stored animation players run on first open
+# (JupyterLab strips scripts from untrusted outputs). Every time: a pulled notebook needs a new signature.
+trust: $(STAMP)
+	@$(BIN)/jupyter trust notebooks/*.ipynb labs/*.ipynb > /dev/null
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (found " + sys.version.split()[0] + ")")'

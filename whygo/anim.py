@@ -1,8 +1,11 @@
-"""The one animation player of the course.
+"""The picture player: a sequence of matplotlib Figures or SVG strings, played.
 
-Every animation (scheduler, GC, allocator, stack, pacer) is a sequence of
-snapshots plus a ``render`` function that turns one snapshot into a matplotlib
-Figure or an SVG string. ``Player`` shows them two ways from the same call:
+The model animations (scheduler, channels, context tree, GC, stacks, allocator)
+use the vector player of ``whygo.player`` instead: frames as data, drawn as
+SVG in the browser, crisp at any zoom. This player stays for sequences of
+plots (the pacer's sawtooth) and for a student's own ``render`` function:
+a ``render`` turns one snapshot into a matplotlib Figure or an SVG string, and
+``Player`` shows the frames two ways from the same call:
 
 * live, in JupyterLab: an ipywidgets player (Play/Pause, step back/forward,
   a frame slider, a speed control, an optional scenario selector). Frames are
@@ -173,8 +176,8 @@ class Player:
 
 
 _STATIC_TEMPLATE = """<div class="whygo-player" id="{uid}" style="font-family:sans-serif;max-width:900px">
-{title}<div class="whygo-frame" style="min-height:40px"></div>
-<div class="whygo-caption" style="margin:4px 0;min-height:2.6em"></div>
+{title}<div class="whygo-frame" style="min-height:40px">{first}</div>
+<div class="whygo-caption" style="margin:4px 0;min-height:2.6em">{caption}</div>
 <div class="whygo-controls">
 <button class="whygo-prev" title="step back">&#9664;&#9646;</button>
 <button class="whygo-play" title="play / pause">&#9654; Play</button>
@@ -222,7 +225,9 @@ def static_player_html(frames: Sequence[Frame], *, title: str = "", interval_ms:
     data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
     uid = "whygo-" + hashlib.sha1(data.encode()).hexdigest()[:12]  # stable across runs
     heading = f"<div style='font-weight:bold'>{html.escape(title)}</div>\n" if title else ""
-    return _STATIC_TEMPLATE.format(uid=uid, title=heading, last=len(frames) - 1, data=data)
+    # The first frame is in the markup too: an untrusted notebook (scripts stripped) shows it.
+    return _STATIC_TEMPLATE.format(uid=uid, title=heading, last=len(frames) - 1, data=data,
+                                   first=frames[0].html(), caption=html.escape(frames[0].caption))
 
 
 def build_widget(player: Player):

@@ -280,7 +280,8 @@ CLAIMS: tuple[Claim, ...] = (
           "holds roughly",
           "Gosched yields the processor: goschedImpl takes the G off its M, puts it on the global "
           "queue and calls schedule(), so the scheduler does step in. The M keeps its P, though, "
-          "and picks the next G itself; nothing is handed to another thread.",
+          "and runs schedule() to pick the next G; wakep() may start another M on an idle P, "
+          "which can take the yielded G from the global queue.",
           "sched",
           source="runtime/proc.go: Gosched, goschedImpl, schedule",
           decided_at=("runtime/proc.go: // Gosched yields the processor, allowing other goroutines",)),
@@ -317,12 +318,15 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("memfd-io-uring", "2.2", "memfd_create 创建匿名内存文件,MAP_SHARED 实现跨进程页表映射;io_uring 提交读写请求时"
           "直接操作物理页地址,避免 copy_to_user/copy_from_user。",
           "memfd_create makes an anonymous memory file, MAP_SHARED maps its pages into several "
-          "processes, and io_uring works on physical page addresses, avoiding copy_to_user.",
-          "cannot be checked here",
-          "These are claims about Linux, which the course does not test (memfd_create and "
-          "MAP_SHARED do what is said; an io_uring read into an ordinary buffer still copies). "
-          "What the course checks is that Go's channels use none of them: the pinned runtime's "
-          "source has no io_uring or memfd in chan.go.",
+          "processes, and io_uring works on physical page addresses, avoiding copy_to_user and "
+          "copy_from_user.",
+          "misleading",
+          "A true half joined to a false one. memfd_create and MAP_SHARED do share pages between "
+          "processes; but io_uring is handed ordinary user buffers (virtual addresses), never "
+          "physical ones, and whether an operation copies depends on the operation, not on "
+          "io_uring as such (a buffered file read copies from the page cache). And Go's "
+          "channels use none of it: chapter 2.2 finds neither io_uring nor memfd in the pinned "
+          "runtime.",
           "channels",
           source="runtime/chan.go: type hchan"),
     # ---- 2.3: scheduler under load ---------------------------------------------------------
@@ -354,10 +358,11 @@ CLAIMS: tuple[Claim, ...] = (
           "Half of it does not hold: goroutines follow open connections and threads stay nearly "
           "constant, so G:M grows with the load whether or not the server keeps up (a healthy "
           "server holding many idle connections scores far above 500:1, the chapter's saturated "
-          "one far below). The idle-P half says only that the Ps are busy, not that goroutines "
-          "wait, and it need not mark the knee: where the client shares the server's cores, as "
-          "in the chapter, the idle share can be low with one client already. The direct signal "
-          "is the wait for a P: /sched/latencies:seconds.",
+          "one far below). The idle-P half says only that the Ps are busy, not how long "
+          "goroutines wait: once every P is busy the share stays at its floor however long the "
+          "queues grow, and where the client shares the server's cores, as in the chapter, Ps "
+          "also go idle while the client runs, so the share measures the client too. The direct "
+          "signal is the wait for a P: /sched/latencies:seconds.",
           "sched-load",
           source="runtime/proc.go: schedtrace"),
     Claim("schedtrace-fields", "2.3", "goroutines反映协程总数(含阻塞态),threads为OS线程数(M),idleprocs表示空闲P数量",
@@ -400,9 +405,10 @@ CLAIMS: tuple[Claim, ...] = (
           "queue at all; its M runs other Gs on the same P. When the socket is ready the netpoller "
           "makes it runnable again (injectglist: one G per idle P onto the global queue, with "
           "those Ps started, the rest onto the polling M's own P, or all onto the global queue "
-          "when that M holds no P). No P polls for a blocked G.",
+          "when that M holds no P). No P polls for that G, which is in no queue: an M looking "
+          "for work asks the netpoller which Gs are ready (findRunnable).",
           "sched-load",
-          source="runtime/netpoll.go: netpollblock; runtime/proc.go: injectglist",
+          source="runtime/netpoll.go: netpollblock; runtime/proc.go: injectglist, findRunnable",
           decided_at=("runtime/netpoll.go: gopark(netpollblockcommit",)),
     # ---- 2.4: sync.Pool and atomics ----------------------------------------------------------
     Claim("pool-gc-40", "2.4", "元数据服务每秒处理超 120 万条视频标签解析请求,高频创建 TagSet 结构体曾导致 GC 压力飙"
@@ -480,10 +486,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("deadline-hop", "2.5", "服务间需透传 traceID、spanID 及 deadline,确保超时信号可逐跳感知并触发统一回滚:",
           "Services pass traceID, spanID and the deadline along, so that every hop sees the "
           "timeout and a unified rollback is triggered.",
-          "holds roughly",
-          "Inside one process every hop sees the tightest deadline (a child's deadline is capped "
-          "by its parent's) and gets DeadlineExceeded. But a context only signals: nothing is "
-          "rolled back unless each function checks ctx.Done(), returns and undoes its own work.",
+          "misleading",
+          "A true half joined to a false one. Inside one process every hop sees the tightest "
+          "deadline (a child's deadline is capped by its parent's) and gets DeadlineExceeded "
+          "(chapter 2.5); between services only if the transport carries it (gRPC sends "
+          "grpc-timeout, net/http sends none). And a context only signals: nothing is rolled "
+          "back unless each function checks ctx.Done(), returns and undoes its own work.",
           "context",
           source="context/context.go: WithDeadlineCause"),
     Claim("otel-timeout", "2.5", 'ctx, cancel := context.WithTimeout(\notel.Tracer("order-svc").Start(ctx, "create-orde'
@@ -510,8 +518,8 @@ CLAIMS: tuple[Claim, ...] = (
           source="net/http/server.go: conn.serve; database/sql/sql.go: DB.QueryContext"),
     Claim("ctx-atomicity", "2.5", "在跨服务调用链中,context.WithTimeout 与 context.WithCancel 的传播是保障事务原子性与"
           "可观测性的关键载体。",
-          "Propagating WithTimeout and WithCancel contexts is what guarantees a distributed "
-          "transaction's atomicity and observability.",
+          "Across a chain of service calls, propagating WithTimeout and WithCancel contexts is "
+          "the key carrier of a transaction's atomicity and observability.",
           "misleading",
           "A context carries a deadline and a cancellation signal; it rolls nothing back and "
           "commits nothing. The chapter's hops return early only because each one checks "
@@ -587,8 +595,9 @@ CLAIMS: tuple[Claim, ...] = (
           "The traditional insertion write barrier causes much redundant marking and adds to the "
           "concurrent scanning load.",
           "misleading",
-          "What the insertion (Dijkstra) barrier cost Go before 1.8 was not redundant marking: "
-          "stack writes have no barrier, so every stack had to be re-scanned with the world "
+          "The main cost of the insertion (Dijkstra) barrier before Go 1.8 was not redundant "
+          "marking (though it keeps some dying objects alive until the next cycle): stack writes "
+          "have no barrier, so every stack had to be re-scanned with the world "
           "stopped at the end of marking. Removing that re-scan is what the hybrid barrier was for "
           "(proposal 17503, cited in mbarrier.go).",
           "gc",
@@ -597,12 +606,14 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("gcstart-root-snapshot", "3.1", '- GC触发时仅需短暂STW完成根对象快照(\nruntime.gcStart阶段),后续标记全程并发',
           "A GC cycle needs only a short stop-the-world at start (gcStart) to snapshot the roots; "
           "all marking after it is concurrent.",
-          "misleading",
-          "gcStart's stop-the-world is sweep termination: it finishes the last sweep, turns on the "
-          "write barrier and lists the root jobs (the set of goroutines is snapshotted; their "
-          "stacks are scanned later, concurrently, one at a time). And marking ends with a second "
-          "stop-the-world, mark termination, which the sentence leaves out: two pauses per cycle, "
-          "as chapter 3.1 counts.",
+          "holds roughly",
+          "gcStart's stop-the-world (sweep termination) finishes the last sweep, turns on the write "
+          "barrier and lists the root jobs: only the set of goroutines is snapshotted "
+          "(allGsSnapshot); globals and stacks are scanned afterwards, concurrently, each goroutine "
+          "stopped only while its own stack is scanned. Marking is all concurrent: the cycle's "
+          "second pause, mark termination (the article's final STW), does no marking of its own: "
+          "it checks that no mark work is left (resuming concurrent marking if some is) and "
+          "turns to sweeping. Chapter 3.1 counts the two pauses.",
           "gc",
           source="runtime/mgc.go: gcStart, gcMarkDone, gcMarkTermination; "
                  "runtime/mgcmark.go: gcPrepareMarkRoots, markroot",
@@ -619,8 +630,9 @@ CLAIMS: tuple[Claim, ...] = (
           "wrong",
           "There is no such Go function: gcWriteBarrier is assembly (asm_amd64.s) that only "
           "reserves space in the P's write-barrier buffer, and the compiled code stores the old "
-          "and the new pointer there. The compiler emits it only for heap writes (chapter 3.1's "
-          "listing: none in the stack-writing function), and both pointers are shaded whatever "
+          "and the new pointer there. The compiler leaves it out only where it can prove the slot "
+          "is on the stack (chapter 3.1's listing: none in the stack-writing function), and both "
+          "pointers are shaded whatever "
           "their colour (wbBufFlush1 merely skips objects already marked): the old one is never "
           "left out because the new one is marked.",
           "gc",
@@ -641,12 +653,15 @@ CLAIMS: tuple[Claim, ...] = (
           "Diagram: GC start stop-the-world, then root scan and stack snapshot, concurrent marking, "
           "assists by background mark workers, and a final stop-the-world.",
           "misleading",
-          "The order is roughly right, with two stop-the-world pauses, but root and stack scanning "
-          "come after the first pause, concurrently; and assists are not background workers: a "
-          "goroutine that allocates during marking does marking work itself (gcAssistAlloc), "
-          "beside the background workers (gcBgMarkWorker).",
+          "The two pauses and their order are right, but roots are not a step before marking: "
+          "each mark worker takes root jobs (globals, stacks) and then heap objects in the same "
+          "loop (gcDrain), and stacks are scanned, not snapshotted. Assists are neither "
+          "background workers nor a later step: a goroutine that allocates during marking does "
+          "mark work itself (gcAssistAlloc), the whole phase long, beside the background "
+          "workers (gcBgMarkWorker).",
           "gc",
-          source="runtime/mgcmark.go: gcAssistAlloc, markroot; runtime/mgc.go: gcBgMarkWorker"),
+          source="runtime/mgcmark.go: gcDrain, markroot, scanstack, gcAssistAlloc; "
+                 "runtime/mgc.go: gcBgMarkWorker"),
     Claim("stw-ms-to-us", "3.1", "混合屏障通过差异化策略,在保证内存安全前提下,将STW从毫秒级压至百微秒级,成为Daemon高可"
           "用的关键基石。",
           "By its differentiated strategy, the hybrid barrier cut stop-the-world pauses from "
@@ -730,12 +745,14 @@ CLAIMS: tuple[Claim, ...] = (
           source="cmd/compile/internal/escape/solve.go: batch.outlives"),
     Claim("pool-generic", "3.2", '- ✅ 在 FilterChain 初始化阶段预分配\nsync.Pool[*HttpRequestCtx]',
           "Pre-allocate a sync.Pool[*HttpRequestCtx] when the filter chain starts.",
-          "wrong",
-          "sync.Pool is not a generic type (type Pool struct, with New func() any), so "
-          "sync.Pool[*HttpRequestCtx] does not compile; a pool holds any and Get's result needs a "
-          "type assertion.",
+          "holds roughly",
+          "Creating a pool of *HttpRequestCtx when the filter chain starts is right, but the "
+          "notation is off: sync.Pool is not a generic type (type Pool struct, with New func() "
+          "any), so sync.Pool[*HttpRequestCtx] does not compile; a pool holds any and Get's "
+          "result needs a type assertion. Filling the pool at start is pointless: each GC moves "
+          "its objects to the victim cache and the next one drops them (poolCleanup).",
           "stacks-escape",
-          source="sync/pool.go: type Pool",
+          source="sync/pool.go: type Pool, poolCleanup",
           decided_at=("sync/pool.go: type Pool struct {",)),
     Claim("no-gc-in-request", "3.2", '❌ 避免在\nOnRequest中调用runtime.GC()或debug.FreeOSMemory()',
           "Do not call runtime.GC() or debug.FreeOSMemory() in OnRequest.",
@@ -794,7 +811,7 @@ CLAIMS: tuple[Claim, ...] = (
           "sample struct is larger still."
           " What C's malloc does is not checked here.",
           "allocator",
-          source="runtime/malloc.go: mallocgcTiny, mallocgc"),
+          source="runtime/malloc.go: mallocgcTiny, mallocgc; runtime/malloc_generated.go: mallocgcTinySC2"),
     Claim("alloc-2-16b", "3.3", "→ 每次 new(LabelPair) 直接从 mcache.alloc[2](对应16B class)取 span,无锁、零系统调用。",
           "new(LabelPair) takes its span from mcache.alloc[2], the 16-byte class, with no lock "
           "and no system call.",
@@ -918,8 +935,9 @@ CLAIMS: tuple[Claim, ...] = (
           "hinders a quick start on edge nodes.",
           "misleading",
           "The dependency part holds: with cgo the same HTTP server needs the dynamic loader and "
-          "libc, and no longer starts in an empty root. The size part does not: the binary grows by "
-          "about one percent.",
+          "libc, and no longer starts in an empty root; the loader makes each start a little "
+          "slower (chapter 4.2 times both builds). The size part does not hold: the binary grows "
+          "by about one percent.",
           "cgo",
           source="net/cgo_unix.go: cgoLookupHost"),
     Claim("cold-start-table", "4.2", '| 方案 | P50 | P90 | 二进制大小 |\n|---|---|---|---|\n| net/http (CGO=0) | 83 | 112 | '
@@ -957,12 +975,15 @@ CLAIMS: tuple[Claim, ...] = (
           "bridging overhead.",
           "holds roughly",
           "The network poller is epoll on Linux and kqueue on the BSDs and macOS (netpollinit), and "
-          "on Linux Go makes its system calls directly, without libc. On macOS, though, Go calls "
-          "the system through libc, which is such a bridge.",
+          "on Linux Go makes its system calls directly, without libc. On macOS and OpenBSD, "
+          "though, Go makes its system calls through libc (kqueue included), which is such a "
+          "bridge.",
           "cgo",
-          source="runtime/netpoll_epoll.go: netpollinit; runtime/netpoll_kqueue.go: netpollinit",
+          source="runtime/netpoll_epoll.go: netpollinit; runtime/netpoll_kqueue.go: netpollinit; "
+                 "runtime/sys_openbsd.go: kqueue; runtime/sys_darwin.go: kqueue",
           decided_at=("runtime/netpoll_epoll.go: epfd, errno = linux.EpollCreate1(linux.EPOLL_CLOEXEC)",
-                      "runtime/netpoll_kqueue.go: kq = kqueue()")),
+                      "runtime/netpoll_kqueue.go: kq = kqueue()",
+                      "runtime/sys_openbsd.go: return libcCall(unsafe.Pointer(abi.FuncPCABI0(kqueue_trampoline)), nil)")),
     Claim("gcflags-l-reflection", "4.3", '反射裁剪:-gcflags=-l 的精准生效路径',
           "-gcflags=-l trims reflection metadata and shrinks the binary.",
           "wrong",
@@ -1018,17 +1039,20 @@ CLAIMS: tuple[Claim, ...] = (
           source="encoding/json/v2_decode.go: Unmarshal; internal/buildcfg/exp.go: ParseGOEXPERIMENT",
           decided_at=("encoding/json/v2_decode.go: return jsonv2.Unmarshal(data, v, DefaultOptionsV1())",
                       "internal/buildcfg/exp.go: JSONv2:                true,")),
-    Claim("size-table-43", "4.3", '| 优化项 | 二进制体积 | 启动耗时(cold) | 反射调用频次(/s) |\n|---|---|---|---|\n| 默认'
+    Claim("size-table-43", "4.3", '压缩效果对比(风控核心服务 v2.4.1)\n'
+          '| 优化项 | 二进制体积 | 启动耗时(cold) | 反射调用频次(/s) |\n|---|---|---|---|\n| 默认'
           '构建 | 15.8 MB | 412 ms | 18,420 |\n-gcflags=-l |\n12.1 MB | 297 ms | 11,650 |\n+ linkn'
           'ame 优化 |\n9.3 MB | 218 ms | 4,290 |',
           "Table (risk-control service v2.4.1): default build 15.8 MB, 412 ms; -gcflags=-l 12.1 MB, "
           "297 ms; + linkname 9.3 MB, 218 ms; reflective calls 18,420, 11,650, 4,290 per second.",
           "misleading",
-          "The figures compare the wrong things: the article's build line also passes "
-          "-ldflags=\"-s -w\", which removes the symbol table and DWARF, a third of a binary in "
-          "chapter 4.3, while -l alone changes the size by bytes (main package) or by under a "
-          "tenth (all=-l). Fewer reflective calls per second cannot follow from disabling "
-          "inlining.",
+          "The figures cannot come from the flags named: on chapter 4.3's program -gcflags=-l "
+          "changes the size by bytes (all=-l: by under a tenth), and the linkname row's function "
+          "does not even link (chapter 4.3 shows the linker error). The article's build line "
+          "also passes -ldflags=\"-s -w\", which removes the symbol table and DWARF, a third of "
+          "chapter 4.3's binary: probably what the second row measured. Fewer reflective calls "
+          "per second cannot follow from disabling inlining; the start times belong to a service "
+          "the course does not have.",
           "binary-size",
           source=None),  # the article's service's figures; chapter 4.3 measures the flags
     Claim("reflect-alloc-type", "4.3", 'A[原始 JSON 解析] --> B[reflect.ValueOf → type.reflectType]\nB --> C[alloc runtime._t'
@@ -1036,23 +1060,29 @@ CLAIMS: tuple[Claim, ...] = (
           "Diagram: JSON decoding calls reflect.ValueOf, which allocates runtime._type structs "
           "that the GC keeps as roots, growing the binary and the GC's load.",
           "wrong",
-          "Type descriptors (abi.Type, runtime._type) are read-only data the compiler and linker "
-          "put in the binary; reflect.ValueOf allocates none of them, and the GC does not scan "
-          "them as a heap. What grows a binary is the descriptors linked in, not anything done at "
-          "run time.",
+          "The descriptors of the program's types (abi.Type, runtime._type) are read-only data "
+          "the compiler and linker put in the binary; reflect.ValueOf allocates none of them. "
+          "reflect builds a descriptor at run time only for a type the binary lacks (PointerTo, "
+          "SliceOf, MapOf), once per type and cached: a few objects, not a type tree per decode, "
+          "and nothing that changes the binary's size.",
           "binary-size",
-          source="internal/abi/type.go: type Type; reflect/value.go: ValueOf",
-          decided_at=("internal/abi/type.go: type Type struct {",)),
+          source="internal/abi/type.go: type Type; reflect/value.go: ValueOf; reflect/type.go: rtype.ptrTo",
+          decided_at=("reflect/value.go: return unpackEface(i)",
+                      "reflect/type.go: pi, _ := ptrMap.LoadOrStore(t, &pp)")),
     Claim("plugin-vs-nocgo", "4.4", "Go Plugin 机制通过 plugin.Open() 加载预编译的 .so 文件,但需严格约束导出接口与生命周"
           "期。",
-          "Go plugins, loaded with plugin.Open(), replace dynamic linking for hot updates.",
+          "Go plugins are precompiled .so files loaded with plugin.Open(); their exported "
+          "interface and lifecycle must be strictly constrained.",
           "misleading",
-          "The plugin package needs cgo and the identical toolchain and dependency versions for "
-          "host and plugin, which contradicts the CGO-disabled deployment of section 4.2. A "
-          "plugin cannot be closed (the package documentation says so), so every update stays "
-          "in memory for the life of the process.",
+          "plugin.Open does load a .so, but only in a cgo build (without cgo it returns 'plugin: "
+          "not implemented'), which the CGO-disabled deployment of section 4.2 rules out, and "
+          "host and plugin need the identical toolchain and dependency versions. And there is no "
+          "lifecycle to constrain: a plugin cannot be closed, so every version loaded stays in "
+          "memory for the life of the process.",
           "plugins",
-          source="plugin/plugin.go: Open; plugin/plugin_dlopen.go: open"),
+          source="plugin/plugin.go: Open; plugin/plugin_dlopen.go: open; plugin/plugin_stubs.go: open",
+          decided_at=("plugin/plugin_stubs.go: return nil, errors.New(\"plugin: not implemented\")",
+                      "plugin/plugin.go: // A plugin is only initialized once, and cannot be closed.")),
     Claim("plugin-sandbox", "4.4", '- 插件仅能导出符合\nPluginInterface的函数,禁止访问os,net,unsafe等敏感包 - 每租户插件'
           '运行于独立\ngoroutine+context.WithTimeout隔离',
           "Tenant plugins are kept from using sensitive packages such as os, net and unsafe, and "
@@ -1090,22 +1120,27 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("lookup-assert", "4.4", 'C --> E[查找Symbol “Handler”]\nE --> F[类型断言为TenantHandler]',
           "Diagram: look up the symbol \"Handler\", then type-assert it to TenantHandler.",
           "wrong",
-          "Handler is a variable, and Lookup returns a pointer to a plugin's variable "
-          "(*TenantHandler); asserting the symbol to TenantHandler fails. Chapter 4.4's host "
-          "asserts to *TenantHandler.",
+          "Handler is a variable, and Lookup returns a pointer to a plugin's variable, so the "
+          "symbol is a *TenantHandler, never a TenantHandler: the assertion fails. And a type "
+          "declared in the plugin's package main is not the host's type of the same name: the "
+          "type must come from a package both import (chapter 4.4's host asserts to "
+          "*api.Handler).",
           "plugins",
           source="plugin/plugin.go: Plugin.Lookup",
           decided_at=("plugin/plugin.go: //	*v.(*int) = 7",)),
     Claim("plugin-hot-update", "4.4", "Go Plugin机制替代动态链接在多租户SaaS平台热更新中的安全沙箱落地",
-          "Go plugins replace dynamic linking for hot updates in a multi-tenant SaaS platform.",
+          "Go plugins replace dynamic linking as a secure sandbox for hot updates in a "
+          "multi-tenant SaaS platform.",
           "misleading",
           "A plugin is loaded once and never unloaded: plugin.Open of a path already opened "
           "returns the plugin loaded before, and a new version must be stored under another "
-          "path and carry another plugin path too (the runtime refuses a second module with "
-          "the same one: 'plugin already loaded'), while the old version stays in memory for "
-          "the life of the process.",
+          "path and, when built from the same package, carry another plugin path too (the "
+          "runtime refuses a second module with the same one: 'plugin already loaded'), while "
+          "the old version stays in memory for the life of the process. The sandbox half is "
+          "plugin-sandbox.",
           "plugins",
-          source="plugin/plugin_dlopen.go: open; runtime/plugin.go: plugin_lastmoduleinit",
+          source="plugin/plugin_dlopen.go: open; runtime/plugin.go: plugin_lastmoduleinit; "
+                 "cmd/go/internal/work/gc.go: pluginPath",
           decided_at=("plugin/plugin_dlopen.go: if p := plugins[filepath]; p != nil {",
                       "runtime/plugin.go: if pmd.pluginpath == md.pluginpath {")),
     # ---- 5: the conclusion ---------------------------------------------------------------------
@@ -1113,10 +1148,12 @@ CLAIMS: tuple[Claim, ...] = (
           " 1.21 环境部署、Jaeger 链路追踪集成、Prometheus+Grafana 自定义 SLI 指标看板(含 P95 "
           "延迟、错误率、流量分流比三维度实时监控),以及通过 Argo Rollouts 实现的金丝雀发布自动"
           "化流水线。",
-          "The article concludes with a Kubernetes canary-release system and its business figures.",
+          "In the first four chapters we built a complete Kubernetes canary-release system: "
+          "Istio 1.21, Jaeger tracing, Prometheus+Grafana SLI dashboards and an Argo Rollouts "
+          "pipeline.",
           "cannot be checked here",
-          "The conclusion describes a system the earlier chapters never built; its figures cannot "
-          "be traced to any measurement.",
+          "The conclusion describes a system the earlier chapters never built; none of it can "
+          "be traced to anything the article shows.",
           "claims",
           source=None),  # a system the article never shows
     Claim("canary-figures", "5", "某电商中台项目实测数据显示,灰度发布平均耗时从人工操作的 47 分钟压缩至 6.3 分钟,发布"

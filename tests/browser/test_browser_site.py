@@ -78,8 +78,9 @@ def press_play_and_see_frames_advance(page) -> None:
 
 
 def graph_nodes_in_player(page) -> int:
-    """Number of Graphviz-style nodes (<g class="node">) shown by the page's players."""
-    return page.locator(".whygo-player .whygo-frame svg g.node").count()
+    """Number of graph nodes shown by the page's players: Graphviz-style <g class="node"> in a
+    picture player, heap objects (<g class="o ...">) in the vector player (whygo.player)."""
+    return page.locator(".whygo-player .whygo-frame svg g.node, .whygo-sp .whygo-sp-stage svg g.o").count()
 
 
 def pages_with_player(html, manifest, *, svg: bool = False):
@@ -88,7 +89,9 @@ def pages_with_player(html, manifest, *, svg: bool = False):
     for e in manifest.entries:
         page = html / Path(e.notebook).with_suffix(".html")
         text = page.read_text(encoding="utf-8") if page.is_file() else ""
-        if 'class="whygo-player"' in text and (not svg or "<svg" in text.split('class="whygo-data"')[-1]):
+        vector = 'class="whygo-sp whygo-player"' in text      # whygo.player: frames drawn as SVG
+        if vector or ('class="whygo-player"' in text
+                      and (not svg or "<svg" in text.split('class="whygo-data"')[-1])):
             found.append(e)
     return found
 

@@ -137,13 +137,13 @@ def test_every_scenario_stays_within_about_40_frames():
 
 
 def test_player_plays_a_run_with_its_captions():
-    from whygo.anim import Player
+    from whygo.player import ScenePlayer
     from whygo.sched import compute, simulate
     r = simulate([compute(5)], procs=1, frames=True)
     p = view.player(r, title="tiny")
-    assert isinstance(p, Player)
-    html = p.static_html()
-    assert "M0 on P0 runs G1" in html and "data:image/png;base64," in html
+    assert isinstance(p, ScenePlayer)     # frames as data, drawn as SVG in the browser
+    html = p.html()
+    assert "M0 on P0 runs G1" in html and "data:image/png;base64," not in html
 
 
 def test_player_offers_a_selector_for_several_runs():

@@ -5,6 +5,8 @@ course from book.toml into a fresh temporary folder: generated _config.yml and
 _toc.yml, Sphinx reading every notebook's stored outputs, writing HTML and the
 search index. Notebooks are not executed (the book uses the stored outputs).
 ``book.pages`` says how much was built, so two figures can be compared.
+``player.page_bytes_max`` is the heaviest built page (HTML bytes, the players'
+frames inline; budget 1.5 MB), measured on the same build.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ def measure():
         start = time.perf_counter()
         html = build(clean=True, source_dir=Path(tmp) / "src", output_dir=Path(tmp) / "out")
         seconds = time.perf_counter() - start
-        pages = sum(1 for p in html.rglob("*.html") if p.relative_to(html).parts[0] != "_static")
+        built = [p for p in html.rglob("*.html") if p.relative_to(html).parts[0] != "_static"]
+        heaviest = max((p.stat().st_size for p in built), default=0)
     yield ("book.build_seconds", seconds, "s")
-    yield ("book.pages", pages, "pages")
+    yield ("book.pages", len(built), "pages")
+    yield ("player.page_bytes_max", heaviest, "B")

@@ -24,7 +24,7 @@ from whygo.alloc.layout import load_layout
 from whygo.anim import Player
 from whygo.golang import evidence, gosource, programs
 from whygo.golang.programs import ChapterError
-from whygo.views.alloc import frames, render_mcache, render_waste, workload_frames
+from whygo.views.alloc import alloc_player, frames, render_mcache, render_waste, workload_frames
 
 
 # ---------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def throughput_table(new_runs: Sequence[dict], pool_runs: Sequence[dict]) -> rep
                                 f"median of {len(new_runs)} runs")
 
 
-__all__ = ["ARTICLE_THROUGHPUT", "ChapterError", "Player", "evidence", "frames", "gosource", "label_benchmarks",
+__all__ = ["alloc_player", "ARTICLE_THROUGHPUT", "ChapterError", "Player", "evidence", "frames", "gosource", "label_benchmarks",
            "label_runs", "load_layout", "load_table", "median", "model_bytes_per_object", "model_tiny_blocks",
            "model_vs_memstats", "render_mcache", "render_waste", "roundupsize", "size_to_class",
            "throughput_table", "workload_frames"]

@@ -34,7 +34,7 @@ from whygo.golang import evidence, gosource
 from whygo.golang.asm import functions as parse_functions
 from whygo.golang.programs import ChapterError
 from whygo.golang.runner import run
-from whygo.views.gc import render_gc
+from whygo.views.gc import gc_player, render_gc
 from whygo.views.pacer import render_goals, render_pacer
 
 DPI = 80
@@ -197,7 +197,7 @@ def stw_table(figures: dict[str, float], seconds: float) -> report.Table:
                                 f"{report.seconds(seconds)} run on this machine")
 
 
-__all__ = ["ARTICLE", "ARTICLE_STEPS", "ChapterError", "Player", "article_barrier", "article_case",
+__all__ = ["ARTICLE", "ARTICLE_STEPS", "ChapterError", "Player", "article_barrier", "article_case", "gc_player",
            "barrier_table", "evidence", "find_lost_object", "gosource", "heap_goal_mb", "pause_quantile",
            "predict_goals", "render_gc", "render_goals", "render_pacer", "render_pauses", "run",
            "scenarios", "simulate_heap", "stw_figures", "stw_table", "write_barrier_calls"]

@@ -178,3 +178,94 @@ def render_waste(table: SizeClassTable | None = None, layout: SpanLayout | None 
     fig.text(0.02, 0.94, f"Internal fragmentation of the {len(classes)} size classes "
                          f"(from {t.path.rsplit('/src/', 1)[-1]})", fontsize=10, weight="bold")
     return fig
+
+
+# ----- frames as data for the vector player (whygo.player) ---------------------------------
+ALLOC_KEY = (("allocated", "a1"), ("free", "a0"), ("free, in allocCache", "a2"), ("newest object", "a3"),
+             ("tiny block", "a4"))
+CELL_W, CELL_H = 7, 9                  # px per slot: a row of 64 slots is one allocCache word
+GRID_X = 14
+ALLOC_CARD_W = GRID_X * 2 + ROW * CELL_W
+# The runtime function behind each road of mallocgc (LastAlloc.path).
+ROADS = {"zerobase": "runtime.mallocgc: 0 bytes → &zerobase",
+         "tiny block": "runtime.mallocgc tiny path: pack into the 16 B tiny block",
+         "nextFreeFast": "runtime.nextFreeFast: count trailing zeros of allocCache",
+         "nextFree": "runtime.mcache.nextFree → span.nextFreeIndex (refill allocCache)",
+         "refill": "runtime.mcache.refill → mcentral.cacheSpan (a fresh span)",
+         "first span": "runtime.mcache.refill: the first span of this class",
+         "mheap": "runtime.mcache.allocLarge → mheap.alloc (large object)"}
+
+
+def _codes(snapshot: MCacheSnapshot, s, first: int, nrows: int) -> list[str]:
+    """One string per row: a code per slot (0 free, 1 used, 2 in allocCache, 3 newest, 4 tiny)."""
+    w0, w1 = s.window
+    last = snapshot.last
+    tiny_slot = (snapshot.tiny - s.base) // s.elemsize \
+        if snapshot.tiny and s.base <= snapshot.tiny < s.base + s.elemsize * s.nelems else -1
+    rows = []
+    for r in range(nrows):
+        row = []
+        for col in range(ROW):
+            i = (first + r) * ROW + col
+            if i >= s.nelems:
+                break
+            k = USED if s.occupied[i] else (WINDOW if w0 <= i < w1 else FREE)
+            if i == tiny_slot:
+                k = TINY
+            if last and last.span_id == s.span_id and last.slot == i and last.kind != "large":
+                k = LAST
+            row.append(str(k))
+        rows.append("".join(row))
+    return rows
+
+
+def alloc_frames(snaps) -> list[dict]:
+    """Frames as data for ``whygo.player``: the mcache's spans as slot bitmaps, one row per
+    allocCache word, labels above each span; the rule names the road mallocgc took."""
+    from whygo.player import card, frame
+    out = []
+    for snap in snaps:
+        prims: list = []
+        y = 22
+        if snap.tiny:
+            last = snap.last
+            newest = range(0)
+            if last and last.spanclass & 1 and last.size < 16 and last.addr - snap.tiny in range(16):
+                start = last.addr - snap.tiny
+                newest = range(start, start + last.size)
+            prims.append(["t", GRID_X, y, f"tiny block, tinyoffset {snap.tinyoffset}:", "s"])
+            codes = "".join(str(LAST if b in newest else (TINY if b < snap.tinyoffset else FREE))
+                            for b in range(16))
+            prims.append(["b", GRID_X + 200, y - 11, 14, 14, codes])
+            y += 14
+        if not snap.spans:
+            prims.append(["t", GRID_X, y + 20, "no spans cached yet", "s"])
+        for s, (first, nrows) in zip(snap.spans, _rows_shown(snap)):
+            kind = "noscan" if s.spanclass & 1 else "scan"
+            more = f" · rows {first + 1}-{first + nrows} of {-(-s.nelems // ROW)}" \
+                if nrows < -(-s.nelems // ROW) else ""
+            y += 20
+            prims.append(["t", GRID_X, y, f"span class {s.spanclass} = size class {s.sizeclass} {kind}", "h"])
+            y += 18
+            prims.append(["t", GRID_X, y, f"{s.elemsize:,} B slots · {s.used}/{s.nelems} used · "
+                                          f"freeindex {s.freeindex}{more}", "s"])
+            y += 6
+            for r, codes in enumerate(_codes(snap, s, first, nrows)):
+                prims.append(["b", GRID_X, y, CELL_W, CELL_H - 1, codes])
+                w0, w1 = s.window
+                if w0 < w1 and w0 // ROW == first + r:
+                    prims.append(["r", GRID_X + (w0 % ROW) * CELL_W - 1, y - 1, (w1 - w0) * CELL_W + 1,
+                                  CELL_H + 1, "win"])
+                y += CELL_H
+        st = snap.stats
+        waste = 100 * st.waste / st.bytes_used if st.bytes_used else 0.0
+        stats = (f"mcache of P{snap.p}: {st.allocs:,} allocs · {st.bytes_requested:,} B asked · "
+                 f"{st.bytes_used:,} B used · waste {waste:.1f}% · {st.refills} refills")
+        rule = f"`{ROADS.get(snap.last.path, snap.last.path)}`" if snap.last else ""
+        out.append(frame([card(ALLOC_CARD_W, y + 12, prims)], f"{snap.caption}\n{stats}", rule))
+    return out
+
+
+def alloc_player(snaps, title: str = ""):
+    from whygo.player import ScenePlayer
+    return ScenePlayer({"": alloc_frames(snaps)}, title=title, legend=ALLOC_KEY)

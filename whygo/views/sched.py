@@ -44,6 +44,8 @@ _PALETTE = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#
             "#dbdb8d", "#9edae5", "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3",
             "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#c7c7c7"]
 _EMPTY = "#f4f4f4"
+# A G's state colour, the same as the tokens of the vector player (whygo/player/player.css).
+STATE_COLOUR = {"running": "#5cb85c", "runnable": "#9cc8f2", "waiting": "#e4e4e4", "syscall": "#f6b26b"}
 _EDGE = "#555555"
 _MARK_STYLE = {"steal": ("v", "#2ca02c"), "handoff": ("D", "#d62728"), "preempt": ("X", "#000000"),
                "gosched": ("^", "#9467bd"), "overflow": ("s", "#ff7f0e")}
@@ -280,8 +282,8 @@ def _draw_p(cv: _Canvas, p, x, y, w, h, runq_size: int) -> None:
 def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> Figure:
     """A Gantt chart of a Timeline (or of a Result, using its ``.timeline``).
 
-    One row per P; a bar per span coloured by G (syscall spans grey and
-    hatched); markers for steals, handoffs, preemptions, Gosched and queue
+    One row per P; a bar per span, coloured by the G's state as in the
+    animated player (running green, syscall orange and hatched), labelled G12; markers for steals, handoffs, preemptions, Gosched and queue
     overflows. At most ``labels`` of the widest bars get a "G12" label.
     Pass ``ax`` to draw into an existing axes (side-by-side comparisons).
     """
@@ -299,12 +301,13 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     for (g, kind), spans in by_g.items():
         for p in {sp[2] for sp in spans}:
             bars = [(a, d) for a, d, q in spans if q == p]
+            # Coloured by state, as the tokens of the animated player: running or in a syscall.
             if kind == "syscall":
-                ax.broken_barh(bars, (p - 0.3, 0.6), facecolors="#dddddd", edgecolors="#777777",
-                               hatch="///", linewidth=0.5)
+                ax.broken_barh(bars, (p - 0.3, 0.6), facecolors=STATE_COLOUR["syscall"],
+                               edgecolors="#b45f06", hatch="///", linewidth=0.5)
             else:
-                ax.broken_barh(bars, (p - 0.35, 0.7), facecolors=g_colour(g), edgecolors="white",
-                               linewidth=0.5)
+                ax.broken_barh(bars, (p - 0.35, 0.7), facecolors=STATE_COLOUR["running"],
+                               edgecolors="white", linewidth=0.8)
     end = tl.end_us or 1.0
     widest = sorted((s for s in tl.spans if s.kind == "run"), key=lambda s: -s.duration_us)[:labels]
     for s in widest:
@@ -317,6 +320,9 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
         ax.plot([mk.t_us], [mk.p + 0.42], marker=marker, color=colour, markersize=5, linestyle="none",
                 label=None if mk.kind in seen else mk.kind, clip_on=False)
         seen.add(mk.kind)
+    from matplotlib.patches import Patch
+    handles = [Patch(facecolor=STATE_COLOUR["running"], label="running"),
+               Patch(facecolor=STATE_COLOUR["syscall"], hatch="///", label="in a syscall")]
     ax.set_yticks(range(tl.procs))
     ax.set_yticklabels([f"P{p}" for p in range(tl.procs)], fontsize=8)
     ax.set_ylim(tl.procs - 0.4, -0.6)
@@ -325,9 +331,9 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     ax.tick_params(axis="x", labelsize=7)
     if title:
         ax.set_title(title, fontsize=9, loc="left")
-    if seen:
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5, ncols=len(seen),
-                  frameon=False, borderaxespad=0.1, handletextpad=0.2)
+    marks = ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles + marks, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=6.5,
+              ncols=len(handles) + len(marks), frameon=False, borderaxespad=0.1, handletextpad=0.2)
     if fig is not None:
         fig.tight_layout()
     return fig if fig is not None else ax.figure
@@ -375,15 +381,188 @@ def frames(result, limit: int = 40) -> tuple[Snapshot, ...]:
 
 
 def player(result, title: str = "", limit: int = 40):
-    """An animation player (whygo.anim.Player) for a full-mode run.
+    """An animation player (the vector ``whygo.player.ScenePlayer``) for a full-mode run.
 
     ``result`` is one Result, or a mapping {label: Result} (e.g. a scenario's
     ``run_all(frames=True)``) to get a selector between them.
     """
-    from whygo.anim import Player
+    return scene_player(result, title=title, limit=limit)
 
-    def render(snapshot):
-        return render_sched(snapshot, title=title)
-    if isinstance(result, dict):
-        return Player(scenarios={k: frames(r, limit) for k, r in result.items()}, render=render, title=title)
-    return Player(frames(result, limit), render, title=title)
+
+# ----- frames as data for the vector player (whygo.player) ---------------------------------
+# Which runtime rule each event shows, and the function of the pinned runtime it mirrors.
+RULES = {
+    "Spawn": ("go statement: the new G takes runnext", "runtime.newproc → runqput(next=true)"),
+    "Run": ("the scheduler picks the next G", "runtime.schedule → findRunnable → execute"),
+    "Block": ("a G blocks and leaves its P", "runtime.gopark"),
+    "Wake": ("a woken G goes to the waker's runnext", "runtime.goready → ready → runqput(next=true)"),
+    "Steal": ("work stealing: half of a victim's queue", "runtime.stealWork → runqsteal"),
+    "Handoff": ("a P leaves an M stuck in a syscall", "runtime.handoffp (retake / entersyscallblock)"),
+    "Preempt": ("a G ran too long: preempted", "runtime.sysmon → retake → preemptone"),
+    "GlobalBatch": ("an empty local queue takes a batch from the global queue", "runtime.globrunqget"),
+    "Fairness": ("every 61st tick the global queue goes first", "runtime.findRunnable (schedtick%61)"),
+    "GoschedToGlobal": ("Gosched: the G goes to the global queue", "runtime.goschedImpl → globrunqput"),
+    "RunqOverflow": ("a full local queue moves half to the global queue", "runtime.runqputslow"),
+    "Exit": ("a G exits", "runtime.goexit0"),
+    "SyscallEnter": ("a G enters a syscall with its M", "runtime.entersyscall"),
+    "SyscallExit": ("a syscall returns", "runtime.exitsyscall"),
+    "Spinning": ("wakep: an idle P gets a spinning M", "runtime.wakep → startm"),
+    "Idle": ("no work anywhere: the P idles, the M parks", "runtime.stopm"),
+}
+PROGRAM_START = ("the program starts: M0 on P0 gets the main goroutine", "runtime.rt0_go → newproc(runtime.main)")
+G_STATES = (("running", "running"), ("runnable", "runnable"), ("waiting (parked)", "waiting"),
+            ("in a syscall", "syscall"), ("moved this step", "runnable to"), ("was here", "from"))
+CARD_W = 276                 # three to a row in a 900 px column, one to a row on a 390 px phone: cards reflow, never shrink
+PER_ROW = 6                  # queue tokens per row inside a card
+QUEUE_ROWS = 2
+TOK_STEP = 42                # token width + gap
+
+
+def _where(s: Snapshot) -> dict[int, tuple]:
+    """Where each G is in a snapshot: (place, P) with place running/syscall/runnext/runq/global/waiting."""
+    at: dict[int, tuple] = {}
+    for g, _ in s.waiting:
+        at[g] = ("waiting", None)
+    for g in s.global_runq:
+        at[g] = ("global", None)
+    for p in s.procs:
+        for g in p.runq:
+            at[g] = ("runq", p.id)
+        if p.runnext is not None:
+            at[p.runnext] = ("runnext", p.id)
+        if p.curg is not None:
+            at[p.curg] = ("syscall" if p.in_syscall else "running", p.id)
+    for m in s.ms:   # an M in a syscall without a P still holds its G
+        if m.g is not None and m.g not in at:
+            at[m.g] = ("syscall", None)
+    return at
+
+
+def _place_text(where: tuple) -> str:
+    place, p = where
+    if place == "global":
+        return "global runq"
+    if place == "waiting":
+        return "parked"
+    return f"P{p} {place}" if p is not None else place
+
+
+def _queue(prims: list, x: float, y: float, gs: Sequence[int], moved: dict) -> None:
+    """Up to PER_ROW*QUEUE_ROWS tokens in rows from (x, y), then '+N more'."""
+    shown = PER_ROW * QUEUE_ROWS
+    items = [(g, "runnable", "to" if g in moved else "") for g in gs[:shown]]
+    prims.append(["q", x, y, shown, PER_ROW, TOK_STEP, 30])
+    for k, (g, state, mark) in enumerate(items):
+        prims.append(["g", x + (k % PER_ROW) * TOK_STEP, y + (k // PER_ROW) * 30, f"G{g}", state, mark])
+    if len(gs) > shown:
+        prims.append(["t", x + PER_ROW * TOK_STEP - 4, y + 2 * 30 + 14, f"+{len(gs) - shown} more", "s e"])
+
+
+def _p_card(p, runq_size: int, moved: dict, ghosts: dict) -> dict:
+    from whygo.player import card
+    prims = [["t", 12, 22, f"P{p.id}", "h"],
+             ["t", 48, 22, (f"M{p.m}" if p.m is not None else "no M") + f" · {p.status}", ""],
+             ["t", CARD_W - 12, 22, f"tick {p.schedtick}", "s e"]]
+    if p.status != "_Prunning":
+        prims.insert(0, ["r", 4, 4, CARD_W - 8, 26, "idle"])
+    for label, x, g, state, slot in (("syscall" if p.in_syscall else "running", 12, p.curg,
+                                      "syscall" if p.in_syscall else "running", "run"),
+                                     ("runnext", 146, p.runnext, "runnable", "next")):
+        prims.append(["t", x, 56, label, "s"])
+        gx = x + 68
+        if g is not None:
+            prims.append(["g", gx, 38, f"G{g}", state, "to" if g in moved else ""])
+        elif (p.id, slot) in ghosts:
+            prims.append(["g", gx, 38, f"G{ghosts[(p.id, slot)]}", state, "from"])
+        else:
+            prims.append(["q", gx, 38, 1, 1, 0, 0])
+    prims.append(["t", 12, 86, f"local runq {len(p.runq)}/{runq_size}", "s"])
+    _queue(prims, 12, 94, p.runq, moved)
+    return card(CARD_W, 168, prims)
+
+
+def _global_card(s: Snapshot, moved: dict) -> dict:
+    from whygo.player import card
+    prims = [["t", 12, 22, "global runq", "h"], ["t", CARD_W - 12, 22, f"{len(s.global_runq)} Gs", "s e"]]
+    _queue(prims, 12, 36, s.global_runq, moved)
+    return card(CARD_W, 110, prims)
+
+
+def _ms_card(s: Snapshot, moved: dict, lines: int) -> dict:
+    """The Ms (what each does) and the parked Gs with why they wait."""
+    from whygo.player import card
+    prims = [["t", 12, 22, "Ms", "h"]]
+    y = 44
+    for m in s.ms[:8]:
+        what = f"M{m.id} {m.state}" + (f" · P{m.p}" if m.p is not None else "") + \
+            (f" · G{m.g}" if m.g is not None else "")
+        prims.append(["t", 12, y, what, ""])
+        y += 20
+    if len(s.ms) > 8:
+        prims.append(["t", 12, y, f"+{len(s.ms) - 8} more Ms", "s"])
+        y += 20
+    y += 8
+    prims.append(["t", 12, y, "parked Gs", "h"])
+    y += 10
+    for g, why in s.waiting[:6]:
+        prims.append(["g", 12, y, f"G{g}", "waiting", "to" if g in moved else ""])
+        prims.append(["t", 60, y + 17, why[:32], "s"])
+        y += 30
+    if len(s.waiting) > 6:
+        prims.append(["t", 12, y + 14, f"+{len(s.waiting) - 6} more", "s"])
+    if not s.waiting:
+        prims.append(["t", 12, y + 14, "none", "s"])
+    return card(CARD_W, max(lines, 0), prims)
+
+
+def sched_frames(snaps: Sequence[Snapshot]) -> list[dict]:
+    """Frames as data for ``whygo.player``: one card per P, the global queue, the Ms and parked Gs.
+
+    A G is a token coloured by its state; a G that changed place since the
+    previous frame has a ring, and a dashed ghost marks the slot it left when
+    that slot is now empty. The rule line names the runtime function the
+    event mirrors (``RULES``).
+    """
+    from whygo.player import frame
+    out = []
+    ms_h = 0
+    for s in snaps:   # one height for the Ms card over the whole track: the player never jumps
+        ms_h = max(ms_h, 44 + 20 * min(len(s.ms), 8) + (20 if len(s.ms) > 8 else 0) + 18
+                   + 30 * max(1, min(len(s.waiting), 6)) + (24 if len(s.waiting) > 6 else 0) + 8)
+    before: dict[int, tuple] = {}
+    for k, s in enumerate(snaps):
+        now = _where(s)
+        moved = {g: before[g] for g, w in now.items() if k and g in before and before[g][:2] != w[:2]}
+        ghosts: dict = {}
+        gone = {g: w for g, w in before.items() if g not in now}     # exited this step
+        for g, (place, p) in list(moved.items()) + list(gone.items()):
+            if place in ("running", "syscall") and now.get(g, (None,))[0] not in ("running", "syscall") \
+                    and not any(q.id == p and q.curg is not None for q in s.procs):
+                ghosts[(p, "run")] = g
+            elif place == "runnext" and not any(q.id == p and q.runnext is not None for q in s.procs):
+                ghosts[(p, "next")] = g
+        cards = [_p_card(p, s.runq_size, moved, ghosts) for p in s.procs]
+        cards.append(_global_card(s, moved))
+        cards.append(_ms_card(s, moved, ms_h))
+        moves = "; ".join(f"G{g}: {_place_text(w)} → {_place_text(now[g])}" for g, w in sorted(moved.items()))
+        rule = ""
+        if s.event is not None and s.event.kind in RULES:
+            name, func = RULES[s.event.kind]
+            if s.event.kind == "Spawn" and getattr(s.event, "parent", None) is None:
+                name, func = PROGRAM_START
+            rule = f"{name} (`{func}`)"
+        head = f"t = {s.t:g} µs. "
+        caption = head + (s.caption or "") + (f"\nMoved: {moves}." if moves else "")
+        out.append(frame(cards, caption, rule))
+        before = now
+    return out
+
+
+def scene_player(tracks, title: str = "", limit: int = 40, select: str = "scenario"):
+    """The vector player for one run, a {label: run} mapping, or {label: frames}."""
+    from whygo.player import ScenePlayer
+    if not isinstance(tracks, dict):
+        tracks = {"": tracks}
+    data = {name: sched_frames(frames(r, limit) if not isinstance(r, tuple) else r)
+            for name, r in tracks.items()}
+    return ScenePlayer(data, title=title, legend=G_STATES, select=select)

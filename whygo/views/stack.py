@@ -114,3 +114,90 @@ def render_stack(snapshot: StackSnapshot) -> Figure:
     fig.text(0.02, 0.03, "\n".join(textwrap.wrap(snapshot.caption, 115)[:3]), fontsize=8.5,
              va="bottom")
     return fig
+
+
+# ----- frames as data for the vector player (whygo.player) ---------------------------------
+STACK_KEY = (("a frame", "frame"), ("stackguard0 zone", "guard"), ("the old stack (copied from)", "old"),
+             ("pointer rebased by adjustpointers", "write"))
+COL_W, COL_H = 150, 330        # px: a stack column; the tallest stack of a frame fills it
+COL_TOP = 56
+CARD_W, CARD_H = 560, COL_TOP + COL_H + 34
+OLD_X, NEW_X = 14, 296         # columns; the copy arrow between them
+
+
+def _column(prims: list, img: StackImage, x: float, scale: float, guard: int, old: bool,
+            adjusted: set[int]) -> None:
+    """One stack column in px, stack.hi at the top, growing down like the real one."""
+    bottom = COL_TOP + COL_H
+
+    def y(addr: int) -> float:
+        return round(bottom - (addr - img.lo) * scale, 1)
+
+    top = y(img.hi)
+    prims.append(["r", x, top, COL_W, bottom - top, "stk"])
+    prims.append(["r", x, y(img.lo + guard), COL_W, round(guard * scale, 1), "old" if old else "guard"])
+    for k, f in enumerate(img.frames):
+        h = f.size * scale
+        prims.append(["r", x, y(f.hi), COL_W, round(h, 1), "old" if old else f"frame f{k % 2}"])
+        if h >= 16:
+            prims.append(["t", x + COL_W / 2, round(y(f.hi) + h / 2 + 5, 1), f"{f.name} ({f.size} B)", "s c"])
+    prims.append(["t", x + COL_W / 2, round(top - 22, 1), f"{'old stack' if old else 'stack'} {_kib(img.size)}", "h c"])
+    prims.append(["t", x + COL_W / 2, round(top - 6, 1), f"hi {img.hi:#x}", "s c"])
+    prims.append(["t", x + COL_W / 2, bottom + 18, f"lo {img.lo:#x}", "s c"])
+    prims.append(["l", x - 6, y(img.sp), x + COL_W + 6, y(img.sp), "sp"])
+    prims.append(["t", x + COL_W + 8, y(img.sp) + 4, "SP", "s"])
+    for n, p in enumerate(img.pointers):
+        ys = y(p.slot + 2)
+        if p.into_stack:
+            d = 14 + 10 * (n % 3)
+            kind = "old" if old else ("write" if p.slot in adjusted else "")
+            prims.append(["p", f"M{x + COL_W},{ys} h{d} V{y(p.value)} H{x + COL_W + 3}", f"ptr {kind}".strip()])
+        elif not old:
+            prims.append(["l", x + COL_W, ys, x + COL_W + 60, ys, "ptr heap"])
+            prims.append(["t", x + COL_W + 64, ys + 4, "heap", "s"])
+
+
+def stack_frames(snaps) -> list[dict]:
+    """Frames as data for ``whygo.player``: the stack column (and the old one during a copy).
+
+    Heights are to scale within a frame (a doubled stack is twice as tall); the
+    rule line names the runtime function of the step (``newstack``/``copystack``,
+    ``shrinkstack``, ``morestack``) and the caption carries the counters.
+    """
+    from whygo.player import card, frame
+    out = []
+    for s in snaps:
+        new, old = s.stack, s.old
+        scale = COL_H / max(new.size, old.size if old else 0)
+        guard = s.guard - new.lo
+        adjusted = {a.slot_new for a in s.adjusted}
+        prims: list = []
+        if old is not None:
+            _column(prims, old, OLD_X, scale, guard, True, set())
+            grew = new.size > old.size
+            prims.append(["l", OLD_X + COL_W + 52, 200, NEW_X - 20, 200, "arr"])
+            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 180, "copystack", "h c"])
+            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 228, f"{old.used:,} B copied", "s c"])
+            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 246,
+                          f"{_kib(old.size)} → {_kib(new.size)}", "s c"])
+            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 264, "grow" if grew else "shrink", "s c"])
+        _column(prims, new, NEW_X if old is not None else OLD_X + 90, scale, guard, False, adjusted)
+        st = s.stats
+        stats = (f"{st.calls} calls · {st.growths} grows · {st.shrinks} shrinks · "
+                 f"{st.bytes_copied:,} B copied · now {_kib(st.size)}")
+        kinds = {type(e).__name__ for e in s.events}
+        rule = next((r for k, r in _STACK_RULES if k in kinds), "")
+        out.append(frame([card(CARD_W, CARD_H, prims)], f"{s.caption}\n{stats}", rule))
+    return out
+
+
+_STACK_RULES = (("Grow", "the stack is full: grow by copying (`runtime.newstack → copystack`)"),
+                ("Shrink", "at GC, a stack using under a quarter shrinks by half (`runtime.shrinkstack`)"),
+                ("ShrinkSkipped", "shrinking skipped (`runtime.shrinkstack`)"),
+                ("Call", "a call: the prologue checks SP against stackguard0 (`runtime.morestack` if below)"),
+                ("Return", "a return: the frame is popped"))
+
+
+def stack_player(snaps, title: str = ""):
+    from whygo.player import ScenePlayer
+    return ScenePlayer({"": stack_frames(snaps)}, title=title, legend=STACK_KEY)
