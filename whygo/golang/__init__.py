@@ -8,6 +8,7 @@
 - :mod:`whygo.golang.programs`: run a gocode program and read its JSON or
   benchmarks, checked (``ChapterError``).
 - :mod:`whygo.golang.cells`: the cell logic of ``%%go``, ``%%gobench`` and the kernel.
+  (:mod:`whygo.golang.flags`: the flag-line parser it shares with ``gotest``.)
 - :mod:`whygo.golang.serve`: the course's HTTP service, built, started (through
   ``process``), timed and probed (``ServeError``, a ``ChapterError``).
 - :mod:`whygo.golang.gosource`: the one reader of Go source (runtime, std, gocode);
