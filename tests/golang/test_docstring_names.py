@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL_FOLDERS = ("sched", "gc", "alloc", "stack", "chan", "context", "chapters")
 GO_FOLDERS = ("runtime", "internal/runtime", "internal/abi", "internal/buildcfg", "sync",
               "context", "cmd/compile/internal", "cmd/link/internal")
