@@ -23,8 +23,11 @@ The path of one allocation of ``size`` bytes, as in the pinned runtime:
    fast path takes no lock and needs no atomic; mcentral's span lists are
    lock-free span sets (mcentral.go: ``partial``/``full`` are ``spanSet``;
    mspanset.go's ``spineLock`` is taken only to grow a set). A refill that
-   must grow the heap takes ``mheap_.lock`` in ``mheap.allocSpan`` unless the
-   P's page cache (``pp.pcache``) has the pages and an mspan struct is at hand.
+   needs a new span (mcentral has none with free slots: ``mcentral.grow``)
+   takes ``mheap_.lock`` in ``mheap.allocSpan`` unless the P's page cache
+   (``pp.pcache``) has the pages and an mspan struct is at hand; growing the
+   heap (``mheap.grow``), when the page allocator has no free run, happens
+   under that same lock.
 4. Anything bigger is a *large object*: its own span of whole pages straight
    from mheap (span class 0), bypassing the mcache.
 

@@ -50,8 +50,9 @@ def article_barrier(heap, slot_owner, old, new, ctx):
     For a slot in the heap the article records the old object only "when the
     old pointer is overwritten and neither the old nor the new object is
     marked". Its other half ("a slot on the stack: shade the new object")
-    cannot be written: Go emits no barrier for stack writes at all, so the
-    model (like the compiler) never calls a barrier for them.
+    cannot be written: Go emits no barrier for writes to the current frame's
+    locals (runtime/mbarrier.go, "Stack writes"), so the model (like the
+    compiler) never calls a barrier for them.
     """
     if old is not None and heap.colour(old) == WHITE and (new is None or heap.colour(new) == WHITE):
         return [old]

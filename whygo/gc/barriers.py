@@ -15,8 +15,11 @@ The contract (a lab asks students to write one)::
 
 The collector calls the barrier only while the write barrier is enabled
 (``writeBarrier.enabled``: from the end of sweep termination to the end of
-mark termination), only for heap and global writes — never for stack writes,
-exactly where the Go compiler emits ``gcWriteBarrier``. It drops ``None``
+mark termination), only for heap and global writes — never for writes to a
+goroutine's locals, exactly where the Go compiler emits ``gcWriteBarrier``
+(it omits the barrier for writes to the current frame; a write through a
+pointer it cannot prove points into the stack gets one, runtime/mbarrier.go
+"Stack writes", but the model's steps write locals by name). It drops ``None``
 entries and shades the rest (through the per-P ``wbBuf`` when one is
 configured). A barrier must not change the heap itself.
 
@@ -54,7 +57,7 @@ def dijkstra_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | No
     """Dijkstra insertion barrier: shade the pointer being written (``shade(ptr)``).
 
     Keeps the strong invariant for heap objects (a black object never gets a
-    white pointer). Stack writes are not barriered, so stacks stay grey and
+    white pointer). Writes to locals are not barriered, so stacks stay grey and
     mark termination must re-scan every stack with the world stopped — what
     Go 1.5-1.7 did (runtime/mbarrier.go history; proposal 17503 explains
     the cost of that re-scan).
@@ -67,8 +70,8 @@ def yuasa_barrier(heap: Heap, slot_owner: str, old: str | None, new: str | None,
     """Yuasa deletion barrier: shade the pointer being overwritten (``shade(*slot)``).
 
     Snapshot-at-the-beginning: everything reachable when marking started gets
-    marked, because no path can be cut without shading. Stack writes have no
-    barrier, so the snapshot must include all stacks at once: they are
+    marked, because no path can be cut without shading. Writes to locals have
+    no barrier, so the snapshot must include all stacks at once: they are
     scanned while the world is stopped at the start of marking.
     """
     return [old]

@@ -9,7 +9,7 @@ phase              what one ``gc`` step does
 =================  ==========================================================
 off                (``_GCoff``) start a cycle: stop the world -> sweep termination
 sweeptermination   (STW, gcStart) enable the write barrier, queue the root jobs
-                   (gcMarkRootPrepare), restart the world -> mark. A Yuasa
+                   (gcPrepareMarkRoots), restart the world -> mark. A Yuasa
                    barrier scans every stack here, as a snapshot.
 mark               (``_GCmark``, concurrent) scan one root (markroot: the
                    globals, or one goroutine stack, each once), else blacken
@@ -28,13 +28,24 @@ sweep              (``_GCoff``) free every white object (its mark bit is
 Go 1.27 itself never marks during mark termination: gcMarkDone flushes every
 P's wbBuf (forEachP, then again with the world stopped) and, if that found
 work, restarts the world and resumes concurrent marking (mgc.go: gcMarkDone,
-"Detect this and resume concurrent mark", issue 27993); gcMark then throws on a
+"Detect this and resume concurrent mark", issue 27993); gcMark then panics on a
 non-empty queue ("non-empty mark queue after concurrent mark"). The model's
 mark phase does the same: a flush that greys something keeps marking.
 
+The model greys and scans one object at a time, as the classic marker does
+(mgcmark.go: greyobject queues the object, scanobject scans it). Go 1.27's
+default marker, Green Tea (GOEXPERIMENT greenteagc, on by default), does that
+only for objects of 8 bytes and above 512 bytes. A pointer to an object of
+16-512 bytes sets the object's mark bit in its span and queues the span
+(mgcmark_greenteagc.go: tryDeferToSpanScan); a worker later scans every
+marked, not yet scanned object of that span together (scanSpan). So the grey
+set is kept per span rather than per object, for memory locality. The colours,
+the barrier and the invariants are the same: an object is grey from its mark
+until its span is scanned.
+
 Mutator steps (see steps.py) run only while the world is not stopped. Heap
-and global writes call the barrier while it is enabled; stack writes never
-do. Objects allocated during marking are black (malloc.go -> mgcmark.go:
+and global writes call the barrier while it is enabled; writes to a
+goroutine's local variables (its own frame, the model's stack) never do. Objects allocated during marking are black (malloc.go -> mgcmark.go:
 gcmarknewobject). The barrier's pointers go to the per-P write-barrier
 buffer when ``wbbuf_entries > 0`` (mwbbuf.go: wbBuf, 512 entries in the
 runtime; a small number here so flushes are visible), else they are shaded
@@ -126,7 +137,10 @@ class GC:
         self._lines.append(line)
 
     def shade(self, name: str | None, by: str) -> bool:
-        """Mirrors runtime/mgcmark.go: shade / greyobject: a white object turns grey and is queued."""
+        """Mirrors runtime/mgcmark.go: shade / greyobject: a white object turns grey and is queued.
+
+        (Go 1.27 queues an object of 16-512 bytes by its span instead: tryDeferToSpanScan;
+        see the module docstring.)"""
         obj = self.heap.objects.get(name)   # None (nil) and freed names are not objects
         if obj is None or obj.colour != WHITE:
             return False
@@ -322,7 +336,9 @@ class GC:
         return greyed
 
     def _scan_object(self, name: str) -> list[str]:
-        """mgcmark.go: scanobject — shade every pointer field, then the object is black."""
+        """mgcmark.go: scanobject — shade every pointer field, then the object is black.
+
+        (Go 1.27 scans the grey objects of a small-object span together: scanSpan.)"""
         # shade() inlined: this loop is the marker's hot path (bench: gc.mark_100k_seconds).
         objects, work, events = self.heap.objects, self.work, self._events
         obj = objects[name]
@@ -363,7 +379,7 @@ class GC:
                   "(the last cycle's sweeping is finished). Every object is white.")
 
     def _mark_start(self) -> None:
-        """gcStart after the STW: setGCPhase(_GCmark) turns the write barrier on; gcMarkRootPrepare."""
+        """gcStart after the STW: setGCPhase(_GCmark) turns the write barrier on; gcPrepareMarkRoots."""
         self._set_phase("mark")
         self.root_jobs = ([GLOBALS] if self.heap.globals else []) + list(self.heap.stacks)
         self.root_state = dict.fromkeys(self.root_jobs, GREY)
@@ -412,7 +428,7 @@ class GC:
         drained = 0
         # Only a Dijkstra re-scan leaves work here: mark it with the world stopped, as a
         # re-scanning collector must. Go 1.27 gets here with an empty queue (gcMarkDone
-        # restarts the world instead; gcMark throws otherwise).
+        # restarts the world instead; gcMark panics otherwise).
         while self.work:
             self._scan_object(self.work.pop())
             drained += 1

@@ -23,8 +23,9 @@ The goal mirrors the pinned runtime (go1.27):
   matter while sweeping lags or a trigger is overshot; the model leaves them
   out and says so.)
 * ``trigger``: start marking ``runway`` bytes before the goal, clamped to
-  between 45/64 and 61/64 of the way from heapMarked to the goal (for goals
-  above 4 MiB, at most goal - 4 MiB).
+  between 45/64 and 61/64 of the way from heapMarked to the goal, except
+  that for goals above 4 MiB the upper bound rises to goal - 4 MiB when that
+  is higher (mgcpacer.go: gcControllerState.trigger, ``maxTrigger``).
 
 Integer arithmetic in bytes, like the runtime; the ``*_mb`` helpers take and
 return MiB (gctrace prints MiB: ``>>20``).

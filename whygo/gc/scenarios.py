@@ -6,7 +6,7 @@
   pointer into a black object and then cuts the only grey path to it. With
   no barrier the object is lost; each barrier prevents it in its own way.
 * :func:`rescan` — the mutator hides the only pointer to an object on an
-  already-scanned stack. Dijkstra's barrier cannot see stack writes and is
+  already-scanned stack. Dijkstra's barrier cannot see writes to locals and is
   saved only by re-scanning stacks at mark termination (``stack_rescans``);
   Go's hybrid barrier shades the deleted pointer and never re-scans.
 

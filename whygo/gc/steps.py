@@ -12,8 +12,12 @@ the model (``find_lost_object`` returns one)::
     g1: x.f0 = nil      delete a heap pointer                    (write barrier)
     g1: G = y           store into a global G                    (write barrier)
 
-Stack writes have no barrier; heap and global writes do, as in Go
-(runtime/mbarrier.go: "Stack writes" and "Global writes").
+Writes to locals have no barrier; heap and global writes do, as in Go
+(runtime/mbarrier.go, "Global writes", and "Stack writes": the compiler
+omits the barrier for writes to the current frame, but emits it for a write
+through a pointer that it cannot prove points into the stack). A local here
+is a slot of the goroutine's own frame, so no model step is of the second
+kind.
 """
 from __future__ import annotations
 

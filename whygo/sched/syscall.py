@@ -58,7 +58,9 @@ class SyscallRules:
         Start an M at once if the P (or the global queue) has work; else start
         a spinning M if nobody is spinning and no P is idle; else, if every
         other P is idle, start an M anyway (the runtime wants someone polling
-        the network); else put the P on the idle list. Returns what happened.
+        the network, so it does this only when no thread is blocked in
+        netpoll already, ``sched.lastpoll != 0``; the model has no netpoller);
+        else put the P on the idle list. Returns what happened.
         """
         sched = self.sched
         if not pp.runqempty() or sched.runq:

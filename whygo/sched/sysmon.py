@@ -121,8 +121,12 @@ class SysmonRules:
         turns, ticks 10 ms apart), and a request bound to the G that just
         blocked would be lost at every tick: the pair would starve every other
         G for the whole run. So the request follows the slice: whichever G
-        inherited it is preempted, unless a fresh slice began (schedtick moved:
-        schedule and execute clear the flags, and the new G is owed 10 ms).
+        inherited it is preempted, unless a fresh slice began (schedtick moved,
+        and the new G is owed 10 ms). The runtime itself clears the flags at
+        every switch (schedule: ``pp.preempt``, execute: ``gp.preempt``), an
+        inherited one included, and retake re-issues the request at sysmon's
+        next tick (schedtick and schedwhen unchanged); the model's shortcut
+        saves that tick.
         """
         m = pp.m
         gp = m.curg if m is not None else None
