@@ -1306,7 +1306,8 @@ def quoted_rows(quote: str) -> list[list[str]] | None:
     return rows or None
 
 
-_QUOTE_TABLE = '<table style="border-collapse:collapse;margin:2px 0;overflow-wrap:anywhere">{}</table>'
+_QUOTE_TABLE = ('<table style="border-collapse:collapse;margin:2px 0;width:100%;table-layout:fixed;'
+                'overflow-wrap:anywhere">{}</table>')  # fixed layout: narrow columns wrap on a phone
 _QUOTE_CELL = '<td style="border:1px solid #94a3b8;padding:1px 3px">{}</td>'
 
 

@@ -71,6 +71,12 @@ SITE_CSS = """\
 /* Written by whygo/site.py (SITE_CSS): edit it there. */
 /* Output tables fit the text column: a long path or figure wraps instead of widening the page. */
 div.cell_output table td { overflow-wrap: anywhere; }
+/* On a phone, a prose table (chapter 5's claims, the course map) shares the column out
+   instead of growing past it: long words and quoted tables wrap. */
+@media (max-width: 700px) {
+  article table:not(div.cell_output table) { table-layout: fixed; width: 100%; }
+  article table td, article table th { overflow-wrap: anywhere; }
+}
 /* An error output reads as an error (the theme draws it as plain grey text), and its
    message wraps on a phone instead of hiding behind a sideways scroll. */
 div.cell_output .output.traceback { background: #fef2f2; border: 1px solid #fecaca;
