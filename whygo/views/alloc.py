@@ -108,22 +108,11 @@ def render_mcache(snapshot: MCacheSnapshot) -> Figure:
     grid = np.full((height, ROW), NONE, dtype=np.int8)
     outlines = []
     y = 0
-    last = snapshot.last
     for s, (first, nrows), block in zip(snapshot.spans, shown, blocks):
         w0, w1 = s.window
-        tiny_slot = (snapshot.tiny - s.base) // s.elemsize \
-            if snapshot.tiny and s.base <= snapshot.tiny < s.base + s.elemsize * s.nelems else -1
-        for r in range(nrows):
-            for col in range(ROW):
-                i = (first + r) * ROW + col
-                if i >= s.nelems:
-                    continue
-                k = USED if s.occupied[i] else (WINDOW if w0 <= i < w1 else FREE)
-                if i == tiny_slot:
-                    k = TINY
-                if last and last.span_id == s.span_id and last.slot == i and last.kind != "large":
-                    k = LAST
-                grid[y + r, col] = k
+        for r, codes in enumerate(_codes(snapshot, s, first, nrows)):   # the same slots the player draws
+            for col, code in enumerate(codes):
+                grid[y + r, col] = int(code)
         # the allocCache window lies inside one row (rows are 64 slots wide)
         wrow = w0 // ROW - first
         if w0 < w1 and 0 <= wrow < nrows:
