@@ -132,3 +132,10 @@ def test_the_core_path_is_in_reading_order_with_its_labs_after_their_chapters():
 
 def test_durations_read_as_hours_and_minutes():
     assert [duration(m) for m in (45, 60, 250)] == ["45 min", "1 h", "4 h 10 min"]
+
+
+def test_the_glossary_cell_is_the_generated_one():
+    """The course map's glossary is written from whygo/glossary.py; refresh it after an edit:
+    python -c "from whygo.glossary import refresh_glossary; refresh_glossary()"."""
+    from whygo.glossary import GLOSSARY_WRITER, glossary_markdown
+    assert stored_cells(MAP, GLOSSARY_WRITER) == [glossary_markdown()]
