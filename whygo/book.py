@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whygo.generated import md_text, refresh, with_marker
+from whygo.i18n import N_, _
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "book.toml"
@@ -253,21 +254,21 @@ def unlisted_notebooks(manifest: Manifest) -> list[str]:
 MAP_WRITER = "whygo.book.course_map_markdown"
 # Every sentence the map shows, kept together for the Chinese edition.
 MAP_TEXT = {
-    "core_path": "**Short on time?** Take the core path, about {time}:",
-    "deep_dives": ("The other chapters and labs are deep dives, about {time} more: take any of "
-                   "them once what it says to read first is done."),
-    "chapters": "### Chapters",
-    "labs": "### Labs",
-    "labs_intro": ("Each lab is a notebook of tasks with checks that tell you at once whether "
-                   "your answer works."),
-    "core": "core path",
-    "deep": "deep dive",
-    "go_kernel": "Go kernel",
-    "first": "Read first: {links}.",
-    "start_here": "Start here.",
-    "minutes": "{m} min",
-    "hours": "{h} h",
-    "hours_minutes": "{h} h {m} min",
+    "core_path": N_("**Short on time?** Take the core path, about {time}:"),
+    "deep_dives": N_(("The other chapters and labs are deep dives, about {time} more: take any of "
+                   "them once what it says to read first is done.")),
+    "chapters": N_("### Chapters"),
+    "labs": N_("### Labs"),
+    "labs_intro": N_(("Each lab is a notebook of tasks with checks that tell you at once whether "
+                   "your answer works.")),
+    "core": N_("core path"),
+    "deep": N_("deep dive"),
+    "go_kernel": N_("Go kernel"),
+    "first": N_("Read first: {links}."),
+    "start_here": N_("Start here."),
+    "minutes": N_("{m} min"),
+    "hours": N_("{h} h"),
+    "hours_minutes": N_("{h} h {m} min"),
 }
 
 
@@ -275,8 +276,8 @@ def duration(minutes: int) -> str:
     """45 -> "45 min", 250 -> "4 h 10 min"."""
     h, m = divmod(minutes, 60)
     if not h:
-        return MAP_TEXT["minutes"].format(m=m)
-    return MAP_TEXT["hours"].format(h=h) if not m else MAP_TEXT["hours_minutes"].format(h=h, m=m)
+        return _(MAP_TEXT["minutes"]).format(m=m)
+    return _(MAP_TEXT["hours"]).format(h=h) if not m else _(MAP_TEXT["hours_minutes"]).format(h=h, m=m)
 
 
 def link_from(entry: Entry, start: str = "notebooks") -> str:
@@ -289,8 +290,20 @@ def display_title(entry: Entry) -> str:
     """"2.1 The GMP scheduler", "1. Why Go is efficient" for a numbered chapter (as the
     book's table of contents numbers them), the title as it is otherwise."""
     if entry.kind != "chapter" or not entry.section or "," in entry.section:
-        return entry.title
-    return f"{entry.section}{'' if '.' in entry.section else '.'} {entry.title}"
+        return title_of(entry)
+    return f"{entry.section}{'' if '.' in entry.section else '.'} {title_of(entry)}"
+
+
+def title_of(entry: Entry) -> str:
+    """The entry's title in the running edition (whygo.po, key ``book:ID:title``)."""
+    return _(entry.title, f"book:{entry.id}:title")
+
+
+def summary_of(entry: Entry) -> str:
+    """What the entry teaches in one sentence (its summary, else its first objective)."""
+    if entry.summary:
+        return _(entry.summary, f"book:{entry.id}:summary")
+    return _(entry.objectives[0], f"book:{entry.id}:objective1") if entry.objectives else ""
 
 
 def core_path(manifest: Manifest) -> list[Entry]:
@@ -323,16 +336,16 @@ def course_map_markdown(manifest: Manifest | None = None, start: str = "notebook
 
     def item(e: Entry) -> str:
         facts = [duration(e.minutes)] if e.minutes else []
-        facts.append(MAP_TEXT["core"] if e.core else MAP_TEXT["deep"])
+        facts.append(_(MAP_TEXT["core"]) if e.core else _(MAP_TEXT["deep"]))
         if e.kernel == "whygo-go":
-            facts.append(MAP_TEXT["go_kernel"])
+            facts.append(_(MAP_TEXT["go_kernel"]))
         lines = [f"- **{link(e)}** · " + " · ".join(facts)]
-        teaches = e.summary or (e.objectives[0] if e.objectives else "")
+        teaches = summary_of(e)
         if teaches:
             lines.append(f"  {md_text(teaches)}")
         first = [link(by_id[p]) for p in e.prerequisites]
-        lines.append("  " + (MAP_TEXT["first"].format(links=", ".join(first)) if first
-                             else MAP_TEXT["start_here"]))
+        lines.append("  " + (_(MAP_TEXT["first"]).format(links=", ".join(first)) if first
+                             else _(MAP_TEXT["start_here"])))
         return "\\\n".join(lines)    # a backslash at the end of a line breaks it (CommonMark)
 
     core = core_path(manifest)
@@ -341,12 +354,12 @@ def course_map_markdown(manifest: Manifest | None = None, start: str = "notebook
     deep_minutes = sum(e.minutes for e in listed if not e.core)
     parts = []
     if core:
-        parts += [MAP_TEXT["core_path"].format(time=duration(core_minutes)) + " "
+        parts += [_(MAP_TEXT["core_path"]).format(time=duration(core_minutes)) + " "
                   + " → ".join(link(e) for e in core) + ".",
-                  MAP_TEXT["deep_dives"].format(time=duration(deep_minutes))]
-    parts += [MAP_TEXT["chapters"], "\n".join(item(e) for e in manifest.chapters)]
+                  _(MAP_TEXT["deep_dives"]).format(time=duration(deep_minutes))]
+    parts += [_(MAP_TEXT["chapters"]), "\n".join(item(e) for e in manifest.chapters)]
     if manifest.labs:
-        parts += [MAP_TEXT["labs"], MAP_TEXT["labs_intro"], "\n".join(item(e) for e in manifest.labs)]
+        parts += [_(MAP_TEXT["labs"]), _(MAP_TEXT["labs_intro"]), "\n".join(item(e) for e in manifest.labs)]
     return with_marker(MAP_WRITER, "\n\n".join(parts))
 
 

@@ -54,12 +54,13 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from whygo.book import ROOT, load_manifest
+from whygo.book import ROOT, load_manifest, title_of
 from whygo.generated import md_text, refresh, with_marker
 from whygo.golang.toolchain import toolchain
+from whygo.i18n import N_, _
 from whygo.report import Table
 
-VERDICTS = ("holds", "holds roughly", "misleading", "wrong", "cannot be checked here")
+VERDICTS = (N_("holds"), N_("holds roughly"), N_("misleading"), N_("wrong"), N_("cannot be checked here"))
 # One colour per verdict, wherever a verdict is shown (claim boxes, chapter 5's table); white
 # text on each keeps a contrast above 4.5:1. The mark repeats the colour's meaning for readers
 # who cannot tell the colours apart.
@@ -1255,16 +1256,18 @@ class ClaimCheck:
 
     def __repr__(self) -> str:
         c = self.claim
-        text = (f"Claim check (article §{c.section}): {c.zh}\n  English: {c.en}\n"
-                f"  Verdict: {c.verdict.upper()}. {c.why}")
+        text = (_("Claim check (article §{section}): {quote}").format(section=c.section, quote=c.zh)
+                + "\n  " + _("English: {rendering}").format(rendering=rendering(c))
+                + "\n  " + _("Verdict: {verdict}.").format(verdict=verdict_word(c.verdict).upper())
+                + " " + reason(c))
         if self.disagreement:
-            text += f"\n  {DISAGREE_LABEL}: {self.disagreement}"
+            text += f"\n  {_(DISAGREE_LABEL)}: {self.disagreement}"
         return text
 
     def _repr_html_(self) -> str:
         c = self.claim
         colour = VERDICT_COLOURS[c.verdict]
-        note = (f'<div style="background:#fef9c3;padding:2px 6px"><b>{DISAGREE_LABEL}:</b> '
+        note = (f'<div style="background:#fef9c3;padding:2px 6px"><b>{html.escape(_(DISAGREE_LABEL))}:</b> '
                 f"{html.escape(self.disagreement)}</div>" if self.disagreement else "")
         # The ids let chapter 5 link straight to this check: ``id`` for the book
         # (page.html#claim-ID) and for an untrusted notebook, whose HTML JupyterLab
@@ -1274,11 +1277,13 @@ class ClaimCheck:
         # "mov $8, %rax" is text, not TeX.
         return (f'<div id="claim-{c.id}" data-jupyter-id="claim-{c.id}" class="mathjax_ignore" '
                 f'style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
-                f"<div><b>Claim check</b> (article §{html.escape(c.section)})</div>"
+                f"<div><b>{html.escape(_('Claim check'))}</b> "
+                f"({html.escape(_('article §{section}').format(section=c.section))})</div>"
                 f'<div lang="zh">{quote_html(c.zh)}</div>'
-                f"<div><i>{html.escape(c.en)}</i></div>"
-                f'<div><b style="color:{colour}">Verdict: {html.escape(c.verdict)}.</b> '
-                f"{html.escape(c.why)}</div>{note}</div>")
+                f"<div><i>{html.escape(rendering(c))}</i></div>"
+                f'<div><b style="color:{colour}">'
+                f"{html.escape(_('Verdict: {verdict}.').format(verdict=verdict_word(c.verdict)))}</b> "
+                f"{html.escape(reason(c))}</div>{note}</div>")
 
 
 def quoted_rows(quote: str) -> list[list[str]] | None:
@@ -1350,9 +1355,24 @@ def _table_html(rows: list[list[str]], escape) -> str:
     return _QUOTE_TABLE.format(body)
 
 
-DISAGREE_LABEL = "This machine disagrees"
-DISAGREE_NOTE = ("The verdict is what the runtime's source and typical machines show; "
-                 "the output above is what this one measured.")
+DISAGREE_LABEL = N_("This machine disagrees")
+DISAGREE_NOTE = N_("The verdict is what the runtime's source and typical machines show; "
+                   "the output above is what this one measured.")
+
+
+def rendering(c: Claim) -> str:
+    """The claim as the course states it, in the running edition (claims.po, ``ID:en``)."""
+    return _(c.en, f"{c.id}:en")
+
+
+def reason(c: Claim) -> str:
+    """Why the verdict, in the running edition (claims.po, ``ID:why``)."""
+    return _(c.why, f"{c.id}:why")
+
+
+def verdict_word(verdict: str) -> str:
+    """A verdict ("holds roughly") in the running edition; the registry keeps the English."""
+    return _(verdict)
 
 
 def source_line(entry: str, src=None) -> tuple[str, int, str]:
@@ -1387,7 +1407,7 @@ def show(claim_id: str, *, agrees: bool = True, here: str = "") -> ClaimCheck:
     if not agrees and not here:
         raise ValueError(f"claim {claim_id}: say what this machine measured (here=...) "
                          "when it disagrees with the verdict")
-    return ClaimCheck(get(claim_id), "" if agrees else f"{here}. {DISAGREE_NOTE}")
+    return ClaimCheck(get(claim_id), "" if agrees else f"{here}. {_(DISAGREE_NOTE)}")
 
 
 # ---- the summary chapter -------------------------------------------------------------------
@@ -1408,10 +1428,10 @@ _SHOW = re.compile(r"""claims\.show\(\s*["']([a-z0-9\-]+)["']""")
 # a metric name, a figure's repr). Several cells may decide one claim: their lines are
 # joined in notebook order.
 DECIDES = "decides"
-UNMARKED = "(no deciding output marked) "
+UNMARKED = N_("(no deciding output marked) ")
 # The evidence of a claim no chapter can print anything for (a figure of the article's own
 # service or project): its verdict, "cannot be checked here", says why.
-NOTHING_TO_PRINT = "(nothing a chapter can print: the article's own system)"
+NOTHING_TO_PRINT = N_("(nothing a chapter can print: the article's own system)")
 EVIDENCE_CHARS = 200
 # Reprs that say nothing: a figure or a player whose picture is the real output.
 _REPR = re.compile(r"^(<Figure size [^>]*>|Player\(.*\)|<IPython\.core\.display\..*>)$")
@@ -1462,9 +1482,9 @@ def where_shown(manifest=None) -> dict[str, tuple[str, str]]:
                 if hits:
                     evidence = " / ".join(hits)[:EVIDENCE_CHARS]
                 elif claim_id in marked or get(claim_id).verdict != "cannot be checked here":
-                    evidence = UNMARKED + previous_output
+                    evidence = _(UNMARKED) + previous_output
                 else:
-                    evidence = NOTHING_TO_PRINT
+                    evidence = _(NOTHING_TO_PRINT)
                 found.setdefault(claim_id, (entry.notebook, evidence))
             if not _SHOW.search(source):
                 previous_output = _output_text(cell.get("outputs", []))
@@ -1492,9 +1512,9 @@ def _output_text(outputs: list) -> str:
 
 # The table's words, kept here for the Chinese edition (user-facing text, not logic).
 SUMMARY_WRITER = "whygo.claims.summary_markdown"
-SUMMARY_HEADER = ("verdict", "the claim, then the article's own words", "checked in")
-SUMMARY_SECTION = "article §{section}"
-SUMMARY_TO_COME = "(chapter to come)"
+SUMMARY_HEADER = (N_("verdict"), N_("the claim, then the article's own words"), N_("checked in"))
+SUMMARY_SECTION = N_("article §{section}")
+SUMMARY_TO_COME = N_("(chapter to come)")
 _BADGE = ('<span style="display:inline-block;padding:0 4px;border-radius:4px;font-size:0.9em;'
           'background:{colour};color:#ffffff;font-weight:bold">{mark} {verdict}</span>')
 
@@ -1502,7 +1522,7 @@ _BADGE = ('<span style="display:inline-block;padding:0 4px;border-radius:4px;fon
 def verdict_badge(verdict: str) -> str:
     """The verdict as a coloured label (HTML that JupyterLab's sanitizer and the book keep)."""
     return _BADGE.format(colour=VERDICT_COLOURS[verdict], mark=VERDICT_MARKS[verdict],
-                         verdict=html.escape(verdict))
+                         verdict=html.escape(verdict_word(verdict)))
 
 
 def summary_markdown(manifest=None) -> str:
@@ -1515,21 +1535,21 @@ def summary_markdown(manifest=None) -> str:
     a phone; every quote is escaped for Markdown and TeX (``md_text``). The cell starts
     with the marker of whygo/generated.py."""
     manifest = manifest or load_manifest()
-    titles = {e.id: (e.title, e.notebook) for e in manifest.chapters}
-    rows = ["| " + " | ".join(SUMMARY_HEADER) + " |", "| --- | --- | --- |"]
+    titles = {e.id: (title_of(e), e.notebook) for e in manifest.chapters}
+    rows = ["| " + " | ".join(_(h) for h in SUMMARY_HEADER) + " |", "| --- | --- | --- |"]
     for c in CLAIMS:
         title, notebook = titles.get(c.chapter, (None, None))
         where = (f"[{md_text(title)}]({notebook.removeprefix('notebooks/')}#claim-{c.id})"
-                 if notebook else SUMMARY_TO_COME)
-        where += "<br>" + SUMMARY_SECTION.format(section=c.section)
+                 if notebook else _(SUMMARY_TO_COME))
+        where += "<br>" + _(SUMMARY_SECTION).format(section=c.section)
         # overflow-wrap: a long quote (a URL, a Go identifier) wraps instead of widening the table
-        claim = (f'<span style="overflow-wrap:anywhere">{md_text(c.en)}<br>'
+        claim = (f'<span style="overflow-wrap:anywhere">{md_text(rendering(c))}<br>'
                  f'<span lang="zh">{quote_html(c.zh, md_text)}</span></span>')
         rows.append(f"| {verdict_badge(c.verdict)} | {claim} | {where} |")
     return with_marker(SUMMARY_WRITER, "\n".join(rows))
 
 
-EVIDENCE_HEADER = ("claim", "verdict", "evidence printed by the chapter")
+EVIDENCE_HEADER = (N_("claim"), N_("verdict"), N_("evidence printed by the chapter"))
 
 
 class QuoteTable(Table):
@@ -1545,8 +1565,8 @@ def evidence_table(manifest=None) -> QuoteTable:
     them, so the HTML is marked for MathJax to leave alone: JupyterLab typesets HTML outputs,
     and two $ would become a formula."""
     shown = where_shown(manifest)
-    return QuoteTable(list(EVIDENCE_HEADER),
-                      [[c.id, c.verdict, shown[c.id][1] if c.id in shown else SUMMARY_TO_COME]
+    return QuoteTable([_(h) for h in EVIDENCE_HEADER],
+                      [[c.id, verdict_word(c.verdict), shown[c.id][1] if c.id in shown else _(SUMMARY_TO_COME)]
                        for c in CLAIMS])
 
 

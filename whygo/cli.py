@@ -1,4 +1,4 @@
-"""The `whygo` command: doctor, kernel install, warm, go, bench, book, grade, labs.
+"""The `whygo` command: doctor, kernel install, warm, go, bench, book, grade, labs, i18n.
 
 Each sub-command is a small function; heavy imports happen inside it so that
 `whygo --help` stays fast.
@@ -18,7 +18,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_kernel(args: argparse.Namespace) -> int:
     from whygo.kernelspec import install_kernelspec
     where = install_kernelspec(user=args.user, prefix=None if args.user else sys.prefix)
-    print(f"Installed the 'Go (whygo)' kernel spec in {where}")
+    print(f"Installed the course kernels (Go, and the Chinese edition's Python and Go) beside {where}")
     return 0
 
 
@@ -68,6 +68,26 @@ def cmd_labs(args: argparse.Namespace) -> int:
     return main_student(args.rest[1:])
 
 
+def cmd_i18n(args: argparse.Namespace) -> int:
+    """`whygo i18n status|update|build`: the Chinese edition's catalogs and notebooks."""
+    from whygo.i18n import catalog, edition
+    if args.action == "update":
+        changed = catalog.update()
+        print("updated: " + (", ".join(changed) if changed else "nothing changed"))
+        args.action = "status"
+    if args.action == "status":
+        coverages = catalog.status()
+        print(catalog.report(coverages, verbose=not args.brief))
+        errors = catalog.structure_errors() + catalog.placeholder_errors()
+        for error in errors:
+            print("error    " + error)
+        return 0 if all(c.done for c in coverages) and not errors else 1
+    need = edition.build(execute=args.execute, only=args.only)
+    for path in need:
+        print(f"needs a run (whygo i18n build --execute): {path.relative_to(catalog.ROOT)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="whygo", description="Why Go is efficient: course tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, add_help=False)
         p.add_argument("rest", nargs=argparse.REMAINDER)
         p.set_defaults(func=func)
+
+    p = sub.add_parser("i18n", help="the Chinese edition: catalog coverage, updates, notebooks")
+    p.add_argument("action", choices=("status", "update", "build"),
+                   help="status: what is translated, missing, stale; update: catalogs from the "
+                        "English; build: the Chinese notebooks (zh/) from English and catalogs")
+    p.add_argument("--brief", action="store_true", help="status: one line per catalog")
+    p.add_argument("--execute", action="store_true",
+                   help="build: run the Chinese notebooks whose code changed, in Chinese")
+    p.add_argument("--only", nargs="*", default=None,
+                   help="build --execute: run these notebooks too (names without .ipynb)")
+    p.set_defaults(func=cmd_i18n)
 
     p = sub.add_parser("bench", help="run the benchmarks; print `name: value unit` lines")
     p.add_argument("only", nargs="*", help="only modules whose name starts with these")

@@ -32,7 +32,6 @@ import tempfile
 from pathlib import Path
 
 from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
-from whygo.classroom.kernelstart import KERNELS
 from whygo.golang.toolchain import go_command
 from whygo.golang.warm import PACKAGES
 
@@ -102,12 +101,13 @@ def make_env(class_dir: Path) -> Path:
 
 
 def write_kernels(env: Path) -> None:
-    """The two kernels, started through :mod:`whygo.classroom.kernelstart` with this environment's Python."""
+    """The course's kernels (Python and Go, each in both editions), started through
+    :mod:`whygo.classroom.kernelstart` with this environment's Python."""
     from ipykernel.kernelspec import get_kernel_dict
-    from whygo.kernelspec import KERNEL_NAME, kernel_json
+    from whygo.kernelspec import MODULES, course_kernels
     python = str(env / "bin" / "python")
-    for name, spec in (("python3", get_kernel_dict()), (KERNEL_NAME, kernel_json())):
-        spec = dict(spec, argv=[python, "-m", "whygo.classroom.kernelstart", KERNELS[name], "-f",
+    for name, spec in {"python3": get_kernel_dict(), **course_kernels()}.items():
+        spec = dict(spec, argv=[python, "-m", "whygo.classroom.kernelstart", MODULES[name], "-f",
                                 "{connection_file}"])
         folder = env / "share" / "jupyter" / "kernels" / name
         folder.mkdir(parents=True, exist_ok=True)

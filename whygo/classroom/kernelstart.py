@@ -14,7 +14,6 @@ import contextlib
 import runpy
 import sys
 
-KERNELS = {"python3": "ipykernel_launcher", "whygo-go": "whygo.kernel"}
 KERNEL_OOM_SCORE_ADJ = 500
 
 

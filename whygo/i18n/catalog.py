@@ -95,7 +95,7 @@ def code_messages(package: Path = PACKAGE) -> list[Message]:
             context = None
             if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
                 context = node.args[1].value
-            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            where = f"{path.relative_to(package.parent)}:{node.lineno}"
             found.setdefault((context, first.value), Message(context, first.value, where))
     return sorted(found.values(), key=lambda m: _where_key(m.where))
 

@@ -23,17 +23,18 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from whygo.i18n import N_, _
 from whygo.labs.catalog import LABS
 from whygo.labs.protocol import VERDICT_RE, Verdict, parse_verdicts
 
 TEXT = {
-    "passed": "Passed",
-    "not yet": "Not yet",
-    "check": "check {check}",
-    "hint": "Hint",
-    "more": "More",
-    "again": "Try again, then run this check once more: a repeated failure gives a fuller hint.",
-    "progress": "{lab}: {passed} of {total} checks pass",
+    "passed": N_("Passed"),
+    "not yet": N_("Not yet"),
+    "check": N_("check {check}"),
+    "hint": N_("Hint"),
+    "more": N_("More"),
+    "again": N_("Try again, then run this check once more: a repeated failure gives a fuller hint."),
+    "progress": N_("{lab}: {passed} of {total} checks pass"),
 }
 
 # (border, background, badge text) by outcome; the badge colour passes WCAG AA on white.
@@ -87,19 +88,19 @@ class CheckResult:
         hints = v.hints[:self.tier + 1]
         rows = [f'<div style="margin:4px 0">{_inline(v.message)}</div>']
         for n, hint in enumerate(hints):
-            label = TEXT["hint"] if n == 0 else TEXT["more"]
+            label = _(TEXT["hint"]) if n == 0 else _(TEXT["more"])
             rows.append(f'<div style="margin:4px 0"><b>{label}:</b> {_inline(hint)}</div>')
         if not v.passed and len(hints) < len(v.hints):
-            rows.append(f'<div style="margin:4px 0;font-size:0.9em;color:#57534e">{TEXT["again"]}</div>')
+            rows.append(f'<div style="margin:4px 0;font-size:0.9em;color:#57534e">{_(TEXT["again"])}</div>')
         if self.progress:
             lab, done, total = self.progress
             rows.append(f'<div style="margin-top:6px;padding-top:4px;border-top:1px solid #d6d3d1;'
                         f'font-size:0.9em;color:#334155">{_meter(done, total, border)} '
-                        f'{html.escape(TEXT["progress"].format(lab=lab, passed=done, total=total))}</div>')
-        status = TEXT["passed"] if v.passed else TEXT["not yet"]
+                        f'{html.escape(_(TEXT["progress"]).format(lab=lab, passed=done, total=total))}</div>')
+        status = _(TEXT["passed"]) if v.passed else _(TEXT["not yet"])
         head = (f'<div><span style="display:inline-block;background:{border};color:{badge_text};'
                 f'font-weight:bold;padding:0 8px;border-radius:10px">{"✓" if v.passed else "✗"} {status}</span> '
-                f'<span style="color:#475569">{html.escape(TEXT["check"].format(check=v.check))}</span></div>')
+                f'<span style="color:#475569">{html.escape(_(TEXT["check"]).format(check=v.check))}</span></div>')
         # mathjax_ignore: a message may quote "$GOROOT" or two "$"; it is text, not TeX.
         return (f'<div class="whygo-check mathjax_ignore" data-check="{html.escape(v.check)}" '
                 f'data-passed="{str(v.passed).lower()}" style="border:1px solid {border};'
