@@ -46,7 +46,7 @@ def test_markdown_comes_from_the_catalog():
     translated = catalog.notebook_translations(notebook)
     chinese = dict(_cells(edition.edition_path(notebook), "markdown"))
     for cell_id, text in translated.items():
-        assert chinese[cell_id] == edition._relink(text, notebook)
+        assert chinese[cell_id] == edition._relink(edition.join_cjk_lines(text), notebook)
 
 
 def test_links_that_leave_the_notebooks_point_one_folder_up():
@@ -54,3 +54,8 @@ def test_links_that_leave_the_notebooks_point_one_folder_up():
     text = "[map](01-why-go-is-efficient.ipynb) [code](../gocode/README.md) [web](https://go.dev)"
     assert edition._relink(text, notebook) == (
         "[map](01-why-go-is-efficient.ipynb) [code](../../gocode/README.md) [web](https://go.dev)")
+
+
+def test_line_breaks_inside_chinese_text_are_joined_and_nothing_else():
+    text = "第一行\n第二行。\n- 列表\n\n```go\n中\n文\n```\nGo 语言\n很快"
+    assert edition.join_cjk_lines(text) == "第一行第二行。\n- 列表\n\n```go\n中\n文\n```\nGo 语言很快"

@@ -312,6 +312,13 @@ _LINK_TARGET = re.compile(r"\]\(([^)\s]+)[^)]*\)")
 _ID = re.compile(r"""\b(?:id|href|src)=["']([^"']+)["']""")
 _FENCE = re.compile(r"^\s*(```|~~~)", re.M)
 _CODE = re.compile(r"`([^`\n]+)`")
+# "**用时：**约": CommonMark does not close ** after punctuation when a letter follows, so the
+# asterisks would show. Write "**用时**：约" instead. Found by rendering, as JupyterLab would.
+def _unclosed_emphasis(text: str) -> list[str]:
+    from markdown_it import MarkdownIt   # comes with MyST (Jupyter Book)
+    html_text = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    html_text = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", html_text, flags=re.S)
+    return re.findall(r".{0,12}\*\*.{0,12}", html_text)
 
 
 def structure(text: str) -> dict[str, list[str]]:
@@ -339,6 +346,10 @@ def structure_errors(language: str = LANGUAGE) -> list[str]:
             for what in ("link targets", "ids and hrefs", "code fences"):
                 if en[what] != zh[what]:
                     errors.append(f"{name} [{e.msgctxt}]: {what} differ: {en[what]} vs {zh[what]}")
+            if not _unclosed_emphasis(e.msgid):
+                for bold in _unclosed_emphasis(e.msgstr):
+                    errors.append(f"{name} [{e.msgctxt}]: ** that Markdown shows as text: {bold!r}; "
+                                  "put punctuation after the closing ** (\"**用时**：\")")
             lost = set(en["inline code"]) - set(zh["inline code"])
             if lost:
                 errors.append(f"{name} [{e.msgctxt}]: inline code dropped: {sorted(lost)}")

@@ -68,6 +68,19 @@ def _generated(writer: str, notebook: Path) -> str:
     raise ValueError(f"{notebook}: no Chinese writer for generated cells of {writer}()")
 
 
+# A line break inside a Chinese paragraph: Markdown renders it as a space, which Chinese text
+# does not have. Joined only where both sides are Chinese characters or punctuation, so that
+# a list item, a heading, a table row or code (which start with ASCII) is never touched.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
+
+
+def join_cjk_lines(text: str) -> str:
+    """Join the soft line breaks between Chinese characters (outside code fences)."""
+    parts = re.split(r"(^```.*?^```)", text, flags=re.S | re.M)
+    return "".join(p if p.startswith("```") else _CJK_BREAK.sub("", p) for p in parts)
+
+
 def _relink(text: str, notebook: Path) -> str:
     """Relative links to files outside the editions' notebooks (not to a notebook, which
     exists in both) point one folder further up, since zh/ is one level deeper."""
@@ -93,7 +106,12 @@ def render(notebook: Path, stored: dict | None = None) -> dict:
             if cell["cell_type"] == "markdown":
                 source = "".join(cell["source"])
                 writer = writer_of(source)
-                text = _generated(writer, notebook) if writer else translated.get(cell["id"], source)
+                if writer:
+                    text = _generated(writer, notebook)
+                elif cell["id"] in translated:
+                    text = join_cjk_lines(translated[cell["id"]])
+                else:
+                    text = source
                 cell["source"] = _relink(text, notebook).splitlines(keepends=True)
             elif cell["cell_type"] == "code":
                 before = previous.get(cell.get("id"))
