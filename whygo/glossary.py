@@ -29,7 +29,7 @@ TERMS: tuple[tuple[str, str, str], ...] = (
     ("channel", "通道 / channel", "a typed, lock-guarded queue between goroutines (hchan)"),
     ("unbuffered channel", "无缓冲通道", "a channel where sender and receiver meet; the value is copied across"),
     ("context", "上下文 / context", "a value carrying cancellation and deadlines down a call tree"),
-    ("goroutine leak", "协程泄漏", "a goroutine blocked forever, holding its memory"),
+    ("goroutine leak", "goroutine 泄漏 / 协程泄漏", "a goroutine blocked forever, holding its memory"),
     ("garbage collector (GC)", "垃圾回收器", "the runtime part that frees unreachable heap objects"),
     ("tri-colour marking", "三色标记", "white (unvisited), grey (to scan), black (scanned) objects"),
     ("write barrier", "写屏障", "code run on pointer writes during marking so no live object is missed"),
