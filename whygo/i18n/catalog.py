@@ -311,7 +311,7 @@ def report(coverages: list[Coverage], *, verbose: bool = True) -> str:
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)[^)]*\)")
 _ID = re.compile(r"""\b(?:id|href|src)=["']([^"']+)["']""")
 _FENCE = re.compile(r"^\s*(```|~~~)", re.M)
-_CODE = re.compile(r"`([^`\n]+)`")
+_CODE = re.compile(r"`([^`]+)`")   # a code span may wrap onto the next line
 # "**用时：**约": CommonMark does not close ** after punctuation when a letter follows, so the
 # asterisks would show. Write "**用时**：约" instead. Found by rendering, as JupyterLab would.
 def _unclosed_emphasis(text: str) -> list[str]:
@@ -325,7 +325,7 @@ def structure(text: str) -> dict[str, list[str]]:
     return {"link targets": sorted(_LINK_TARGET.findall(text)),
             "ids and hrefs": sorted(_ID.findall(text)),
             "code fences": _FENCE.findall(text),
-            "inline code": sorted(set(_CODE.findall(text)))}
+            "inline code": sorted({" ".join(code.split()) for code in _CODE.findall(text)})}
 
 
 def structure_errors(language: str = LANGUAGE) -> list[str]:
