@@ -93,3 +93,34 @@ def test_a_stale_notebook_translation_is_not_used(tmp_path, monkeypatch):
     po.save(str(locale))
     monkeypatch.setattr(catalog, "LOCALE_DIR", tmp_path)
     assert catalog.notebook_translations(notebook) == {messages[0].context: "当前"}
+
+
+def test_a_notebooks_code_strings_are_catalogued_with_it(tmp_path):
+    """tr("...") in a Python notebook's code cells joins the notebook's catalog; a %%go cell
+    and a Go kernel's cells are Go, not read."""
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title", id="t"),
+                nbformat.v4.new_code_cell('%load_ext whygo\nprint(tr("faster: {x}").format(x=1))', id="c1"),
+                nbformat.v4.new_code_cell('%%go\nfmt.Println(tr("not Python"))', id="c2")]
+    (tmp_path / "notebooks").mkdir()
+    path = tmp_path / "notebooks" / "x.ipynb"
+    nbformat.write(nb, str(path))
+    monkey_root = catalog.ROOT
+    try:
+        catalog.ROOT = tmp_path
+        found = [(m.context, m.msgid) for m in catalog.notebook_messages(path)]
+    finally:
+        catalog.ROOT = monkey_root
+    assert found == [("t", "# Title"), (None, "faster: {x}")]
+
+
+def test_a_message_that_moves_to_another_catalog_keeps_its_translation():
+    new = catalog.merge([catalog.Message(None, "Passed")], None, known={(None, "Passed"): "通过"})
+    assert [(e.msgid, e.msgstr, e.fuzzy) for e in new] == [("Passed", "通过", False)]
+
+
+def test_code_catalogs_follow_the_package_layout():
+    assert catalog.area_of("whygo/sched/model.py:3") == "sched"
+    assert catalog.area_of("whygo/claims.py:40") == "claims"

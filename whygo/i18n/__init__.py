@@ -1,12 +1,14 @@
 """The course's two editions, English and 简体中文: which one is running, and its words.
 
 Every sentence a learner reads has one source, in English, and a Chinese
-translation beside it in a gettext catalog (``whygo/locale/zh/*.po``, the
+translation beside it in a gettext catalog (``whygo/locale/zh/``, the
 format translators' tools know: Poedit, Weblate, Lokalize). Three kinds of
 text are catalogued (see ``whygo.i18n.catalog`` for how they are extracted):
 
 * sentences in the package's code, written ``_("...")`` where they are shown
-  (``N_("...")`` marks a constant that is translated later, where it is used);
+  (``N_("...")`` marks a constant that is translated later, where it is used), and
+  in the notebooks' code cells, written ``tr("...")`` (IPython keeps ``_`` for the
+  last result);
 * data the course keeps as text: the claims registry, book.toml, the glossary;
 * the notebooks' Markdown cells, one catalog per notebook, keyed by cell id.
 
@@ -40,15 +42,11 @@ def is_zh() -> bool:
 
 @lru_cache(maxsize=None)
 def translations(language: str = "zh") -> dict[tuple[str | None, str], str]:
-    """(context, English) -> translation, for every usable entry of the package's catalogs
-    (whygo.po, claims.po): translated and not stale. Notebook catalogs are not loaded here;
-    they are used when the Chinese notebooks are built."""
+    """(context, English) -> translation, for every usable entry of every catalog: translated
+    and not stale. (A notebook's Markdown entries are keyed by cell id; no call asks for them.)"""
     import polib  # only the Chinese edition parses catalogs
     found: dict[tuple[str | None, str], str] = {}
-    for name in ("whygo.po", "claims.po"):
-        path = LOCALE_DIR / language / name
-        if not path.is_file():
-            continue
+    for path in sorted((LOCALE_DIR / language).rglob("*.po")):
         for entry in polib.pofile(str(path)):
             if entry.msgstr and not entry.fuzzy and not entry.obsolete:
                 found[(entry.msgctxt, entry.msgid)] = entry.msgstr
@@ -63,6 +61,9 @@ def _(message: str, context: str | None = None) -> str:
     if lang() == "en":
         return message
     return translations("zh").get((context, message), message)
+
+
+tr = _   # the name notebooks use: in IPython, ``_`` is the last result
 
 
 def N_(message: str) -> str:

@@ -5,12 +5,15 @@ One gettext catalog per source of text, under ``whygo/locale/zh/``:
 ==========================  ==============================================  =================
 catalog                     entries (English msgid)                         key (msgctxt)
 ==========================  ==============================================  =================
-``whygo.po``                ``_("...")`` / ``N_("...")`` in the package;    none / ``book:…``,
-                            book.toml's titles, summaries, objectives;      ``glossary:…``
-                            the glossary's meanings
+``code/AREA.po``            ``_("...")`` / ``N_("...")`` in the package,    none (or the
+                            one catalog per subpackage or top-level         call's second
+                            module (``code/sched.po``, ``code/claims.po``)  argument)
+``course.po``               book.toml's titles, summaries, objectives;      ``book:…``,
+                            the glossary's meanings                         ``glossary:…``
 ``claims.po``               each claim's English rendering and its why      ``CLAIM-ID:en|why``
-``notebooks/NAME.po``       each Markdown cell of a chapter                 the cell's id
-``labs/NAME.po``            each Markdown cell of a lab                     the cell's id
+``notebooks/NAME.po``       each Markdown cell of a chapter, then the       the cell's id;
+                            ``tr("...")`` strings of its code cells         none for code
+``labs/NAME.po``            the same for a lab
 ==========================  ==============================================  =================
 
 Why gettext and not a keyed table of our own: translators' tools read it, a
@@ -22,7 +25,8 @@ its id survives edits, so a changed cell becomes *stale* rather than lost.
 
 ``update()`` rewrites every catalog from the current English, keeping each
 translation: an entry whose English changed keeps its translation, marked
-stale, with the English it was written for. ``status()`` counts what is
+stale, with the English it was written for; a message that moved to another catalog
+(code moved between modules) takes its translation along. ``status()`` counts what is
 translated, missing and stale per catalog. Cells written by code (the course
 map's table of contents, chapter 5's table: ``whygo.generated``) are not
 catalogued: the Chinese edition runs their writer in Chinese.
@@ -84,25 +88,45 @@ def code_messages(package: Path = PACKAGE) -> list[Message]:
     for path in sorted(package.rglob("*.py")):
         if "i18n" in path.relative_to(package).parts:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "N_") and node.args):
-                continue
-            first = node.args[0]
-            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                continue
-            context = None
-            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
-                context = node.args[1].value
-            where = f"{path.relative_to(package.parent)}:{node.lineno}"
-            found.setdefault((context, first.value), Message(context, first.value, where))
+        for context, msgid, line in calls_in(path.read_text(encoding="utf-8"), ("_", "N_", "tr")):
+            where = f"{path.relative_to(package.parent)}:{line}"
+            found.setdefault((context, msgid), Message(context, msgid, where))
     return sorted(found.values(), key=lambda m: _where_key(m.where))
 
 
 def _where_key(where: str) -> tuple[str, int]:
     path, _, line = where.rpartition(":")
     return path, int(line or 0)
+
+
+def area_of(where: str) -> str:
+    """The code catalog of a message found at ``where`` ("whygo/sched/model.py:12" -> "sched")."""
+    parts = Path(where.rpartition(":")[0]).parts
+    inside = parts[parts.index("whygo") + 1:] if "whygo" in parts else parts
+    return inside[0] if len(inside) > 1 else Path(inside[0]).stem
+
+
+def cell_code(source: str) -> str:
+    """A code cell as Python: IPython magics and shell lines blanked (a %%go cell is Go: empty)."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def calls_in(code: str, names: tuple[str, ...]) -> list[tuple[str | None, str, int]]:
+    """(context, English, line) of each call ``name("literal"[, "context"])`` in ``code``."""
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in names and node.args):
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            context = None
+            if len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                context = node.args[1].value
+            found.append((context, first.value, node.lineno))
+    return sorted(found, key=lambda f: f[2])
 
 
 def data_messages() -> list[Message]:
@@ -133,16 +157,21 @@ def claim_messages() -> list[Message]:
 
 
 def notebook_messages(path: Path) -> list[Message]:
-    """One message per Markdown cell of the notebook (cells written by code left out)."""
+    """One message per Markdown cell of the notebook (cells written by code left out), then
+    each ``tr("...")`` of its code cells (what a code cell prints for the reader to read)."""
     from whygo.generated import is_generated
     nb = json.loads(path.read_text(encoding="utf-8"))
-    out = []
+    where = f"{path.relative_to(ROOT)}"
+    out, code = [], {}
+    python = nb["metadata"].get("kernelspec", {}).get("language", "python") == "python"
     for cell in nb["cells"]:
         source = "".join(cell["source"])
-        if cell["cell_type"] != "markdown" or not source.strip() or is_generated(source):
-            continue
-        out.append(Message(cell["id"], source, f"{path.relative_to(ROOT)}"))
-    return out
+        if cell["cell_type"] == "code" and python:
+            for context, msgid, _line in calls_in(cell_code(source), ("tr",)):
+                code.setdefault((context, msgid), Message(context, msgid, f"{where} {cell['id']}"))
+        elif cell["cell_type"] == "markdown" and source.strip() and not is_generated(source):
+            out.append(Message(cell["id"], source, where))
+    return out + list(code.values())
 
 
 def course_notebooks() -> list[Path]:
@@ -159,7 +188,11 @@ def catalog_name(notebook: Path) -> str:
 
 def all_messages() -> dict[str, list[Message]]:
     """Catalog name -> the messages it must hold, now."""
-    catalogs = {"whygo.po": code_messages() + data_messages(), "claims.po": claim_messages()}
+    catalogs: dict[str, list[Message]] = {}
+    for message in code_messages():
+        catalogs.setdefault(f"code/{area_of(message.where)}.po", []).append(message)
+    catalogs["course.po"] = data_messages()
+    catalogs["claims.po"] = claim_messages()
     for notebook in course_notebooks():
         catalogs[catalog_name(notebook)] = notebook_messages(notebook)
     return catalogs
@@ -171,7 +204,18 @@ def catalog_path(name: str, language: str = LANGUAGE) -> Path:
     return LOCALE_DIR / language / name
 
 
-def merge(messages: list[Message], old) -> "polib.POFile":
+def memory(language: str = LANGUAGE) -> dict[tuple[str | None, str], str]:
+    """Every current translation in every catalog: (context, English) -> Chinese."""
+    import polib
+    found = {}
+    for path in sorted((LOCALE_DIR / language).rglob("*.po")):
+        for e in polib.pofile(str(path), wrapwidth=0):
+            if e.msgstr and not e.fuzzy and not e.obsolete:
+                found.setdefault((e.msgctxt, e.msgid), e.msgstr)
+    return found
+
+
+def merge(messages: list[Message], old, known: dict | None = None) -> "polib.POFile":
     """A catalog holding ``messages``, with the translations of ``old`` (a polib.POFile or None).
 
     An entry found by its key (context) whose English changed keeps its translation, flagged
@@ -200,6 +244,8 @@ def merge(messages: list[Message], old) -> "polib.POFile":
                 entry.previous_msgid = before.previous_msgid or before.msgid
                 if before.msgid == message.msgid and not before.previous_msgid:
                     entry.previous_msgid = None
+        elif known and (message.context, message.msgid) in known:
+            entry.msgstr = known[(message.context, message.msgid)]    # moved from another catalog
         elif message.context is None:
             pending.append((entry, message))
         new.append(entry)
@@ -222,19 +268,26 @@ def update(language: str = LANGUAGE) -> list[str]:
     """Rewrite every catalog from the current English; returns the catalogs that changed."""
     import polib
     changed = []
-    for name, messages in all_messages().items():
+    known = memory(language)
+    wanted = all_messages()
+    for name, messages in wanted.items():
         path = catalog_path(name, language)
         old = polib.pofile(str(path), wrapwidth=0) if path.is_file() else None
-        text = merged_text(messages, old)
+        text = merged_text(messages, old, known)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             changed.append(name)
+    for path in sorted((LOCALE_DIR / language).rglob("*.po")):    # catalogs nothing feeds now
+        name = path.relative_to(LOCALE_DIR / language).as_posix()
+        if name not in wanted:
+            path.unlink()
+            changed.append(f"{name} (removed)")
     return changed
 
 
-def merged_text(messages: list[Message], old) -> str:
-    return str(merge(messages, old)).rstrip("\n") + "\n"
+def merged_text(messages: list[Message], old, known: dict | None = None) -> str:
+    return str(merge(messages, old, known)).rstrip("\n") + "\n"
 
 
 def status(language: str = LANGUAGE) -> list[Coverage]:
@@ -261,11 +314,12 @@ def placeholder_errors(language: str = LANGUAGE) -> list[str]:
     """Translations that drop or add a {placeholder} the code fills."""
     import polib
     errors = []
-    for name in ("whygo.po", "claims.po"):
-        path = catalog_path(name, language)
-        if not path.is_file():
-            continue
+    for path in sorted((LOCALE_DIR / language).rglob("*.po")):
+        name = path.relative_to(LOCALE_DIR / language).as_posix()
+        is_markdown = name.startswith(("notebooks/", "labs/"))
         for e in polib.pofile(str(path)):
+            if is_markdown and e.msgctxt is not None:
+                continue       # a Markdown cell: braces there are text or code, not placeholders
             if e.msgstr and sorted(PLACEHOLDER.findall(e.msgid)) != sorted(PLACEHOLDER.findall(e.msgstr)):
                 errors.append(f"{name}: {_label(e)}: placeholders {PLACEHOLDER.findall(e.msgid)} "
                               f"vs {PLACEHOLDER.findall(e.msgstr)}")
@@ -279,7 +333,7 @@ def notebook_translations(notebook: Path, language: str = LANGUAGE) -> dict[str,
     path = catalog_path(catalog_name(notebook), language)
     if not path.is_file():
         return {}
-    current = {m.context: m.msgid for m in notebook_messages(notebook)}
+    current = {m.context: m.msgid for m in notebook_messages(notebook) if m.context is not None}
     return {e.msgctxt: e.msgstr for e in polib.pofile(str(path))
             if e.msgstr and not e.fuzzy and current.get(e.msgctxt) == e.msgid}
 
