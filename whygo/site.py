@@ -37,6 +37,13 @@ Choices that keep the site honest and offline:
   of ``claims.show``, are MyST link targets: this module is also a small
   Sphinx extension (``setup``). ``whygo.linkcheck`` checks the links.
 
+Two editions. The Chinese edition (whygo/i18n: its notebooks are ``zh/``) is a second
+book built beside the English one (``build_editions``) into the ``zh/`` folder of the
+site, so that every page has the same path in both, below ``zh/`` for Chinese. Each page
+carries a link to the same page in the other edition (``_language_switch``). The Chinese
+book is built with ``language: zh_CN``: Sphinx then segments Chinese words for the search
+index with jieba, so a search for 逃逸 finds the pages about escape analysis.
+
 ``main(argv)`` is the command line (``whygo book build`` calls it; ``make book
 BOOK_ARGS="--jupyterhub-url URL"`` passes it options).
 """
@@ -54,11 +61,16 @@ import yaml
 
 from whygo.book import Manifest, ManifestError, ROOT, load_manifest, with_launch
 from whygo.golang import process
+from whygo.i18n import N_, _
 from whygo.linkcheck import check_site
 
 BUILD = ROOT / "build"
 SOURCE_DIR = BUILD / "book-src"     # generated _config.yml, _toc.yml and symlinks
 OUTPUT_DIR = BUILD / "book"         # jupyter-book --path-output; html in _build/html
+EDITIONS = ("en", "zh")
+ZH_FOLDER = "zh"                    # the Chinese edition: notebooks in ROOT/zh, pages in html/zh
+SPHINX_LANGUAGE = {"en": "en", "zh": "zh_CN"}
+SWITCH_TEXT = {"en": "中文", "zh": "English"}   # the link to the other edition, in its language
 FAVICON_NAME = "favicon.svg"
 # A blue "Go" tile: the favicon the generated source carries.
 FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
@@ -118,12 +130,16 @@ def root_entry(manifest: Manifest):
     return manifest.entries[0]
 
 
+TOC_CAPTIONS = (N_("Chapters"), N_("Labs"), N_("Appendix"))
+
+
 def book_toc(manifest: Manifest) -> dict:
-    """_toc.yml (format jb-book): the course map as root, then Chapters, Labs, Appendix parts."""
+    """_toc.yml (format jb-book): the course map as root, then Chapters, Labs, Appendix parts
+    (their captions in the running edition)."""
     root = root_entry(manifest)
     parts = []
-    for caption, entries in (("Chapters", manifest.chapters), ("Labs", manifest.labs),
-                             ("Appendix", manifest.appendix)):
+    for caption, entries in zip((_(c) for c in TOC_CAPTIONS),
+                                (manifest.chapters, manifest.labs, manifest.appendix)):
         files = [{"file": _docname(e.notebook)} for e in entries if e is not root]
         if files:
             parts.append({"caption": caption, "chapters": files})
@@ -133,12 +149,12 @@ def book_toc(manifest: Manifest) -> dict:
     return toc
 
 
-def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
-    """_config.yml for Jupyter Book 1.x, from the manifest."""
+def book_config(manifest: Manifest, *, force_execute: bool = False, edition: str = "en") -> dict:
+    """_config.yml for Jupyter Book 1.x, from the manifest (``edition``: "en" or "zh")."""
     launch = manifest.launch
     repository = launch.get("repository", "")
     config: dict = {
-        "title": manifest.title,
+        "title": _(manifest.title, "book:course:title"),
         "author": ", ".join(manifest.authors),
         "copyright": "",
         "logo": "",
@@ -183,6 +199,8 @@ def book_config(manifest: Manifest, *, force_execute: bool = False) -> dict:
                 "html_show_sourcelink": True,   # _sources/*.ipynb: the download button's target
                 "html_copy_source": True,
                 "html_extra_path": [EXTRA_DIR],   # our index.html (see redirect_html)
+                "language": SPHINX_LANGUAGE[edition],   # zh_CN: Chinese words in the search
+                "whygo_edition": edition,               # read by _language_switch
             },
         },
     }
@@ -272,10 +290,36 @@ def _remove_setup_cells(app, doctree) -> None:
         cell.parent.remove(cell)
 
 
+def switch_href(pagename: str, edition: str) -> str:
+    """The same page in the other edition, relative to this page: English pages live at the
+    site's root, Chinese ones below zh/ ("notebooks/02-1-gmp-scheduler" on both sides)."""
+    up = "../" * pagename.count("/")
+    if edition == "en":
+        return f"{up}{ZH_FOLDER}/{pagename}.html"
+    return f"{up}../{pagename}.html"
+
+
+def _language_switch(app, pagename, templatename, context, doctree) -> None:
+    """Sphinx ``html-page-context``: a link to this page in the other edition, at the top of
+    the article, in the other edition's language (a reader looks for their own)."""
+    if doctree is None:        # search, genindex: no article to put it in
+        return
+    edition = app.config.whygo_edition
+    other = "zh" if edition == "en" else "en"
+    href = switch_href(pagename, edition)
+    link = (f'<div class="whygo-lang-switch"><a href="{href}" hreflang="{other}" lang="{other}">'
+            f"{SWITCH_TEXT[edition]}</a></div>")
+    context["body"] = link + context.get("body", "")
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{other}" href="{href}" />')
+
+
 def setup(app) -> dict:
     """Sphinx entry point: the book's _config.yml lists this module as an extension."""
+    app.add_config_value("whygo_edition", "en", "html")
     app.connect("doctree-read", _register_output_anchors)
     app.connect("doctree-read", _remove_setup_cells)
+    app.connect("html-page-context", _language_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -292,7 +336,8 @@ def _yaml(data: dict) -> str:
 
 
 def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
-                   source_dir: Path = SOURCE_DIR, force_execute: bool = False) -> Path:
+                   source_dir: Path = SOURCE_DIR, force_execute: bool = False,
+                   edition: str = "en") -> Path:
     """Write _config.yml and _toc.yml and link the notebook folders into ``source_dir``.
 
     ``root`` is where the manifest's notebook paths live (the repository, or a test's tmp).
@@ -329,19 +374,29 @@ def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
     (source_dir / EXTRA_DIR).mkdir(exist_ok=True)
     _write_if_changed(source_dir / EXTRA_DIR / "index.html",
                       redirect_html(_docname(root_entry(manifest).notebook)))
-    _write_if_changed(source_dir / "_config.yml", _yaml(book_config(manifest, force_execute=force_execute)))
+    _write_if_changed(source_dir / "_config.yml",
+                      _yaml(book_config(manifest, force_execute=force_execute, edition=edition)))
     _write_if_changed(source_dir / "_toc.yml", _yaml(book_toc(manifest)))
     return source_dir
 
 
 def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifest | None = None,
           root: Path = ROOT, source_dir: Path = SOURCE_DIR, output_dir: Path = OUTPUT_DIR,
-          quiet: bool = True) -> Path:
-    """Build the book; return the folder holding index.html.
+          quiet: bool = True, edition: str = "en") -> Path:
+    """Build one edition of the book; return the folder holding index.html.
 
     ``clean`` removes the previous build first (a full build, as the benchmark measures);
     otherwise Sphinx rebuilds only what changed.
     """
+    plan = plan_build(force_execute, clean=clean, manifest=manifest, root=root,
+                      source_dir=source_dir, output_dir=output_dir, edition=edition)
+    return run_build(plan, quiet=quiet)
+
+
+def plan_build(force_execute: bool = False, *, clean: bool = False, manifest: Manifest | None = None,
+                root: Path = ROOT, source_dir: Path = SOURCE_DIR, output_dir: Path = OUTPUT_DIR,
+                edition: str = "en"):
+    """Prepare one edition's source; returns the ``jupyter-book build`` to run (``run_build``)."""
     try:
         manifest = manifest or load_manifest()
     except ManifestError as exc:
@@ -350,12 +405,19 @@ def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifes
     if clean:
         shutil.rmtree(output_dir, ignore_errors=True)
         shutil.rmtree(source_dir, ignore_errors=True)
-    src = prepare_source(manifest, root=root, source_dir=source_dir, force_execute=force_execute)
+    with _edition(edition):
+        src = prepare_source(manifest, root=root, source_dir=source_dir, force_execute=force_execute,
+                             edition=edition)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
            "build", str(src), "--path-output", str(output_dir), "--builder", "html"]
     if force_execute or clean:
         cmd.append("--all")
-    env = dict(os.environ, PYTHONUNBUFFERED="1", MPLBACKEND="Agg")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", MPLBACKEND="Agg", WHYGO_LANG=edition)
+    return cmd, src, env, output_dir
+
+
+def run_build(plan, *, quiet: bool = True) -> Path:
+    cmd, src, env, output_dir = plan
     got = process.run(cmd, cwd=src, env=env, timeout=BUILD_TIMEOUT_S, cap=256 << 20)
     if got.timed_out:
         raise SiteError(f"jupyter-book build did not finish in {BUILD_TIMEOUT_S} s")
@@ -368,6 +430,38 @@ def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifes
     (output_dir / WARNINGS_FILE).write_text("".join(w + "\n" for w in warnings), encoding="utf-8")
     if not quiet:
         print(got.out, end="")
+    return html
+
+
+def _edition(edition: str):
+    """A context running the enclosed code as ``edition`` (the config's words, the toc's)."""
+    import contextlib
+    from whygo.i18n.edition import chinese
+    return chinese() if edition == "zh" else contextlib.nullcontext()
+
+
+def build_editions(force_execute: bool = False, *, clean: bool = False,
+                   manifest: Manifest | None = None, output_dir: Path = OUTPUT_DIR,
+                   quiet: bool = True) -> Path:
+    """Both editions, side by side (two processes on two cores): the English site, and the
+    Chinese one in its ``zh/`` folder. Returns the English html folder."""
+    zh_output = Path(str(output_dir) + "-zh")
+    zh_source = Path(str(SOURCE_DIR) + "-zh")
+    from concurrent.futures import ThreadPoolExecutor
+    try:
+        manifest = manifest or load_manifest()
+    except ManifestError as exc:
+        raise SiteError(f"cannot build the book: {exc}") from exc
+    plans = [plan_build(force_execute, clean=clean, manifest=manifest, output_dir=output_dir),
+             plan_build(force_execute, clean=clean, manifest=manifest, root=ROOT / ZH_FOLDER,
+                        source_dir=zh_source, output_dir=zh_output, edition="zh")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        html, zh_html = pool.map(lambda plan: run_build(plan, quiet=quiet), plans)
+    target = html / ZH_FOLDER
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(zh_html, target)
+    warnings = build_warnings(output_dir) + [f"[zh] {w}" for w in build_warnings(zh_output)]
+    (Path(output_dir) / WARNINGS_FILE).write_text("".join(w + "\n" for w in warnings), encoding="utf-8")
     return html
 
 
@@ -409,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides = {k: getattr(args, k) for k in LAUNCH_OPTIONS if getattr(args, k) is not None}
         try:
             manifest = with_launch(load_manifest(), **overrides)
-            html = build(force_execute=args.force_execute, clean=args.clean, manifest=manifest)
+            html = build_editions(force_execute=args.force_execute, clean=args.clean, manifest=manifest)
         except (SiteError, ManifestError) as exc:
             print(exc, file=sys.stderr)
             return 1
