@@ -29,9 +29,11 @@ $(STAMP): pyproject.toml
 
 # Opens on the course map, the file browser at the repository root (.jupyter/ holds the course's
 # Jupyter settings; they also let root start JupyterLab). Headless: make lab LAB_ARGS=--no-browser
+# The Chinese edition (zh/) first: make lab EDITION=zh  (中文版：make lab EDITION=zh)
+EDITION ?= en
 lab: setup
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  $(BIN)/jupyter lab --port=$(PORT) $(LAB_ARGS)
+	  WHYGO_START_EDITION=$(EDITION) $(BIN)/jupyter lab --port=$(PORT) $(LAB_ARGS)
 
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
@@ -43,17 +45,19 @@ test: setup browser classroom-setup
 	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
 	@# The one-CPU notebook pass runs alongside the main pass (much of the suite waits on
 	@# programs, servers and browsers, not on the CPU); its log is printed when both end.
-	@mkdir -p build; echo "==> notebooks and labs on one CPU, alongside (log: build/test-1cpu.log)"; \
-	taskset -c 0 $(PYTEST) -q notebooks labs $(NBVAL) > build/test-1cpu.log 2>&1 & onecpu=$$!; \
+	@# It runs the Chinese edition (zh/): the same code cells as the English notebooks, so
+	@# each cell runs twice, once per edition, once of them on one CPU.
+	@mkdir -p build; echo "==> the Chinese notebooks and labs on one CPU, alongside (log: build/test-1cpu.log)"; \
+	taskset -c 0 $(PYTEST) -q zh/notebooks zh/labs $(NBVAL) > build/test-1cpu.log 2>&1 & onecpu=$$!; \
 	$(PYTEST) -n 2 --dist loadscope -m "not machines" --durations=15 tests notebooks labs $(NBVAL); all=$$?; \
 	wait $$onecpu; one=$$?; \
-	echo "==> notebooks and labs on one CPU (taskset -c 0):"; \
+	echo "==> the Chinese notebooks and labs on one CPU (taskset -c 0):"; \
 	if [ $$one = 0 ]; then tail -n 1 build/test-1cpu.log; else cat build/test-1cpu.log; fi; \
 	[ $$all = 0 ] && [ $$one = 0 ]
 
-# The notebooks and labs on one CPU, the size of a typical Binder or hub container.
+# The notebooks and labs of both editions on one CPU, the size of a typical Binder or hub container.
 test-1cpu: setup
-	taskset -c 0 $(PYTEST) -q notebooks labs $(NBVAL)
+	taskset -c 0 $(PYTEST) -q notebooks labs zh/notebooks zh/labs $(NBVAL)
 
 # The full matrix: nbval on {1 CPU, all CPUs, all CPUs + a CPU hog} x 3 runs, then each
 # evidence function on one CPU and under load (tests marked `machines`). Takes ~40 min.

@@ -18,16 +18,24 @@ second "?" would make the printed link lose its token. So the default URL is ``S
 page of this small server extension that redirects to the course map with the query. The
 course map is looked for in the server's root folder (``make lab``, Binder), else one
 folder down (a hub where nbgitpuller cloned the course into the student's home).
+
+The Chinese edition opens on its own course map (zh/notebooks/00-course-map.ipynb) when
+the server was started with ``WHYGO_START_EDITION=zh`` (``make lab EDITION=zh``) or the
+start page is asked for with ``?lang=zh``. Only the first page changes: each notebook names
+its own edition's kernel, so both editions run side by side in one JupyterLab.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 START = "/whygo/start"
 COURSE_MAP = "notebooks/00-course-map.ipynb"
+EDITION_ENV = "WHYGO_START_EDITION"
+EDITION_FOLDERS = {"en": "", "zh": "zh/"}    # where each edition's notebooks are
 JUPYTER_DIR = Path(__file__).resolve().parent.parent / ".jupyter"   # the course's .jupyter/
 CUSTOM_DIR = JUPYTER_DIR / "custom"
 
@@ -68,12 +76,13 @@ def install(prefix: Path, jupyter_dir: Path = JUPYTER_DIR) -> Path:
     return path
 
 
-def find_course_map(root: Path) -> str | None:
+def find_course_map(root: Path, edition: str = "en") -> str | None:
     """The course map's path under the server's root: at the root, else one folder down."""
     root = Path(root)
-    if (root / COURSE_MAP).is_file():
-        return COURSE_MAP
-    found = sorted(p for p in root.glob(f"*/{COURSE_MAP}") if not p.relative_to(root).parts[0].startswith("."))
+    course_map = EDITION_FOLDERS.get(edition, "") + COURSE_MAP
+    if (root / course_map).is_file():
+        return course_map
+    found = sorted(p for p in root.glob(f"*/{course_map}") if not p.relative_to(root).parts[0].startswith("."))
     return found[0].relative_to(root).as_posix() if found else None
 
 
@@ -82,7 +91,7 @@ def start_target(base_url: str = "/", course_map: str | None = COURSE_MAP) -> st
     from jupyter_server.utils import url_path_join
     if course_map is None:
         return url_path_join(base_url, "lab")
-    folder = course_map[:-len(COURSE_MAP)].rstrip("/")
+    folder = course_map[:course_map.rindex(COURSE_MAP)].rstrip("/")   # the edition's root folder
     return url_path_join(base_url, "lab/tree", course_map) + f"?file-browser-path=/{folder}"
 
 
@@ -100,7 +109,8 @@ def _load_jupyter_server_extension(serverapp) -> None:
     class StartHandler(JupyterHandler):
         @web.authenticated
         def get(self) -> None:
-            self.redirect(start_target(self.base_url, find_course_map(root)))
+            edition = self.get_argument("lang", os.environ.get(EDITION_ENV, "en"))
+            self.redirect(start_target(self.base_url, find_course_map(root, edition)))
 
     web_app = serverapp.web_app
     # LabApp.custom_css serves custom/custom.css from the server's static_custom_path, a list

@@ -205,7 +205,8 @@ def book_config(manifest: Manifest, *, force_execute: bool = False, edition: str
         },
     }
     if repository:
-        config["repository"] = {"url": repository, "path_to_book": "",
+        # the Chinese book's pages come from zh/: launch buttons open zh/notebooks/...
+        config["repository"] = {"url": repository, "path_to_book": ZH_FOLDER if edition == "zh" else "",
                                 "branch": launch.get("branch", "main")}
     return config
 

@@ -90,3 +90,7 @@ def test_the_start_page_finds_the_course_map_at_the_root_or_one_folder_down(tmp_
     assert start_target("/user/ann/", found) == \
         f"/user/ann/lab/tree/why-go-course/{COURSE_MAP}?file-browser-path=/why-go-course"
     assert start_target("/", find_course_map(tmp_path / "empty")) == "/lab"
+    # the Chinese edition (make lab EDITION=zh, or ?lang=zh) opens its own course map
+    zh = find_course_map(ROOT, "zh")
+    assert zh == f"zh/{COURSE_MAP}" and (ROOT / zh).is_file()
+    assert start_target("/", zh) == f"/lab/tree/zh/{COURSE_MAP}?file-browser-path=/zh"
