@@ -230,12 +230,13 @@ def demo_book() -> tuple[Path, object]:
 @functools.lru_cache(maxsize=None)
 def _real_book():
     from whygo.book import load_manifest, missing_notebooks
-    from whygo.site import build
+    from whygo.site import build_editions
     manifest = load_manifest()
     missing = missing_notebooks(manifest)
     if missing:
         return None, manifest, missing
-    html = build(source_dir=WORK / "real-src", output_dir=WORK / "real-out", clean=True)
+    # both editions: the English site, the Chinese one in its zh/ folder
+    html = build_editions(source_dir=WORK / "real-src", output_dir=WORK / "real-out", clean=True)
     return html, manifest, []
 
 

@@ -442,18 +442,19 @@ def _edition(edition: str):
 
 
 def build_editions(force_execute: bool = False, *, clean: bool = False,
-                   manifest: Manifest | None = None, output_dir: Path = OUTPUT_DIR,
-                   quiet: bool = True) -> Path:
+                   manifest: Manifest | None = None, source_dir: Path = SOURCE_DIR,
+                   output_dir: Path = OUTPUT_DIR, quiet: bool = True) -> Path:
     """Both editions, side by side (two processes on two cores): the English site, and the
     Chinese one in its ``zh/`` folder. Returns the English html folder."""
     zh_output = Path(str(output_dir) + "-zh")
-    zh_source = Path(str(SOURCE_DIR) + "-zh")
+    zh_source = Path(str(source_dir) + "-zh")
     from concurrent.futures import ThreadPoolExecutor
     try:
         manifest = manifest or load_manifest()
     except ManifestError as exc:
         raise SiteError(f"cannot build the book: {exc}") from exc
-    plans = [plan_build(force_execute, clean=clean, manifest=manifest, output_dir=output_dir),
+    plans = [plan_build(force_execute, clean=clean, manifest=manifest, source_dir=source_dir,
+                        output_dir=output_dir),
              plan_build(force_execute, clean=clean, manifest=manifest, root=ROOT / ZH_FOLDER,
                         source_dir=zh_source, output_dir=zh_output, edition="zh")]
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -7,6 +7,7 @@ instead of the widget, no script from a CDN, every internal link resolving.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -230,6 +231,33 @@ def test_real_book_builds_with_every_page_and_no_broken_link():
     assert (html / "search.html").is_file() and (html / "searchindex.js").is_file()
     assert [str(b) for b in check_site(html)] == []
     assert build_warnings(html.parent.parent) == []
+
+
+@pytest.mark.slow
+def test_every_page_links_to_the_same_page_in_the_other_edition():
+    """The Chinese edition sits in zh/ with the same page paths; each page's switch leads to
+    its twin, and the Chinese pages are marked as Chinese for the browser and the search."""
+    from whygo.site import SWITCH_TEXT, ZH_FOLDER
+    html, m = built_book()
+    for e in m.entries:
+        english, chinese = page_of(html, e.notebook), page_of(html / ZH_FOLDER, e.notebook)
+        for page, other, edition in ((english, chinese, "en"), (chinese, english, "zh")):
+            text = page.read_text(encoding="utf-8")
+            href = re.search(r'class="whygo-lang-switch"><a href="([^"]+)"[^>]*>([^<]+)</a>', text)
+            assert href, f"{page} has no language switch"
+            assert (page.parent / href.group(1)).resolve() == other.resolve()
+            assert href.group(2) == SWITCH_TEXT[edition]
+        assert '<html lang="zh-CN"' in chinese.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_chinese_search_index_holds_chinese_words():
+    """Sphinx segments Chinese with jieba for a zh_CN book: 逃逸 (escape) is a search term."""
+    html, _ = built_book()
+    index = (html / "zh" / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    for word in ("逃逸", "调度", "屏障"):     # a query is segmented the same way ("调度器" -> 调度)
+        assert word in terms, f"{word} is not in the Chinese search index"
 
 
 def test_output_anchors_are_the_ids_of_html_elements():
