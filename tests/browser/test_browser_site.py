@@ -180,3 +180,48 @@ def test_real_book_every_page_opens_without_js_errors_and_search_finds_it(tmp_pa
         screenshot(page, "book-search")
     print("ignored console messages:", log.ignored)
     assert log.errors == [], f"JavaScript errors: {log.errors}"
+
+
+# Draws two different Chinese characters in the page's own font and compares the pixels:
+# where no CJK font is installed both come out as the same empty box (tofu).
+_GLYPHS_DIFFER = """() => {
+  const font = getComputedStyle(document.querySelector('article p') || document.body).fontFamily;
+  const draw = (ch) => {
+    const c = document.createElement('canvas'); c.width = 40; c.height = 40;
+    const g = c.getContext('2d'); g.font = '32px ' + font; g.fillText(ch, 2, 32);
+    return c.toDataURL();
+  };
+  return draw('逃') !== draw('逸') && draw('逃') !== draw(' ');
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chinese_edition_shows_real_glyphs_switches_language_and_searches_chinese(tmp_path, width):
+    """The Chinese site: its text draws with real Chinese glyphs (the browser tests install a
+    CJK font: make browser), the switch leads to the English twin and back, and a search for
+    a Chinese word (逃逸, escape) finds the escape-analysis chapter."""
+    html, manifest = built_book()
+    chapter = chapter_by(manifest, "stacks-escape", "escape")
+    if chapter is None:
+        pytest.skip("no escape-analysis chapter in book.toml")
+    page_path = Path(chapter.notebook).with_suffix(".html").as_posix()
+    with serve(html) as base, chromium_context(tmp_path) as context:
+        page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        log = ConsoleLog(local_prefixes=(base,))
+        log.attach(page)
+        page.goto(base + "zh/" + page_path, wait_until="load")
+        assert page.evaluate(_GLYPHS_DIFFER), "Chinese text renders as boxes: no CJK font"
+        screenshot(page, f"book-zh-{width}")
+        page.click(".whygo-lang-switch a")
+        page.wait_for_load_state("load")
+        assert page.url == base + page_path
+        page.click(".whygo-lang-switch a")
+        page.wait_for_load_state("load")
+        assert page.url == base + "zh/" + page_path
+        page.goto(base + "zh/search.html?q=逃逸", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li a", timeout=TIMEOUT_MS)
+        hits = page.locator("#search-results ul.search li a").evaluate_all("as => as.map(a => a.href)")
+        assert any(h.split("#")[0].endswith(page_path) for h in hits), hits
+        screenshot(page, f"book-zh-search-{width}")
+    assert log.errors == [], f"JavaScript errors: {log.errors}"
