@@ -155,8 +155,8 @@ CLAIMS: tuple[Claim, ...] = (
           "wrong",
           "Only the 2 KB holds (a new goroutine gets malg(stackMin)); the other figures are "
           "contradicted. Goroutines are far lighter than threads, but not by the table's factors: "
-          "timed the same way (a start and its first run), chapter 1 finds a thread costing far "
-          "less than the table's 200 goroutines, and neither of the course's timings (that one, "
+          "the table prices one thread at 200 goroutines, yet timed the same way (a start and its "
+          "first run), chapter 1 finds the ratio far smaller, and neither of the course's timings (that one, "
           "and chapter 2.1's loop of 100,000 go statements with the new goroutines running beside "
           "it) comes near ~50 ns. Linux typically reserves 8 MiB of stack per thread "
           "(RLIMIT_STACK), not 2 MB. The concurrency column (百万+, and the threads' 数千) is not "
