@@ -62,7 +62,8 @@ class Feedback:
         lab = LABS.get(check.split("/", 1)[0])
         if lab is None:
             return None
-        name = lab.title.split(":", 1)[0]
+        number = lab.title.split(":", 1)[0].split()[-1]      # "Lab 2: Scheduler ..." -> "2"
+        name = _("Lab {number}").format(number=number)
         return name, sum(self.outcomes.get(c, False) for c in lab.checks), len(lab.checks)
 
 
