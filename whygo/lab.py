@@ -22,7 +22,9 @@ folder down (a hub where nbgitpuller cloned the course into the student's home).
 The Chinese edition opens on its own course map (zh/notebooks/00-course-map.ipynb) when
 the server was started with ``WHYGO_START_EDITION=zh`` (``make lab EDITION=zh``) or the
 start page is asked for with ``?lang=zh``. Only the first page changes: each notebook names
-its own edition's kernel, so both editions run side by side in one JupyterLab.
+its own edition's kernel, so both editions run side by side in one JupyterLab. With
+``WHYGO_START_EDITION=zh`` JupyterLab's own menus are Chinese too (the zh_CN language pack
+is installed with the course; a learner can switch in Settings → Language).
 """
 from __future__ import annotations
 
@@ -40,7 +42,23 @@ JUPYTER_DIR = Path(__file__).resolve().parent.parent / ".jupyter"   # the course
 CUSTOM_DIR = JUPYTER_DIR / "custom"
 
 
-def server_config(jupyter_dir: Path = JUPYTER_DIR) -> dict:
+def lab_settings_dir(jupyter_dir: Path, edition: str) -> Path:
+    """JupyterLab's settings folder: the course's, or for the Chinese edition a copy of it
+    under build/ that also sets JupyterLab's own language (generated: one source of settings)."""
+    settings = Path(jupyter_dir) / "lab" / "settings"
+    if edition != "zh":
+        return settings
+    text = (settings / "overrides.json5").read_text(encoding="utf-8")
+    overrides = json.loads("\n".join(line for line in text.splitlines()
+                                     if not line.lstrip().startswith("//")))
+    overrides["@jupyterlab/translation-extension:plugin"] = {"locale": "zh_CN"}
+    target = Path(jupyter_dir).resolve().parent / "build" / "lab-settings-zh"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "overrides.json").write_text(json.dumps(overrides, indent=1) + "\n", encoding="utf-8")
+    return target
+
+
+def server_config(jupyter_dir: Path = JUPYTER_DIR, edition: str | None = None) -> dict:
     """The course's settings for jupyter_server and JupyterLab.
 
     - root: the course's own machines and most containers run as root, where JupyterLab
@@ -53,13 +71,14 @@ def server_config(jupyter_dir: Path = JUPYTER_DIR) -> dict:
       extension), which keeps a claim in place while the outputs above it settle.
     """
     jupyter_dir = Path(jupyter_dir)
+    edition = edition or os.environ.get(EDITION_ENV, "en")
     return {
         "ServerApp": {"allow_root": True, "jpserver_extensions": {"whygo.lab": True},
                       "default_url": START},
         # `jupyter lab` replaces ServerApp.default_url by its own (LabApp's "/lab"): set both.
         "LabApp": {"default_url": START, "news_url": None,
                    "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-                   "app_settings_dir": str(jupyter_dir / "lab" / "settings"), "custom_css": True},
+                   "app_settings_dir": str(lab_settings_dir(jupyter_dir, edition)), "custom_css": True},
     }
 
 
