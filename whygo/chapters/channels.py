@@ -15,6 +15,7 @@ from whygo.chan import play
 from whygo.golang import gosource, programs
 from whygo.golang.programs import ChapterError
 from whygo.golang.runner import run
+from whygo.i18n import _
 from whygo.sched import scenarios
 from whygo.views import sched as sched_view
 from whygo.views.chan import player
@@ -23,7 +24,8 @@ from whygo.views.chan import player
 def json_over_http(n: int = 20, size: int = 1 << 20, *, timeout: float = 60) -> dict:
     """Send ``n`` messages of ``size`` bytes as JSON over loopback HTTP; the program's report."""
     if n < 1 or size < 0:
-        raise ChapterError(f"n={n}, size={size}: send at least one message of 0 or more bytes")
+        raise ChapterError(_("n={n}, size={size}: send at least one message of 0 or more "
+                             "bytes").format(n=n, size=size))
     return programs.run_json("gocode/cmd/jsonhttp", ["-n", str(n), "-size", str(size)], timeout=timeout)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from whygo.golang import gosource, programs
 from whygo.golang.benchfmt import BenchFormatError, RoundRatios
 from whygo.golang.programs import ChapterError
+from whygo.i18n import _
 
 PROGRAM = "cmd/poolpressure"
 
@@ -51,20 +52,22 @@ def parse_runs(text: str) -> dict[str, PoolRun]:
         try:
             run = PoolRun(**json.loads(line))
         except (ValueError, TypeError) as exc:
-            raise ChapterError(f"line {n} of {PROGRAM}'s output is not a result ({exc}): "
-                                   f"{line[:120]!r}") from None
+            raise ChapterError(_("line {n} of {program}'s output is not a result ({error}): "
+                                 "{line!r}").format(n=n, program=PROGRAM, error=exc,
+                                                    line=line[:120])) from None
         runs[run.way] = run
     if set(runs) != {"new", "pool"}:
-        raise ChapterError(f"{PROGRAM} printed ways {sorted(runs)}, expected new and pool")
+        raise ChapterError(_("{program} printed ways {ways}, expected new and "
+                             "pool").format(program=PROGRAM, ways=sorted(runs)))
     return runs
 
 
 def pool_pressure(requests: int = 1_000_000, labels: int = 6, *, timeout: float = 60) -> dict[str, PoolRun]:
     """Handle ``requests`` requests with a new TagSet each, then with sync.Pool."""
     if not isinstance(requests, int) or requests < 1:
-        raise ChapterError(f"requests={requests!r}: give a whole number >= 1")
+        raise ChapterError(_("requests={requests!r}: give a whole number >= 1").format(requests=requests))
     if not isinstance(labels, int) or labels < 0:
-        raise ChapterError(f"labels={labels!r}: give a whole number >= 0")
+        raise ChapterError(_("labels={labels!r}: give a whole number >= 0").format(labels=labels))
     result = programs.run(PROGRAM, ["-requests", str(requests), "-labels", str(labels)], timeout=timeout)
     return parse_runs(result.stdout)
 
@@ -112,6 +115,6 @@ def counter_gains(table, pairs: dict[str, tuple[str, str]], procs: tuple[int, ..
                                          table.median(atomic, p).ns_per_op, ratio,
                                          table.fastest(mutex, p, unit) / table.fastest(atomic, p, unit)))
             except (KeyError, BenchFormatError) as exc:
-                raise ChapterError(f"{exc}: run the benchmark cell with --cpu listing {p} "
-                                       f"and --count of 3 or more") from None
+                raise ChapterError(_("{error}: run the benchmark cell with --cpu listing {procs} "
+                                     "and --count of 3 or more").format(error=exc, procs=p)) from None
     return gains

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from whygo.anim import Player
 from whygo.golang import evidence, gosource, programs
+from whygo.i18n import _
 from whygo.sched import scenarios
 from whygo.views import sched as sched_view
 from whygo.views.sched import frames
@@ -58,8 +59,8 @@ def census(samples) -> QueueCensus:
     """Count a list of :class:`whygo.golang.schedtrace.SchedSample`."""
     samples = list(samples)
     if not samples:
-        raise ValueError("no schedtrace samples to count: run the program longer or with a "
-                         "shorter schedtrace period")
+        raise ValueError(_("no schedtrace samples to count: run the program longer or with a "
+                           "shorter schedtrace period"))
     return QueueCensus(
         samples=len(samples),
         with_global=sum(1 for s in samples if s.runqueue > 0),
@@ -75,8 +76,9 @@ def global_queue_census(goroutines: int = 100, rounds: int = 1500, work: int = 5
     yield every few microseconds, far below the 10 ms preemption slice.
     """
     if not 0 < goroutines <= 256:
-        raise ValueError(f"goroutines={goroutines}: use 1..256 so that they all fit in one local "
-                         "run queue (otherwise runqputslow spills them to the global queue anyway)")
+        raise ValueError(_("goroutines={goroutines}: use 1..256 so that they all fit in one local "
+                           "run queue (otherwise runqputslow spills them to the global queue "
+                           "anyway)").format(goroutines=goroutines))
     return census(evidence.sched_series("gosched", gomaxprocs=1, schedtrace_ms=1, args={
         "goroutines": goroutines, "rounds": rounds, "work": work}))
 
@@ -84,7 +86,7 @@ def global_queue_census(goroutines: int = 100, rounds: int = 1500, work: int = 5
 def median_report(reports: list[dict]) -> dict:
     """The median of every numeric field over several JSON reports (counts too)."""
     if not reports:
-        raise ValueError("no reports to summarise: run the program at least once")
+        raise ValueError(_("no reports to summarise: run the program at least once"))
     return {key: statistics.median(r[key] for r in reports) for key in reports[0]
             if isinstance(reports[0][key], (int, float))}
 
@@ -96,7 +98,7 @@ def hundred_k(gomaxprocs: int | None, *, n: int = 100_000, runs: int = 3, timeou
     """
     env = {} if gomaxprocs is None else {"GOMAXPROCS": str(gomaxprocs)}
     return median_report([programs.run_json("gocode/cmd/hundredk", ["-n", str(n)], env=env,
-                                            timeout=timeout) for _ in range(runs)])
+                                            timeout=timeout) for _run in range(runs)])
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from typing import Iterable, Sequence
 from whygo.golang import gotrace, programs
 from whygo.golang.programs import ChapterError
 from whygo.golang.schedtrace import SchedSample, parse_schedtrace
+from whygo.i18n import _
 
 PROGRAM = "cmd/loadserver"
 
@@ -63,15 +64,17 @@ def parse_points(text: str) -> list[Point]:
             trace = parse_schedtrace(d.pop("schedtrace", ""))
             points.append(Point(samples=tuple(trace.samples), **d))
         except (ValueError, TypeError) as exc:
-            raise ChapterError(f"line {n} of {PROGRAM}'s output is not a point ({exc}): "
-                                f"{line[:120]!r}") from None
+            raise ChapterError(_("line {n} of {program}'s output is not a point ({error}): "
+                                 "{line!r}").format(n=n, program=PROGRAM, error=exc,
+                                                    line=line[:120])) from None
     return points
 
 
 def _csv(values: Iterable[int], name: str) -> str:
     values = list(values)
     if not values or any(not isinstance(v, int) or v < 1 for v in values):
-        raise ChapterError(f"{name}={values!r}: give a non-empty list of whole numbers >= 1")
+        raise ChapterError(_("{name}={values!r}: give a non-empty list of whole numbers "
+                             ">= 1").format(name=name, values=values))
     return ",".join(map(str, values))
 
 
@@ -87,14 +90,14 @@ def pressure_test(procs: Sequence[int] = (1, 2, 4), conc: Sequence[int] = (1, 4,
     many times and each point is the run with the median throughput.
     """
     if not isinstance(repeat, int) or repeat < 1:
-        raise ChapterError(f"repeat={repeat!r}: give a whole number >= 1")
+        raise ChapterError(_("repeat={repeat!r}: give a whole number >= 1").format(repeat=repeat))
     args = ["-procs", _csv(procs, "procs"), "-conc", _csv(conc, "conc"),
             "-requests", str(requests), "-duration", f"{duration}s", "-work", str(work),
             "-schedtrace", str(schedtrace_ms)]
     if trace is not None:
         args += ["-trace", str(trace)]
     runs = []
-    for _ in range(repeat):
+    for _run in range(repeat):
         runs.append(parse_points(programs.run(PROGRAM, args, timeout=timeout).stdout))
     return [median_point(same) for same in zip(*runs)]
 
@@ -102,7 +105,7 @@ def pressure_test(procs: Sequence[int] = (1, 2, 4), conc: Sequence[int] = (1, 4,
 def median_point(same: Sequence[Point]) -> Point:
     """Of several measurements of one point, the one with the median throughput."""
     if len({(p.procs, p.conc) for p in same}) != 1:
-        raise ChapterError("median_point() takes measurements of the same (procs, conc) point")
+        raise ChapterError(_("median_point() takes measurements of the same (procs, conc) point"))
     return sorted(same, key=lambda p: p.qps)[(len(same) - 1) // 2]
 
 
@@ -121,9 +124,10 @@ def knee(points: Sequence[Point], share: float = 0.9) -> Point:
     requests only wait, so latency grows with concurrency (Little's law).
     """
     if not points:
-        raise ChapterError("knee() needs at least one point")
+        raise ChapterError(_("knee() needs at least one point"))
     if len({p.procs for p in points}) != 1:
-        raise ChapterError("knee() takes the points of one server GOMAXPROCS; use by_procs() first")
+        raise ChapterError(_("knee() takes the points of one server GOMAXPROCS; use by_procs() "
+                             "first"))
     best = max(p.qps for p in points)
     return next(p for p in sorted(points, key=lambda p: p.conc) if p.qps >= share * best)
 
@@ -187,7 +191,7 @@ def traced_waits(procs: int = 2, conc: int = 64, duration: float = 0.2) -> list[
 
 def quantile(values: Sequence[float], q: float) -> float:
     if not values:
-        raise ChapterError("quantile() of no values")
+        raise ChapterError(_("quantile() of no values"))
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
