@@ -24,6 +24,7 @@ from whygo.alloc.layout import load_layout
 from whygo.anim import Player
 from whygo.golang import evidence, gosource, programs
 from whygo.golang.programs import ChapterError
+from whygo.i18n import N_, _
 from whygo.views.alloc import alloc_player, frames, render_mcache, render_waste, workload_frames
 
 
@@ -33,9 +34,9 @@ from whygo.views.alloc import alloc_player, frames, render_mcache, render_waste,
 
 def _model_heap(size: int, noscan: bool, n: int) -> Heap:
     if n < 1:
-        raise ChapterError(f"n={n}: allocate at least one object")
+        raise ChapterError(_("n={n}: allocate at least one object").format(n=n))
     h = Heap()
-    for _ in range(n):
+    for _i in range(n):
         h.mallocgc(size, noscan)
     return h
 
@@ -63,7 +64,7 @@ def model_vs_memstats(rows: Sequence[dict]) -> tuple[report.Table, bool]:
     class MemStats.BySize saw for every request that is not tiny.
     """
     if not rows:
-        raise ChapterError("no MemStats rows: pass evidence.memstats_for_sizes([...])")
+        raise ChapterError(_("no MemStats rows: pass evidence.memstats_for_sizes([...])"))
     body, agree = [], True
     for r in rows:
         noscan = r["kind"] == "noscan"
@@ -74,9 +75,9 @@ def model_vs_memstats(rows: Sequence[dict]) -> tuple[report.Table, bool]:
         body.append([r["kind"], r["requested_bytes"], f"{model:g}",
                      report.measured(r["bytes_per_object"], "B"), r["class_size"] or "-",
                      f"{100 * (model - r['requested_bytes']) / model:.0f}%"])
-    table = report.Table(["kind", "requested B", "model B/object", "MemStats B/object",
-                          "size class (BySize)", "waste (model)"], body,
-                         caption="Heap bytes per object: the allocator model beside runtime.MemStats")
+    table = report.Table([_("kind"), _("requested B"), _("model B/object"), _("MemStats B/object"),
+                          _("size class (BySize)"), _("waste (model)")], body,
+                         caption=_("Heap bytes per object: the allocator model beside runtime.MemStats"))
     return table, agree
 
 
@@ -84,7 +85,7 @@ def model_vs_memstats(rows: Sequence[dict]) -> tuple[report.Table, bool]:
 # Metric samples: fresh objects versus sync.Pool
 
 PACKAGE = "cmd/metriclabels"
-ARTICLE_THROUGHPUT = [("plain new()", "2.1M", "89"), ("sync.Pool + mcache", "5.7M", "12")]
+ARTICLE_THROUGHPUT = [(N_("plain new()"), "2.1M", "89"), ("sync.Pool + mcache", "5.7M", "12")]
 
 
 def label_benchmarks(*, benchtime: str = "200ms", count: int = 1, timeout: float = 300):
@@ -108,11 +109,11 @@ def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
     as a measured figure.
     """
     if not modes or any(m not in ("new", "pool") for m in modes):
-        raise ChapterError(f"modes={modes!r}: use 'new' (fresh objects) and/or 'pool' (sync.Pool)")
+        raise ChapterError(_("modes={modes!r}: use 'new' (fresh objects) and/or 'pool' (sync.Pool)").format(modes=modes))
     if repeat < 1:
-        raise ChapterError(f"repeat={repeat}: run at least once")
+        raise ChapterError(_("repeat={repeat}: run at least once").format(repeat=repeat))
     out: dict[str, list[dict]] = {m: [] for m in modes}
-    for _ in range(repeat):
+    for _i in range(repeat):
         for mode in modes:
             out[mode].append(programs.run_json(f"gocode/{PACKAGE}", ["-mode", mode, "-points", str(points)],
                                                env={"GOMAXPROCS": str(gomaxprocs)}, timeout=timeout))
@@ -122,7 +123,7 @@ def label_runs(*modes: str, points: int = 10_000_000, repeat: int = 3,
 def median(runs: Iterable[dict], key: str) -> float:
     values = [r[key] for r in runs]
     if not values:
-        raise ChapterError(f"no runs to take the median of {key!r} from")
+        raise ChapterError(_("no runs to take the median of {key!r} from").format(key=key))
     return statistics.median(values)
 
 
@@ -130,16 +131,17 @@ def throughput_table(new_runs: Sequence[dict], pool_runs: Sequence[dict]) -> rep
     """The article's throughput table with this machine's medians beside it."""
     rows = []
     for (label, ops, pause), runs in zip(ARTICLE_THROUGHPUT, (new_runs, pool_runs)):
-        rows.append([label, f"{ops} ops/s", f"{pause} ms",
+        rows.append([_(label), f"{ops} ops/s", f"{pause} ms",
                      report.measured(median(runs, "ops_per_second") / 1e6, "M ops/s"),
                      report.seconds(median(runs, "gc_pause_seconds")),
                      report.measured(median(runs, "gc_cycles"), "cycles", digits=2)])
     points, workers = new_runs[0]["points"], new_runs[0]["workers"]
-    return report.Table(["allocation", "article: throughput", "article: GC pauses, total",
-                         "here: throughput", "here: GC pauses, total", "here: GC cycles"], rows,
-                        caption=f"{points:,} samples; article: {ARTICLE_CORES} cores; here: {workers} workers "
-                                f"(GOMAXPROCS={workers}) on {report.measured(report.usable_cpus(), 'CPUs')}, "
-                                f"median of {len(new_runs)} runs")
+    return report.Table([_("allocation"), _("article: throughput"), _("article: GC pauses, total"),
+                         _("here: throughput"), _("here: GC pauses, total"), _("here: GC cycles")], rows,
+                        caption=_("{points:,} samples; article: {cores} cores; here: {workers} workers "
+                                  "(GOMAXPROCS={workers}) on {cpus}, median of {runs} runs").format(
+                                      points=points, cores=ARTICLE_CORES, workers=workers,
+                                      cpus=report.measured(report.usable_cpus(), "CPUs"), runs=len(new_runs)))
 
 
 __all__ = ["alloc_player", "ARTICLE_THROUGHPUT", "ChapterError", "Player", "evidence", "frames", "gosource", "label_benchmarks",

@@ -31,12 +31,13 @@ from whygo.golang import gosource, process, programs
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir, run
+from whygo.i18n import N_, _
 
 PROGRAM = "cmd/riskscorer"
 
 # The builds the chapter compares: a label -> the flags given to `go build`.
 VARIANTS: dict[str, tuple[str, ...]] = {
-    "default": (),
+    N_("default"): (),    # a label the tables translate (_(label)); the flags are shown as they are
     "-trimpath": ("-trimpath",),
     "-ldflags='-s -w'": ("-ldflags=-s -w",),
     "-gcflags=-l": ("-gcflags=-l",),              # the main package only
@@ -48,10 +49,11 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 def build(flags: Sequence[str] = (), *, package: str = PROGRAM) -> Path:
     """``go build FLAGS ./PACKAGE`` in gocode/, in the course's one binary cache."""
     if isinstance(flags, str):
-        raise ChapterError(f"flags={flags!r}: give a list of go build flags, e.g. ['-trimpath']")
+        raise ChapterError(_("flags={flags!r}: give a list of go build flags, e.g. ['-trimpath']").format(flags=flags))
     built = programs.build_package(package, flags=flags)
     if not built.ok:
-        raise ChapterError(f"go build {' '.join(flags)} ./{package} failed:\n{built.log.strip()}")
+        raise ChapterError(_("go build {flags} ./{package} failed:").format(flags=" ".join(flags), package=package)
+                           + f"\n{built.log.strip()}")
     return built.binary
 
 
@@ -90,10 +92,11 @@ def size_table(rows: Sequence[Measure]) -> report.Table:
     """Sizes printed with report.size (deterministic for a pinned toolchain, but sizes all the same)."""
     base = rows[0].size
     return report.Table(
-        ["build", "file", "vs default", "symbol table", "DWARF", ".gopclntab", "type: symbols", "build folder inside"],
-        [[m.label, report.size(m.size), "0" if m.size == base else report.size(m.size - base),
-          report.size(m.symtab) if m.symtab else "none", report.size(m.dwarf) if m.dwarf else "none",
-          report.size(m.pclntab), m.type_symbols, "yes" if m.has_build_dir else "no"] for m in rows],
+        [_("build"), _("file"), _("vs default"), _("symbol table"), "DWARF", ".gopclntab", _("type: symbols"),
+         _("build folder inside")],
+        [[_(m.label), report.size(m.size), "0" if m.size == base else report.size(m.size - base),
+          report.size(m.symtab) if m.symtab else _("none"), report.size(m.dwarf) if m.dwarf else _("none"),
+          report.size(m.pclntab), m.type_symbols, _("yes") if m.has_build_dir else _("no")] for m in rows],
         caption=f"go build FLAGS ./{PROGRAM}")
 
 
@@ -101,7 +104,8 @@ def inline_decisions(gcflags: str = "-m", *, package: str = PROGRAM) -> list[str
     """The compiler's ``can inline`` lines for the package's own files (``file:line: can inline f``)."""
     built = programs.build_package(package, flags=[f"-gcflags={gcflags}"], output=False)
     if not built.ok:
-        raise ChapterError(f"go build -gcflags={gcflags} ./{package} failed:\n{built.log.strip()}")
+        raise ChapterError(_("go build -gcflags={gcflags} ./{package} failed:").format(gcflags=gcflags, package=package)
+                           + f"\n{built.log.strip()}")
     own = f"{package}/"
     return sorted({line.strip() for line in built.log.splitlines()
                    if ": can inline " in line and line.lstrip("./").startswith(own)})
@@ -121,9 +125,9 @@ def compare_run_times(binaries: dict[str, Path], args: Sequence[str] = ("-gen", 
     load on the machine during the measurement then affects every build alike, instead of
     showing up as a difference between builds that differ by a few bytes."""
     if runs < 1:
-        raise ChapterError(f"runs={runs}: give at least 1 run")
+        raise ChapterError(_("runs={runs}: give at least 1 run").format(runs=runs))
     if not binaries:
-        raise ChapterError("give at least one binary to time")
+        raise ChapterError(_("give at least one binary to time"))
     times: dict[str, list[float]] = {label: [] for label in binaries}
     for round_ in range(runs + 1):
         for label, binary in binaries.items():
@@ -131,7 +135,8 @@ def compare_run_times(binaries: dict[str, Path], args: Sequence[str] = ("-gen", 
             got = process.run([str(binary), *args], timeout=30)
             took = time.perf_counter() - start
             if got.returncode != 0:
-                raise ChapterError(f"{binary} {' '.join(args)} failed: {got.err}")
+                raise ChapterError(_("{command} failed: {error}").format(command=f"{binary} {' '.join(args)}",
+                                                                         error=got.err))
             if round_:
                 times[label].append(took)
     return times
@@ -189,7 +194,8 @@ func main() {
 def bodyless(target: str) -> str:
     """A program declaring ``encoding/json.<target>`` through //go:linkname, without a body."""
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
-        raise ChapterError(f"{target!r} is not a Go identifier: give a function name such as 'checkValid'")
+        raise ChapterError(_("{target!r} is not a Go identifier: give a function name such as 'checkValid'").format(
+            target=target))
     return LINKNAME_BODYLESS % {"local": "pulled", "target": target}
 
 
@@ -200,13 +206,13 @@ def overflow_summary(stderr: str) -> list[str]:
     keep = [ln for ln in lines if ln.startswith(("runtime: goroutine stack exceeds", "fatal error:"))]
     for i, ln in enumerate(lines):
         if ln.startswith("goroutine 1 ") and i + 1 < len(lines):
-            keep.append("top of goroutine 1: " + lines[i + 1].split("(")[0])
+            keep.append(_("top of goroutine 1: {function}").format(function=lines[i + 1].split("(")[0]))
             break
     return keep
 
 
 ARTICLE_TABLE = (   # the article's §4.3 table: build, size, cold start, reflective calls/s
-    ("default build", "15.8 MB", "412 ms", "18,420"),
+    (N_("default build"), "15.8 MB", "412 ms", "18,420"),    # N_: the notebook shows tr(row[0])
     ("-gcflags=-l", "12.1 MB", "297 ms", "11,650"),
     ("+ linkname", "9.3 MB", "218 ms", "4,290"),
 )

@@ -25,6 +25,7 @@ from whygo import report
 from whygo.golang import programs
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.programs import ChapterError
+from whygo.i18n import _
 from whygo.golang.serve import (ExitedEarly, Summary, build_server, chroot_support, compare_startups, deps,
                                 direct, get, in_root, opened_files, scratch_root, serving, strace_support)
 from whygo.golang.toolchain import c_compiler
@@ -38,7 +39,7 @@ LIBRARY_DIRS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarc
 def deps_of(*packages: str, cgo: bool = True) -> list[str]:
     """``go list -deps PACKAGES`` with CGO_ENABLED set as asked: every package they link."""
     if not packages:
-        raise ChapterError("give at least one package, e.g. deps_of('fmt')")
+        raise ChapterError(_("give at least one package, e.g. deps_of('fmt')"))
     return programs.list_deps(*packages, cgo=cgo)
 
 
@@ -52,7 +53,7 @@ def find_library(name: str, dirs: Sequence[str] = LIBRARY_DIRS) -> Path:
         candidate = Path(folder) / name
         if candidate.exists():
             return candidate
-    raise ChapterError(f"shared library {name} not found in {', '.join(dirs)}")
+    raise ChapterError(_("shared library {name} not found in {folders}").format(name=name, folders=", ".join(dirs)))
 
 
 def loader_files(binary: Path) -> list[Path]:
@@ -68,21 +69,21 @@ def start_in_root(root: Path) -> str:
     try:
         with serving(in_root(root)) as port:
             status, body = get(port, "/")
-            return f"started; GET / -> {status} {body}"
+            return _("started; GET / -> {status} {body}").format(status=status, body=body)
     except ExitedEarly as exc:
-        return f"did not start (exit status {exc.status}): {exc.stderr}"
+        return _("did not start (exit status {status}): {stderr}").format(status=exc.status, stderr=exc.stderr)
 
 
 def cold_start_table(here: dict[str, tuple[Summary, int]]) -> report.Table:
     """The article's cold-start table (ms, ARM64 edge node) beside this machine's figures.
 
     ``here``: label -> (start-up summary, binary size in bytes)."""
-    rows = [["article: net/http (CGO=0)", "83 ms", "112 ms", "9.2 MB"],
-            ["article: nginx + Lua", "147 ms", "236 ms", "24.8 MB (with modules and libraries)"]]
-    rows += [[f"here: {label}", report.seconds(s.median), report.seconds(s.p90), report.size(n)]
+    rows = [[_("article: net/http (CGO=0)"), "83 ms", "112 ms", "9.2 MB"],
+            [_("article: nginx + Lua"), "147 ms", "236 ms", _("24.8 MB (with modules and libraries)")]]
+    rows += [[_("here: {label}").format(label=label), report.seconds(s.median), report.seconds(s.p90), report.size(n)]
              for label, (s, n) in here.items()]
-    return report.Table(["", "P50", "P90", "binary size"], rows,
-                        caption="Exec to first 200: the article (ARM64 edge node) and this machine")
+    return report.Table(["", "P50", "P90", _("binary size")], rows,
+                        caption=_("Exec to first 200: the article (ARM64 edge node) and this machine"))
 
 
 # What the notebook reaches through this module (besides the helpers above).

@@ -34,6 +34,7 @@ from whygo.golang import evidence, gosource
 from whygo.golang.asm import functions as parse_functions
 from whygo.golang.programs import ChapterError
 from whygo.golang.runner import run
+from whygo.i18n import _
 from whygo.views.gc import gc_player, render_gc
 from whygo.views.pacer import render_goals, render_pacer
 
@@ -71,10 +72,11 @@ def article_case(barrier: str | BarrierSpec = ARTICLE) -> Scenario:
     """The lost-object heap with ``b.f0 = a`` as the deleting write, under ``barrier``."""
     name = barrier if isinstance(barrier, str) else barrier.name
     frames = GC(LOST_HEAP, barrier).run(list(ARTICLE_STEPS))
-    return Scenario(f"article-{name}", f"Overwrite with a marked pointer, barrier: {name}", name,
-                "Like the lost object, but B's pointer to C is overwritten with a pointer to A, "
-                "which is already black. The article's deletion rule only fires when neither "
-                "the old nor the new object is marked, so C is not shaded.",
+    return Scenario(f"article-{name}", _("Overwrite with a marked pointer, barrier: {barrier}").format(barrier=name),
+                name,
+                _("Like the lost object, but B's pointer to C is overwritten with a pointer to A, "
+                  "which is already black. The article's deletion rule only fires when neither "
+                  "the old nor the new object is marked, so C is not shaded."),
                 LOST_HEAP, ARTICLE_STEPS, tuple(frames))
 
 
@@ -84,11 +86,11 @@ def barrier_table(scenarios: Iterable[Scenario]) -> report.Table:
     for s in scenarios:
         st = s.final.stats
         rows.append([s.frames[0].barrier, st.barrier_calls, st.barrier_shades, st.stack_rescans,
-                     ", ".join(s.final.lost) or "none"])
+                     ", ".join(s.final.lost) or _("none")])
     if not rows:
-        raise ChapterError("barrier_table needs at least one scenario (whygo.gc.scenarios)")
-    return report.Table(["barrier", "barrier calls", "objects shaded by it", "stack re-scans",
-                         "live objects lost"], rows)
+        raise ChapterError(_("barrier_table needs at least one scenario (whygo.gc.scenarios)"))
+    return report.Table([_("barrier"), _("barrier calls"), _("objects shaded by it"), _("stack re-scans"),
+                         _("live objects lost")], rows)
 
 
 # ---------------------------------------------------------------------------
@@ -107,9 +109,9 @@ def write_barrier_calls(listing: str, functions: Sequence[str]) -> dict[str, lis
     out = {}
     for name in functions:
         if name not in found:
-            raise ChapterError(f"function {name!r} is not in the listing; it has "
-                               f"{', '.join(sorted(found)) or 'no functions'}. Mark it "
-                               "//go:noinline so it keeps a symbol of its own.")
+            raise ChapterError(_("function {name!r} is not in the listing; it has {functions}. Mark it "
+                                 "//go:noinline so it keeps a symbol of its own.").format(
+                                     name=name, functions=", ".join(sorted(found)) or _("no functions")))
         out[name] = [m.group(0).removesuffix("(SB)") for i in found[name].code
                      if i.op == "CALL" and (m := _WB_CALL.search(i.args or ""))]
     return out
@@ -127,10 +129,10 @@ def pause_quantile(buckets: Sequence[tuple[float | None, float | None, int]], q:
     to the bucket's low end.
     """
     if not 0 < q <= 1:
-        raise ChapterError(f"q={q}: a quantile is a fraction in (0, 1], e.g. 0.99")
+        raise ChapterError(_("q={q}: a quantile is a fraction in (0, 1], e.g. 0.99").format(q=q))
     total = sum(c for _, _, c in buckets)
     if total == 0:
-        raise ChapterError("the pause histogram is empty: the run had no GC; run it longer")
+        raise ChapterError(_("the pause histogram is empty: the run had no GC; run it longer"))
     seen = 0
     for low, high, count in buckets:
         seen += count
@@ -173,7 +175,7 @@ def stw_figures(cycles: Sequence, buckets: Sequence) -> dict[str, float]:
     runtime/metrics histogram: the 50th and 99th percentile upper bounds.
     """
     if not cycles:
-        raise ChapterError("no gctrace cycle: run the workload longer or with a smaller GOGC")
+        raise ChapterError(_("no gctrace cycle: run the workload longer or with a smaller GOGC"))
     pauses = [p for c in cycles for p in (c.clock_sweep_term_ms, c.clock_mark_term_ms)]
     clock = sum(c.clock_sweep_term_ms + c.clock_mark_ms + c.clock_mark_term_ms for c in cycles)
     return {"mean_s": sum(pauses) / len(pauses) / 1e3, "max_s": max(pauses) / 1e3,
@@ -186,16 +188,16 @@ ARTICLE_STW = [("24 h", "82 µs", "126 µs", "99.3%"), ("72 h", "91 µs", "148 �
 
 def stw_table(figures: dict[str, float], seconds: float) -> report.Table:
     """The article's 24 h / 72 h table with this machine's run as the last row."""
-    rows = [[f"article, Docker daemon, {t}", a, p, m] for t, a, p, m in ARTICLE_STW]
-    rows.append(["this machine: gcload, scaled down",
+    rows = [[_("article, Docker daemon, {duration}").format(duration=t), a, p, m] for t, a, p, m in ARTICLE_STW]
+    rows.append([_("this machine: gcload, scaled down"),
                  report.seconds(figures["mean_s"]), f"<= {report.seconds(figures['p99_s'])}",
                  report.measured(100 * figures["concurrent_share"], "%")])
     # Headers wider than any measured cell: the text table's column widths must
     # not move with the figures (nbval compares it after blanking the figures).
-    return report.Table(["run", "mean STW (gctrace)", "P99 STW (runtime/metrics)",
-                         "mark concurrency (gctrace)"], rows,
-                        caption=f"Stop-the-world pauses: the article's table beside a "
-                                f"{report.seconds(seconds)} run on this machine")
+    return report.Table([_("run"), _("mean STW (gctrace)"), _("P99 STW (runtime/metrics)"),
+                         _("mark concurrency (gctrace)")], rows,
+                        caption=_("Stop-the-world pauses: the article's table beside a "
+                                  "{duration} run on this machine").format(duration=report.seconds(seconds)))
 
 
 __all__ = ["ARTICLE", "ARTICLE_STEPS", "ChapterError", "Player", "article_barrier", "article_case", "gc_player",

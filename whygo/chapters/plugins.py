@@ -32,6 +32,7 @@ from whygo.golang.elfinfo import read_elf
 from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir
 from whygo.golang.toolchain import c_compiler, course_cache_dir, toolchain
+from whygo.i18n import _
 
 HOST = "cmd/pluginhost"
 WORKER = "cmd/pluginworker"
@@ -69,7 +70,8 @@ def run(binary: Path, *args: str, timeout: float = 30) -> tuple[int, str, str]:
     """Run a built program: (exit status, stdout, stderr)."""
     got = process.run([str(binary), *args], timeout=timeout)
     if got.timed_out:
-        raise ChapterError(f"{binary} {' '.join(args)} did not finish in {timeout:g} s:\n{got.err.strip()[-1000:]}")
+        raise ChapterError(_("{command} did not finish in {timeout:g} s:").format(
+            command=f"{binary} {' '.join(args)}", timeout=timeout) + f"\n{got.err.strip()[-1000:]}")
     return got.returncode, got.out.strip(), got.err.strip()
 
 
@@ -78,7 +80,8 @@ def build_tags(name: str) -> str:
     path = toolchain().goroot / "src" / "plugin" / name
     if not path.is_file():
         listed = ", ".join(sorted(p.name for p in path.parent.glob("*.go")))
-        raise ChapterError(f"{name} is not a file of {path.parent}: give one of {listed}")
+        raise ChapterError(_("{name} is not a file of {folder}: give one of {listed}").format(
+            name=name, folder=path.parent, listed=listed))
     for line in path.read_text().splitlines():
         if line.startswith("//go:build "):
             return line
@@ -116,7 +119,7 @@ def run_wasm(module: Path, stdin: str, *, fuel: int | None = None) -> tuple[int,
     try:
         import wasmtime  # optional and heavy: only this one cell needs it
     except ImportError as exc:   # pragma: no cover - the course environment has it
-        raise ChapterError("the wasmtime Python package is missing: run `make setup` again") from exc
+        raise ChapterError(_("the wasmtime Python package is missing: run `make setup` again")) from exc
     with tempfile.TemporaryDirectory(prefix="ch44-wasi-") as tmp:
         files = {name: Path(tmp) / name for name in ("stdin", "stdout", "stderr")}
         files["stdin"].write_text(stdin)

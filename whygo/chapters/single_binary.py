@@ -19,6 +19,7 @@ from whygo import report
 from whygo.golang import gosource
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.programs import ChapterError
+from whygo.i18n import _
 from whygo.golang.serve import (SERVER, ExitedEarly, ServeError, Summary, build_server, chroot_support,
                                 compare_startups, deps, direct, get, in_root, listing, opened_files,
                                 probe, scratch_root, serving, start_to_200, startup_times,
@@ -39,18 +40,18 @@ def tree_size(path: Path) -> int:
 
 def scratch_files(binary: Path) -> list[tuple[str, str, int]]:
     """(path in the image, why it is there, bytes) for a scratch image of the service."""
-    rows = [("/server", "the program, runtime included", Path(binary).stat().st_size)]
+    rows = [("/server", _("the program, runtime included"), Path(binary).stat().st_size)]
     if CA_BUNDLE.exists():
-        rows.append((str(CA_BUNDLE), "CA roots, only if it makes TLS connections", tree_size(CA_BUNDLE)))
+        rows.append((str(CA_BUNDLE), _("CA roots, only if it makes TLS connections"), tree_size(CA_BUNDLE)))
     if ZONEINFO.exists():
-        rows.append((str(ZONEINFO) + "/", "time zones, only if it loads zones other than UTC",
+        rows.append((str(ZONEINFO) + "/", _("time zones, only if it loads zones other than UTC"),
                      tree_size(ZONEINFO)))
     return rows
 
 
 def dockerfile(with_certs: bool = True, with_zones: bool = True) -> str:
     """The Dockerfile of a scratch image for the service (the article's, plus the data files)."""
-    lines = ["# build stage (any image with Go), then:", "FROM scratch"]
+    lines = ["# " + _("build stage (any image with Go), then:"), "FROM scratch"]
     if with_certs:
         lines.append(f"COPY {CA_BUNDLE} {CA_BUNDLE}")
     if with_zones:
@@ -63,12 +64,12 @@ def dockerfile(with_certs: bool = True, with_zones: bool = True) -> str:
 def startup_table(binary_bytes: int, image_bytes: int, start: Summary) -> report.Table:
     """The article's Alpine/scratch table beside what can be measured here."""
     return report.Table(
-        ["", "image size", "cold start"],
-        [["article: alpine:3.19 + Go binary", "87 MB", "1.24 s"],
-         ["article: scratch + static binary", "14.3 MB", "0.38 s"],
-         ["here: the binary alone", report.size(binary_bytes), report.seconds(start.median)],
-         ["here: binary + CA roots + zoneinfo", report.size(image_bytes), "(no container runtime)"]],
-        caption="Article (container start, unnamed machine) vs this machine (exec to first 200, median)")
+        ["", _("image size"), _("cold start")],
+        [[_("article: alpine:3.19 + Go binary"), "87 MB", "1.24 s"],
+         [_("article: scratch + static binary"), "14.3 MB", "0.38 s"],
+         [_("here: the binary alone"), report.size(binary_bytes), report.seconds(start.median)],
+         [_("here: binary + CA roots + zoneinfo"), report.size(image_bytes), _("(no container runtime)")]],
+        caption=_("Article (container start, unnamed machine) vs this machine (exec to first 200, median)"))
 
 
 __all__ = ["CA_BUNDLE", "SERVER", "ZONEINFO", "ChapterError", "ExitedEarly", "ServeError", "Summary",

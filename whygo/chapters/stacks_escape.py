@@ -24,6 +24,7 @@ from whygo.anim import Player
 from whygo.golang import runner
 from whygo.golang.evidence import stack_growth
 from whygo.golang.programs import ChapterError
+from whygo.i18n import _
 from whygo.stack.constants import load_constants
 from whygo.stack.model import GStack, Grow
 from whygo.stack.workload import recursion
@@ -36,13 +37,13 @@ def frame_bytes(report: dict) -> int:
     """Bytes one recursion level adds, from the report's checkpoints (used bytes per depth)."""
     points = sorted((c["depth"], c["used_bytes"]) for c in report.get("checkpoints", []))
     if len(points) < 2:
-        raise ChapterError("the stackgrow report needs at least two checkpoints "
-                                "(call stack_growth with at=(0, 100) or more depths)")
+        raise ChapterError(_("the stackgrow report needs at least two checkpoints "
+                             "(call stack_growth with at=(0, 100) or more depths)"))
     (d0, u0), (d1, u1) = points[0], points[-1]
     per_level, rest = divmod(u1 - u0, d1 - d0)
     if rest:
-        raise ChapterError(f"used bytes do not grow by a whole number per level between "
-                                f"depths {d0} and {d1}: {u0} -> {u1}")
+        raise ChapterError(_("used bytes do not grow by a whole number per level between "
+                             "depths {d0} and {d1}: {u0} -> {u1}").format(d0=d0, d1=d1, u0=u0, u1=u1))
     return per_level
 
 
@@ -93,15 +94,17 @@ def predict_moves(report: dict, fit_on: int = 2, max_base: int = 4096) -> Predic
     real moves, then predict every move of the report."""
     real = tuple(m["depth"] for m in report["growths"])
     if len(real) <= fit_on:
-        raise ChapterError(f"the report has {len(real)} moves; fitting on {fit_on} leaves "
-                                "nothing to predict: recurse deeper (stack_growth(depth=...))")
+        raise ChapterError(_("the report has {moves} moves; fitting on {fit_on} leaves "
+                             "nothing to predict: recurse deeper (stack_growth(depth=...))").format(
+                                 moves=len(real), fit_on=fit_on))
     frame = frame_bytes(report)
     start = report["starting_stack_bytes"]
     bases = tuple(b for b in range(8, max_base, 8)
                   if model_moves(b, frame, real[fit_on - 1], start) == list(real[:fit_on]))
     if not bases:
-        raise ChapterError(f"no base of at most {max_base} bytes reproduces the first "
-                                f"{fit_on} moves {real[:fit_on]} with {frame}-byte frames")
+        raise ChapterError(_("no base of at most {max_base} bytes reproduces the first "
+                             "{fit_on} moves {moves} with {frame}-byte frames").format(
+                                 max_base=max_base, fit_on=fit_on, moves=real[:fit_on], frame=frame))
     predicted = tuple(model_moves(bases[0], frame, real[-1], start))
     return Prediction(frame, bases, fit_on, real, predicted)
 
@@ -115,10 +118,10 @@ class Beside:
     output: str = ""            # what the program printed, when it was run
 
     def decisions(self, line: int) -> tuple[str, ...]:
-        for number, _, found in self.lines:
+        for number, _text, found in self.lines:
             if number == line:
                 return found
-        raise ChapterError(f"line {line} is not in the cell (1..{len(self.lines)})")
+        raise ChapterError(_("line {line} is not in the cell (1..{last})").format(line=line, last=len(self.lines)))
 
     def all_decisions(self) -> list[str]:
         return [d for _, _, found in self.lines for d in found]
@@ -132,7 +135,7 @@ class Beside:
             note = f"{' ' * max(width - len(text), 0)}  // -m: {'; '.join(found)}" if found else ""
             out.append(f"{number:3} {text}{note}".rstrip())
         if self.output:
-            out += ["", "program output:", self.output.rstrip("\n")]
+            out += ["", _("program output:"), self.output.rstrip("\n")]
         return "\n".join(out)
 
 
@@ -142,13 +145,15 @@ def beside(source: str, *, gcflags: str = "-m", inlining: bool = False, run: boo
     messages ("can inline", "inlining call to") to keep the escape decisions in view.
     ``run=True`` also runs the program and keeps what it printed."""
     if not isinstance(source, str) or not source.strip():
-        raise ChapterError("beside() needs Go source text (a cell's code)")
+        raise ChapterError(_("beside() needs Go source text (a cell's code)"))
     result = runner.run(source, gcflags=gcflags, build_only=not run)
     if result.compile_errors:
         e = result.compile_errors[0]
-        raise ChapterError(f"the code does not compile (line {e.line}: {e.message}); fix it first")
+        raise ChapterError(_("the code does not compile (line {line}: {message}); fix it first").format(
+            line=e.line, message=e.message))
     if run and not result.ok:
-        raise ChapterError(f"the program failed: {result.error_message()}\n{result.stderr[-1500:]}")
+        raise ChapterError(_("the program failed: {error}").format(error=result.error_message())
+                           + f"\n{result.stderr[-1500:]}")
     by_line: dict[int, list[str]] = {}
     for d in result.diagnostics:
         if d.file != "cell.go" or d.line <= 0:
