@@ -89,6 +89,10 @@ div.cell_output table td { overflow-wrap: anywhere; }
   article table:not(div.cell_output table) { table-layout: fixed; width: 100%; }
   article table td, article table th { overflow-wrap: anywhere; }
 }
+/* The link to the same page in the other edition (English / 中文), top right of the article. */
+.whygo-lang-switch { text-align: right; margin-bottom: -0.5rem; }
+.whygo-lang-switch a { display: inline-block; font-size: 0.9em; padding: 0 0.7em;
+  border: 1px solid currentColor; border-radius: 1em; text-decoration: none; }
 /* An error output reads as an error (the theme draws it as plain grey text), and its
    message wraps on a phone instead of hiding behind a sideways scroll. */
 div.cell_output .output.traceback { background: #fef2f2; border: 1px solid #fecaca;
