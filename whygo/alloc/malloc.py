@@ -47,6 +47,7 @@ from whygo.alloc.mheap import MCentral, MHeap
 from whygo.alloc.mspan import (MSpan, empty_mspan, make_span_class, next_free_fast,
                                span_class_name)
 from whygo.alloc.sizeclasses import SizeClassError, SizeClassTable, class_of, load_table
+from whygo.i18n import N_, _
 
 # &zerobase: a variable in the binary's data segment, outside the heap. The
 # number is illustrative; what matters is that every zero-size allocation gets it.
@@ -247,7 +248,7 @@ class Heap:
     def __init__(self, nprocs: int = 1, *, track: bool = False,
                  table: SizeClassTable | None = None, layout: SpanLayout | None = None):
         if not isinstance(nprocs, int) or nprocs < 1:
-            raise AllocError(f"nprocs={nprocs!r}: pass the number of Ps, an int >= 1")
+            raise AllocError(_("nprocs={n}: pass the number of Ps, an int >= 1").format(n=repr(nprocs)))
         self.table = t = table or load_table()
         self.layout = layout or load_layout()
         self.num_span_classes = t.NumSizeClasses << 1         # numSpanClasses
@@ -340,11 +341,11 @@ class Heap:
     def _mallocgc_other(self, size, noscan, p) -> int:
         """The rare cases of mallocgc: bad input, zero size, large objects."""
         if not isinstance(size, int) or isinstance(size, bool):
-            raise AllocError(f"size {size!r} is not an int: pass the object size in bytes")
+            raise AllocError(_("size {size} is not an int: pass the object size in bytes").format(size=repr(size)))
         if size < 0:
-            raise AllocError(f"size {size} is negative: an allocation size is a byte count >= 0")
+            raise AllocError(_("size {size} is negative: an allocation size is a byte count >= 0").format(size=size))
         if not isinstance(p, int) or not 0 <= p < self.nprocs:
-            raise AllocError(f"p={p!r}: this heap has Ps 0..{self.nprocs - 1}")
+            raise AllocError(_("p={p}: this heap has Ps 0..{last}").format(p=repr(p), last=self.nprocs - 1))
         if size == 0:
             # mallocgc: "Short-circuit zero-sized allocation requests."
             self.allocs += 1
@@ -522,28 +523,34 @@ class Heap:
 def describe(last: LastAlloc | None, table: SizeClassTable) -> str:
     """One sentence on how the newest allocation was served."""
     if last is None:
-        return "An empty mcache: every span class still points at the empty placeholder span."
+        return _("An empty mcache: every span class still points at the empty placeholder span.")
     if last.kind == "zero":
-        return "A zero-size allocation: no memory at all, Go returns the address of runtime.zerobase."
+        return _("A zero-size allocation: no memory at all, Go returns the address of runtime.zerobase.")
     if last.kind == "large":
-        return (f"A large object ({last.size} B, above the {table.MaxSmallSize - 8} B small-object "
-                f"limit): it skips the mcache "
-                f"and gets its own span of whole 8 KiB pages from mheap.")
+        return _("A large object ({size} B, above the {limit} B small-object limit): it skips the mcache "
+                 "and gets its own span of whole 8 KiB pages from mheap.").format(
+                     size=last.size, limit=table.MaxSmallSize - 8)
     if last.kind == "tiny":
-        return (f"A tiny noscan object of {last.size} B: packed into the current 16 B tiny block "
-                f"at offset {last.addr % 16}, no new slot needed.")
+        return _("A tiny noscan object of {size} B: packed into the current 16 B tiny block "
+                 "at offset {offset}, no new slot needed.").format(size=last.size, offset=last.addr % 16)
     sc = last.spanclass >> 1
     size = table.size_to_size[sc]
-    how = {"nextFreeFast": "found by nextFreeFast (one count-trailing-zeros on allocCache)",
-           "nextFree": "found by nextFree after the 64-slot allocCache window ran out",
-           "refill": "after a refill: the span was full, mcache gave it back to mcentral "
-                     "and took one with free slots",
-           "first span": "in a span the mcache just took from mcentral (its slot for this "
-                         "class held the empty placeholder)"}.get(last.path, last.path)
-    what = "a new 16 B tiny block" if last.size < 16 and last.spanclass & 1 and sc == table.TinySizeClass \
-        else f"{last.size} B rounded up to size class {sc} ({size} B)"
+    how = _(_HOW[last.path]) if last.path in _HOW else last.path
+    what = _("a new 16 B tiny block") if last.size < 16 and last.spanclass & 1 and sc == table.TinySizeClass \
+        else _("{size} B rounded up to size class {sizeclass} ({class_size} B)").format(
+            size=last.size, sizeclass=sc, class_size=size)
     kind = "noscan" if last.spanclass & 1 else "scan"
-    return f"malloc({last.size}): {what}, span class {last.spanclass} ({kind}), slot {last.slot} {how}."
+    return _("malloc({size}): {what}, span class {spanclass} ({kind}), slot {slot} {how}.").format(
+        size=last.size, what=what, spanclass=last.spanclass, kind=kind, slot=last.slot, how=how)
+
+
+# How a small object's slot was found (LastAlloc.path), a phrase ending describe()'s sentence.
+_HOW = {"nextFreeFast": N_("found by nextFreeFast (one count-trailing-zeros on allocCache)"),
+        "nextFree": N_("found by nextFree after the 64-slot allocCache window ran out"),
+        "refill": N_("after a refill: the span was full, mcache gave it back to mcentral "
+                     "and took one with free slots"),
+        "first span": N_("in a span the mcache just took from mcentral (its slot for this "
+                         "class held the empty placeholder)")}
 
 
 def roundupsize(size: int, noscan: bool, table: SizeClassTable | None = None,
@@ -559,7 +566,7 @@ def roundupsize(size: int, noscan: bool, table: SizeClassTable | None = None,
     t = table or load_table()
     lay = layout or load_layout()
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise AllocError(f"size {size!r}: pass a byte count, an int >= 0")
+        raise AllocError(_("size {size}: pass a byte count, an int >= 0").format(size=repr(size)))
     if size <= t.MaxSmallSize - lay.malloc_header_size:
         req = size
         if not noscan and req > lay.min_size_for_malloc_header:

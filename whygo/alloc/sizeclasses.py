@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whygo.golang.toolchain import toolchain
+from whygo.i18n import _
 
 
 class SizeClassError(ValueError):
@@ -191,12 +192,12 @@ def size_to_class(size: int, table: SizeClassTable | None = None) -> int:
     """
     t = table or load_table()
     if not isinstance(size, int) or isinstance(size, bool):
-        raise SizeClassError(f"size {size!r} is not an integer number of bytes")
+        raise SizeClassError(_("size {size} is not an integer number of bytes").format(size=repr(size)))
     if size < 0:
-        raise SizeClassError(f"size {size} is negative; pass a byte count >= 0")
+        raise SizeClassError(_("size {size} is negative; pass a byte count >= 0").format(size=size))
     if size > t.MaxSmallSize:
-        raise SizeClassError(f"size {size} is above MaxSmallSize = {t.MaxSmallSize}: a large "
-                             f"object has no size class (it gets its own span, class 0)")
+        raise SizeClassError(_("size {size} is above MaxSmallSize = {max}: a large object has no size "
+                               "class (it gets its own span, class 0)").format(size=size, max=t.MaxSmallSize))
     return class_of(size, t)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 
 from whygo.alloc.sizeclasses import SizeClassError
+from whygo.i18n import _
 
 LABEL = 32       # struct{ Name, Value string }: two string headers
 SAMPLE = 40      # struct{ Labels []Label; Value float64; TS int64 }
@@ -31,12 +32,12 @@ _NAMES = ("job", "instance", "method", "code", "handler", "le", "quantile", "zon
 def metric_labels(n: int, seed: int = 1) -> list[tuple[int, bool]]:
     """``n`` allocation requests ``(size, noscan)`` of a metric-label workload."""
     if not isinstance(n, int) or n < 0:
-        raise SizeClassError(f"n={n!r}: pass the number of allocations, an int >= 0")
+        raise SizeClassError(_("n={n}: pass the number of allocations, an int >= 0").format(n=repr(n)))
     rng = random.Random(seed)
     out: list[tuple[int, bool]] = []
     while len(out) < n:
         nlabels = rng.randint(1, 6)
-        for _ in range(nlabels):
+        for _i in range(nlabels):
             out.append((len(rng.choice(_NAMES)), True))        # name bytes
             out.append((rng.choice((2, 3, 5, 8, 12, 17, 24, 36)), True))  # value bytes
         out.append((LABEL * nlabels, False))                  # []Label backing array

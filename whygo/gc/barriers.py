@@ -33,6 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from whygo.i18n import _
+
 from .heap import GCModelError, Heap
 
 
@@ -143,14 +145,16 @@ def barrier_spec(barrier: "str | Barrier | BarrierSpec", *, stacks_at_start: boo
         spec = barrier
     elif isinstance(barrier, str):
         if barrier not in BARRIERS:
-            raise GCModelError(f"unknown barrier {barrier!r}: use one of {', '.join(BARRIERS)} "
-                               "or pass your own function barrier(heap, slot_owner, old, new, ctx)")
+            raise GCModelError(_("unknown barrier {barrier}: use one of {names} or pass your own "
+                                 "function barrier(heap, slot_owner, old, new, ctx)").format(
+                                     barrier=repr(barrier), names=", ".join(BARRIERS)))
         spec = BARRIERS[barrier]
     elif callable(barrier):
         spec = BarrierSpec(getattr(barrier, "__name__", "custom"), barrier)
     else:
-        raise GCModelError(f"barrier must be a name ({', '.join(BARRIERS)}) or a function "
-                           f"barrier(heap, slot_owner, old, new, ctx); got {barrier!r}")
+        raise GCModelError(_("barrier must be a name ({names}) or a function "
+                             "barrier(heap, slot_owner, old, new, ctx); got {barrier}").format(
+                                 names=", ".join(BARRIERS), barrier=repr(barrier)))
     return BarrierSpec(spec.name, spec.fn,
                        spec.stacks_at_start if stacks_at_start is None else stacks_at_start,
                        spec.rescan_stacks if rescan_stacks is None else rescan_stacks)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from whygo.i18n import _
+
 from .barriers import Barrier, BarrierSpec, barrier_spec
 from .collector import GC, STOPPED
 from .heap import GCModelError, Heap
@@ -81,7 +83,7 @@ def random_run(barrier: "str | Barrier | BarrierSpec" = "hybrid", seed: int = 0,
     gc = GC(random_heap(rng, objects=objects, goroutines=goroutines), barrier,
             wbbuf_entries=wbbuf_entries)
     frames = [gc.snapshot()]
-    for _ in range(steps):
+    for _i in range(steps):
         gc.step(random_step(gc, rng))
         frames.append(gc.snapshot())
     return frames
@@ -96,9 +98,11 @@ class Interleaving:
     lost: tuple[str, ...]
 
     def __str__(self) -> str:
-        lines = [f"barrier {self.barrier}; start: {Heap.from_spec(self.heap).describe()}"]
+        lines = [_("barrier {barrier}; start: {heap}").format(barrier=self.barrier,
+                                                             heap=Heap.from_spec(self.heap).describe())]
         lines += [f"{i:3d}  {s}" for i, s in enumerate(self.steps, 1)]
-        lines.append(f"lost: {', '.join(self.lost)} (reachable, still white at mark termination)")
+        lines.append(_("lost: {objs} (reachable, still white at mark termination)").format(
+            objs=", ".join(self.lost)))
         return "\n".join(lines)
 
 
@@ -155,7 +159,7 @@ def find_lost_object(barrier: "str | Barrier | BarrierSpec" = "none", seed: int 
         start = heap.spec()
         gc = GC(heap, spec, wbbuf_entries=wbbuf_entries, check=False)
         run: list[str] = []
-        for _ in range(steps):
+        for _i in range(steps):
             line = random_step(gc, rng)
             gc.step(line)
             run.append(line)

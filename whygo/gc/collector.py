@@ -58,6 +58,8 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
+from whygo.i18n import N_, _, pick
+
 from .barriers import Barrier, BarrierContext, BarrierSpec, barrier_spec
 from .heap import BLACK, GLOBALS, GREY, WHITE, GCModelError, Heap, Obj
 from .invariants import Violation, check_invariants, lost_objects
@@ -66,12 +68,30 @@ from .snapshot import (Alloc, Event, Flush, Free, GCSnapshot, GCStats, Lost, Obj
 from .steps import Assign, Collect, Step, WriteField, parse_step
 
 PHASES = ("off", "sweeptermination", "mark", "marktermination", "sweep")
-RUNTIME_NAME = {"off": "_GCoff", "sweeptermination": "sweep termination (STW)",
+RUNTIME_NAME = {"off": "_GCoff", "sweeptermination": N_("sweep termination (STW)"),
                 "mark": "_GCmark", "marktermination": "_GCmarktermination (STW)",
-                "sweep": "_GCoff, sweeping"}
+                "sweep": N_("_GCoff, sweeping")}   # translated where shown: _(RUNTIME_NAME[phase])
 STOPPED = ("sweeptermination", "marktermination")   # the world is stopped
 RESCAN = "rescan"   # a scanned stack that must be scanned again (Dijkstra)
 _COLLECT = Collect()
+
+
+def sentences(lines: Iterable[str]) -> str:
+    """Sentences as one caption: a space between them in English, none in Chinese."""
+    return pick(" ", "").join(lines)
+
+
+def _names(objs: Sequence[str]) -> str:
+    """Object names for a caption: "B, C", or "nothing new"."""
+    return ", ".join(objs) or _("nothing new")
+
+
+def _global(name: str) -> str:
+    return _("global {name}").format(name=name)
+
+
+def _local(name: str) -> str:
+    return _("local {name}").format(name=name)
 
 
 class BarrierError(GCModelError):
@@ -94,8 +114,8 @@ class GC:
         self.barrier = barrier_spec(barrier, stacks_at_start=stacks_at_start,
                                     rescan_stacks=rescan_stacks)
         if wbbuf_entries < 0 or wbbuf_entries == 1:
-            raise GCModelError(f"wbbuf_entries={wbbuf_entries}: use 0 (shade at once) or at least "
-                               "2 (room for the old and the new pointer of one write)")
+            raise GCModelError(_("wbbuf_entries={n}: use 0 (shade at once) or at least "
+                                 "2 (room for the old and the new pointer of one write)").format(n=wbbuf_entries))
         self.wbbuf_entries = wbbuf_entries
         self.check = check
         self.phase = "off"
@@ -160,8 +180,9 @@ class GC:
             self._collect()
         else:
             if self.phase in STOPPED:
-                raise GCModelError(f"step {str(step)!r}: the world is stopped during "
-                                   f"{RUNTIME_NAME[self.phase]}; only 'gc' can run now")
+                raise GCModelError(_("step {step}: the world is stopped during {phase}; only 'gc' "
+                                     "can run now").format(step=repr(str(step)),
+                                                           phase=_(RUNTIME_NAME[self.phase])))
             if isinstance(step, WriteField):
                 self._write_field(step)
             else:
@@ -185,29 +206,34 @@ class GC:
         return frames
 
     # -- mutator ------------------------------------------------------------
+    def _unknown_goroutine(self, g: str) -> GCModelError:
+        return GCModelError(_("unknown goroutine {g}: the heap has {goroutines}").format(
+            g=repr(g), goroutines=", ".join(self.heap.stacks)))
+
     def _local(self, g: str, var: str) -> str | None:
         if g not in self.heap.stacks:
-            raise GCModelError(f"unknown goroutine {g!r}: the heap has {', '.join(self.heap.stacks)}")
+            raise self._unknown_goroutine(g)
         if var in self.heap.globals:
             return self.heap.globals[var]
         if var not in self.heap.stacks[g]:
-            raise GCModelError(f"{g} has no local {var!r} (locals: "
-                               f"{', '.join(self.heap.stacks[g]) or 'none'}); assign it first")
+            raise GCModelError(_("{g} has no local {var} (locals: {locals}); assign it first").format(
+                g=g, var=repr(var), locals=", ".join(self.heap.stacks[g]) or _("none")))
         return self.heap.stacks[g][var]
 
     def _deref(self, g: str, var: str) -> Obj:
         name = self._local(g, var)
         if name is None:
-            raise GCModelError(f"{g}: nil pointer dereference: {var} is nil")
+            raise GCModelError(_("{g}: nil pointer dereference: {var} is nil").format(g=g, var=var))
         if name in self.freed:
-            raise GCModelError(f"{g}: use after free: {var} points to {name}, which the sweeper "
-                               "freed while it was still reachable (a lost object)")
+            raise GCModelError(_("{g}: use after free: {var} points to {obj}, which the sweeper "
+                                 "freed while it was still reachable (a lost object)").format(
+                                     g=g, var=var, obj=name))
         return self.heap.objects[name]
 
     def _field(self, obj: Obj, field: str) -> None:
         if field not in obj.fields:
-            raise GCModelError(f"object {obj.name} has no field {field!r} "
-                               f"(fields: {', '.join(obj.fields)})")
+            raise GCModelError(_("object {obj} has no field {field} (fields: {fields})").format(
+                obj=obj.name, field=repr(field), fields=", ".join(obj.fields)))
 
     def _alloc(self, g: str, into: str) -> str:
         name = self.heap.fresh_name()
@@ -216,15 +242,16 @@ class GC:
         self.heap.objects[name] = Obj(name, dict.fromkeys(self.heap.new_fields), colour)
         self._events.append(Alloc(name, colour))
         self._stats["allocated_black"] += colour == BLACK
-        self._say(f"{g} allocates {name} into {into}" + (": allocated black, marking is on."
-                                                         if colour == BLACK else "."))
+        self._say((_("{g} allocates {obj} into {where}: allocated black, marking is on.")
+                   if colour == BLACK else _("{g} allocates {obj} into {where}.")).format(
+                       g=g, obj=name, where=into))
         return name
 
     def _value(self, g: str, src: str | None, src_field: str | None, dst: str) -> str | None:
         if src is None:
             return None
         if src == "new":
-            return self._alloc(g, f"global {dst}" if dst in self.heap.globals else f"local {dst}")
+            return self._alloc(g, _global(dst) if dst in self.heap.globals else _local(dst))
         if src_field is None:
             return self._local(g, src)
         obj = self._deref(g, src)
@@ -234,7 +261,7 @@ class GC:
     def _assign(self, step: Assign) -> None:
         g = step.g
         if g not in self.heap.stacks:
-            raise GCModelError(f"unknown goroutine {g!r}: the heap has {', '.join(self.heap.stacks)}")
+            raise self._unknown_goroutine(g)
         holder = self.heap.stacks[g].get(step.src) if step.src_field else None
         value = self._value(g, step.src, step.src_field, step.dst)
         if step.dst in self.heap.globals:
@@ -242,12 +269,13 @@ class GC:
             return
         self.heap.stacks[g][step.dst] = value   # a stack write: never a barrier
         if step.src is None:
-            self._say(f"{g} drops local {step.dst} (a stack write: no barrier).")
+            self._say(_("{g} drops local {var} (a stack write: no barrier).").format(g=g, var=step.dst))
         elif step.src_field is not None:
-            self._say(f"{g} loads {holder or step.src}.{step.src_field} "
-                      f"({value or 'nil'}) into local {step.dst}: a stack write, no barrier.")
+            self._say(_("{g} loads {src} ({value}) into local {var}: a stack write, no barrier.").format(
+                g=g, src=f"{holder or step.src}.{step.src_field}", value=value or "nil", var=step.dst))
         elif step.src != "new":
-            self._say(f"{g} copies {step.src} ({value or 'nil'}) into local {step.dst}: no barrier.")
+            self._say(_("{g} copies {src} ({value}) into local {var}: no barrier.").format(
+                g=g, src=step.src, value=value or "nil", var=step.dst))
 
     def _write_field(self, step: WriteField) -> None:
         obj = self._deref(step.g, step.obj)
@@ -263,19 +291,28 @@ class GC:
         slots[slot] = new
         self._last_write = Write(owner, slot, old, new, shaded)
         self._events.append(self._last_write)
-        where = f"global {slot}" if owner == GLOBALS else f"{owner}.{slot}"
-        what = f"writes {new}" if new else "deletes the pointer"
-        line = f"{g} {what} into {where} (was {old or 'nil'})"
+        where = _global(slot) if owner == GLOBALS else f"{owner}.{slot}"
+        # One whole sentence per case (what was written x what the barrier did), for translators.
         if not self.write_barrier_enabled:
-            line += "; the write barrier is off."
+            line = (_("{g} writes {new} into {where} (was {old}); the write barrier is off.") if new else
+                    _("{g} deletes the pointer into {where} (was {old}); the write barrier is off."))
         elif shaded and self.wbbuf_entries:
-            line += (f"; the {self.barrier.name} barrier queues {', '.join(shaded)} in "
-                     f"{self.p_of(g)}'s wbBuf (marked when the buffer is flushed).")
+            line = (_("{g} writes {new} into {where} (was {old}); the {barrier} barrier queues {objs} "
+                      "in {p}'s wbBuf (marked when the buffer is flushed).") if new else
+                    _("{g} deletes the pointer into {where} (was {old}); the {barrier} barrier queues "
+                      "{objs} in {p}'s wbBuf (marked when the buffer is flushed)."))
         elif shaded:
-            line += f"; the {self.barrier.name} barrier shades {', '.join(shaded)}."
+            line = (_("{g} writes {new} into {where} (was {old}); the {barrier} barrier shades {objs}.")
+                    if new else
+                    _("{g} deletes the pointer into {where} (was {old}); the {barrier} barrier shades "
+                      "{objs}."))
         else:
-            line += f"; the {self.barrier.name} barrier shades nothing."
-        self._say(line)
+            line = (_("{g} writes {new} into {where} (was {old}); the {barrier} barrier shades nothing.")
+                    if new else
+                    _("{g} deletes the pointer into {where} (was {old}); the {barrier} barrier shades "
+                      "nothing."))
+        self._say(line.format(g=g, new=new, where=where, old=old or "nil", barrier=self.barrier.name,
+                              objs=", ".join(shaded), p=self.p_of(g)))
 
     def _call_barrier(self, g: str, owner: str, slot: str, old: str | None,
                       new: str | None) -> tuple[str, ...]:
@@ -287,13 +324,15 @@ class GC:
             out = self.barrier.fn(self.heap, owner, old, new, ctx)
             out = list(out)
         except Exception as exc:
-            raise BarrierError(f"barrier {self.barrier.name!r} failed on the write "
-                               f"{owner}.{slot} = {new or 'nil'}: {exc!r}") from exc
+            raise BarrierError(_("barrier {barrier} failed on the write {write}: {error}").format(
+                barrier=repr(self.barrier.name), write=f"{owner}.{slot} = {new or 'nil'}",
+                error=repr(exc))) from exc
         for item in out:
             if item is not None and item not in self.heap.objects:
-                raise BarrierError(f"barrier {self.barrier.name!r} returned {item!r} for the write "
-                                   f"{owner}.{slot} = {new or 'nil'}: return a list of object "
-                                   "names (or None) to shade, e.g. [old, new]")
+                raise BarrierError(_("barrier {barrier} returned {item} for the write {write}: return "
+                                     "a list of object names (or None) to shade, e.g. [old, new]").format(
+                    barrier=repr(self.barrier.name), item=repr(item),
+                    write=f"{owner}.{slot} = {new or 'nil'}"))
         shaded = tuple(dict.fromkeys(x for x in out if x is not None))
         if self.wbbuf_entries:
             self._enqueue(self.p_of(g), shaded)
@@ -307,7 +346,7 @@ class GC:
         """mwbbuf.go: wbBuf.get2 — flush first if the pointers do not fit, then buffer them."""
         if len(self.wbbuf[p]) + len(ptrs) > self.wbbuf_entries:
             self._flush(p)
-            self._say(f"{p}'s wbBuf was full and was flushed.")
+            self._say(_("{p}'s wbBuf was full and was flushed.").format(p=p))
         self.wbbuf[p].extend(ptrs)
 
     def _flush(self, p: str) -> int:
@@ -369,62 +408,67 @@ class GC:
     def _sweep_termination_or_off(self) -> None:
         if self.phase == "sweep":
             self._set_phase("off")
-            self._say("Sweeping is done. GC off: the program runs alone until the heap "
-                      "reaches its goal (see the pacer).")
+            self._say(_("Sweeping is done. GC off: the program runs alone until the heap "
+                        "reaches its goal (see the pacer)."))
             return
         self.cycle += 1
         self._stats["cycles"] += 1
         self._set_phase("sweeptermination")
-        self._say(f"GC cycle {self.cycle} starts: stop the world for sweep termination "
-                  "(the last cycle's sweeping is finished). Every object is white.")
+        self._say(_("GC cycle {n} starts: stop the world for sweep termination "
+                    "(the last cycle's sweeping is finished). Every object is white.").format(n=self.cycle))
 
     def _mark_start(self) -> None:
         """gcStart after the STW: setGCPhase(_GCmark) turns the write barrier on; gcPrepareMarkRoots."""
         self._set_phase("mark")
         self.root_jobs = ([GLOBALS] if self.heap.globals else []) + list(self.heap.stacks)
         self.root_state = dict.fromkeys(self.root_jobs, GREY)
-        line = "Mark phase: the write barrier is on and the roots are queued"
         if self.barrier.stacks_at_start:
             for g in self.heap.stacks:
                 self._scan_root(g)
                 self.root_jobs.remove(g)
-            line += "; every stack is scanned now, with the world still stopped (a snapshot)"
-        self._say(line + ". The world restarts: the program and the marker run together.")
+            self._say(_("Mark phase: the write barrier is on and the roots are queued; every stack is "
+                        "scanned now, with the world still stopped (a snapshot). The world restarts: "
+                        "the program and the marker run together."))
+        else:
+            self._say(_("Mark phase: the write barrier is on and the roots are queued. The world "
+                        "restarts: the program and the marker run together."))
 
     def _mark_step(self) -> None:
         if self.root_jobs:
             root = self.root_jobs.pop(0)
             greyed = self._scan_root(root)
-            what = "the globals" if root == GLOBALS else f"{root}'s stack"
-            line = f"Scan {what}: shade {', '.join(greyed) or 'nothing new'}."
-            if root != GLOBALS:
-                line += (" The stack stays grey: it must be re-scanned at mark termination."
-                         if self.root_state[root] == RESCAN else
-                         " The stack is black now and will not be scanned again.")
-            self._say(line)
+            if root == GLOBALS:
+                line = _("Scan the globals: shade {objs}.")
+            elif self.root_state[root] == RESCAN:
+                line = _("Scan {g}'s stack: shade {objs}. The stack stays grey: it must be re-scanned "
+                         "at mark termination.")
+            else:
+                line = _("Scan {g}'s stack: shade {objs}. The stack is black now and will not be "
+                         "scanned again.")
+            self._say(line.format(g=root, objs=_names(greyed)))
             return
         if self.work:
             name = self.work.pop()   # LIFO, like a workbuf
             greyed = self._scan_object(name)
-            self._say(f"Scan {name}: shade {', '.join(greyed) or 'nothing new'}; {name} is black.")
+            self._say(_("Scan {obj}: shade {objs}; {obj} is black.").format(obj=name, objs=_names(greyed)))
             return
         # gcMarkDone: flush every P's write-barrier buffer; more work means keep marking.
         buffered = [p for p, buf in self.wbbuf.items() if buf]
         greyed = sum(self._flush(p) for p in buffered)
         if greyed:
-            self._say(f"No grey objects left, but gcMarkDone flushed the wbBufs and found "
-                      f"{greyed} new grey object(s): marking goes on.")
+            self._say(_("No grey objects left, but gcMarkDone flushed the wbBufs and found "
+                        "{n} new grey object(s): marking goes on.").format(n=greyed))
             return
         self._mark_termination()
 
     def _mark_termination(self) -> None:
         self._set_phase("marktermination")
-        line = "Mark termination: stop the world."
+        lines = [_("Mark termination: stop the world.")]
         rescanned = [g for g, s in self.root_state.items() if s == RESCAN]
         if rescanned:
             greyed = [t for g in rescanned for t in self._scan_root(g, rescan=True)]
-            line += (f" Re-scan {len(rescanned)} stack(s) ({', '.join(rescanned)}), shading "
-                     f"{', '.join(greyed) or 'nothing new'}.")
+            lines.append(_("Re-scan {n} stack(s) ({stacks}), shading {objs}.").format(
+                n=len(rescanned), stacks=", ".join(rescanned), objs=_names(greyed)))
         drained = 0
         # Only a Dijkstra re-scan leaves work here: mark it with the world stopped, as a
         # re-scanning collector must. Go 1.27 gets here with an empty queue (gcMarkDone
@@ -433,18 +477,20 @@ class GC:
             self._scan_object(self.work.pop())
             drained += 1
         if drained:
-            line += f" Drain {drained} grey object(s)."
+            lines.append(_("Drain {n} grey object(s).").format(n=drained))
         lost = lost_objects(self.heap)
         for name in lost:
             self._events.append(Lost(name))
             self._stats["lost"] += 1
         self.lost.extend(lost)
         if lost:
-            line += (f" LOST: {', '.join(lost)} {'is' if len(lost) == 1 else 'are'} reachable "
-                     "but white: the sweeper will free live memory.")
+            lines.append((_("LOST: {objs} is reachable but white: the sweeper will free live memory.")
+                          if len(lost) == 1 else
+                          _("LOST: {objs} are reachable but white: the sweeper will free live memory."))
+                         .format(objs=", ".join(lost)))
         else:
-            line += " Every reachable object is black. The write barrier goes off."
-        self._say(line)
+            lines.append(_("Every reachable object is black. The write barrier goes off."))
+        self._say(sentences(lines))
 
     def _sweep(self) -> None:
         """gcSweep/sweepone: free what is unmarked (white); the mark bits are reset for the next cycle."""
@@ -458,8 +504,8 @@ class GC:
             self._stats["freed"] += 1
         for obj in self.heap.objects.values():
             obj.colour = WHITE
-        self._say(f"Sweep: free the white objects ({', '.join(self._freed_now) or 'none'}); "
-                  "the survivors are white again for the next cycle.")
+        self._say(_("Sweep: free the white objects ({objs}); the survivors are white again for the "
+                    "next cycle.").format(objs=", ".join(self._freed_now) or _("none")))
 
     # -- snapshots -----------------------------------------------------------
     def snapshot(self) -> GCSnapshot:
@@ -474,13 +520,13 @@ class GC:
             roots.append(RootView(g, "stack", tuple(slots.items()), self.root_state.get(g, "-")))
         pointed = {t for o in self.heap.objects.values() for t in o.fields.values()}
         pointed |= set(self.heap.root_pointers())
-        caption = " ".join(self._lines) or ("The heap before the program starts: GC off, "
-                                            "nothing is marked.")
+        lines = list(self._lines) or [_("The heap before the program starts: GC off, nothing is marked.")]
         weak = [v for v in self.violations if v.rule == "weak"]
         if weak:
-            caption += f" Warning: {weak[0]}."
+            lines.append(_("Warning: {violation}.").format(violation=weak[0]))
         elif self.violations:
-            caption += f" Note: {self.violations[0]}."
+            lines.append(_("Note: {violation}.").format(violation=self.violations[0]))
+        caption = sentences(lines)
         return GCSnapshot(
             step=len(self.history), text=self._text, phase=self.phase, cycle=self.cycle,
             barrier=self.barrier.name, objects=objects, roots=tuple(roots),

@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from whygo.i18n import N_, _
+
 WHITE, GREY, BLACK = "white", "grey", "black"
 GLOBALS = "globals"   # the slot owner passed to a barrier for a write into a global
 
@@ -62,13 +64,14 @@ class Heap:
     def from_spec(cls, spec: Spec, *, new_fields: tuple[str, ...] = ("f0", "f1")) -> "Heap":
         """Build a heap from a spec dict (see the module docstring); checks every name."""
         if not isinstance(spec, dict) or "objects" not in spec:
-            raise GCModelError("a heap spec is a dict with 'objects' (and optional 'globals', "
-                               f"'stacks'); got {spec!r}")
+            raise GCModelError(_("a heap spec is a dict with 'objects' (and optional 'globals', "
+                                 "'stacks'); got {spec}").format(spec=repr(spec)))
         heap = cls(new_fields=tuple(new_fields))
         for name, fields in spec["objects"].items():
             if not isinstance(fields, dict):
-                raise GCModelError(f"object {name!r}: fields must be a dict like "
-                                   f"{{'f0': 'B', 'f1': None}}, got {fields!r}")
+                raise GCModelError(_("object {name}: fields must be a dict like {example}, got "
+                                     "{fields}").format(name=repr(name), example="{'f0': 'B', 'f1': None}",
+                                                        fields=repr(fields)))
             heap.objects[name] = Obj(name, dict(fields))
         heap.globals = dict(spec.get("globals", {}))
         heap.stacks = {g: dict(slots) for g, slots in spec.get("stacks", {}).items()}
@@ -77,30 +80,35 @@ class Heap:
         return heap
 
     def _check_spec(self) -> None:
-        names = [("object", n) for n in self.objects]
-        names += [("field", f) for o in self.objects.values() for f in o.fields]
-        names += [("global", v) for v in self.globals] + [("goroutine", g) for g in self.stacks]
-        names += [("local", v) for slots in self.stacks.values() for v in slots]
+        names = [(N_("object name {name}"), n) for n in self.objects]
+        names += [(N_("field name {name}"), f) for o in self.objects.values() for f in o.fields]
+        names += [(N_("global name {name}"), v) for v in self.globals]
+        names += [(N_("goroutine name {name}"), g) for g in self.stacks]
+        names += [(N_("local name {name}"), v) for slots in self.stacks.values() for v in slots]
         for kind, name in names:
             if not (isinstance(name, str) and _IDENT.match(name)) or name in ("nil", "new", "gc"):
-                raise GCModelError(f"{kind} name {name!r}: use a plain identifier (letters, digits, "
-                                   "_), not nil/new/gc, so schedules and pictures can name it")
+                raise GCModelError(_("{what}: use a plain identifier (letters, digits, _), not "
+                                     "nil/new/gc, so schedules and pictures can name it").format(
+                                         what=_(kind).format(name=repr(name))))
 
         def target(where: str, t: str | None) -> None:
             if t is not None and t not in self.objects:
-                raise GCModelError(f"{where} points to {t!r}, which is not an object of the heap "
-                                   f"(objects: {', '.join(self.objects) or 'none'})")
+                raise GCModelError(_("{where} points to {target}, which is not an object of the heap "
+                                     "(objects: {objects})").format(
+                                         where=where, target=repr(t),
+                                         objects=", ".join(self.objects) or _("none")))
         for obj in self.objects.values():
             for f, t in obj.fields.items():
                 target(f"{obj.name}.{f}", t)
         for var, t in self.globals.items():
-            target(f"global {var}", t)
+            target(_("global {name}").format(name=var), t)
         for g, slots in self.stacks.items():
             for var, t in slots.items():
-                target(f"{g}: local {var}", t)
+                target(_("{g}: local {name}").format(g=g, name=var), t)
                 if var in self.globals:
-                    raise GCModelError(f"{g}: local {var!r} has the name of a global; "
-                                       "use distinct names for locals and globals")
+                    raise GCModelError(_("{g}: local {name} has the name of a global; "
+                                         "use distinct names for locals and globals").format(
+                                             g=g, name=repr(var)))
 
     def spec(self) -> Spec:
         """The heap as a spec dict (colours are not part of it)."""

@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from whygo.i18n import _
+
 from .heap import BLACK, GLOBALS, WHITE, Heap
 
 
@@ -36,9 +38,11 @@ class Violation:
     dst: str
 
     def __str__(self) -> str:
-        how = ("strong invariant broken (still grey-protected)" if self.rule == "strong"
-               else "weak invariant broken: no grey path protects it")
-        return f"black {self.src}.{self.slot} -> white {self.dst}: {how}"
+        if self.rule == "strong":
+            text = _("black {src}.{slot} -> white {dst}: strong invariant broken (still grey-protected)")
+        else:
+            text = _("black {src}.{slot} -> white {dst}: weak invariant broken: no grey path protects it")
+        return text.format(src=self.src, slot=self.slot, dst=self.dst)
 
 
 def _root_slots(heap: Heap, root: str) -> dict[str, str | None]:

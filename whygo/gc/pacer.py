@@ -43,6 +43,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from whygo.i18n import _
+
 from .heap import GCModelError
 
 MiB = 1 << 20
@@ -64,7 +66,8 @@ def _gogc(gogc: int | str | None) -> int:
     try:
         value = int(gogc)
     except (TypeError, ValueError):
-        raise GCModelError(f"GOGC={gogc!r}: use a whole number (100 is the default) or 'off'")
+        raise GCModelError(_("GOGC={gogc}: use a whole number (100 is the default) or 'off'").format(
+            gogc=repr(gogc)))
     return -1 if value < 0 else value
 
 
@@ -145,8 +148,8 @@ def _triple(c: Any) -> tuple[float, float, float]:
         live, stacks, globals_ = c
         return float(live), float(stacks), float(globals_)
     except (TypeError, ValueError):
-        raise GCModelError(f"a cycle is (heap_live_mb, stacks_mb, globals_mb) or an object with "
-                           f"those attributes (a gctrace GCCycle); got {c!r}") from None
+        raise GCModelError(_("a cycle is (heap_live_mb, stacks_mb, globals_mb) or an object with "
+                             "those attributes (a gctrace GCCycle); got {cycle}").format(cycle=repr(c))) from None
 
 
 def predict_goals(cycles: Iterable[Any], gogc: int | str | None = 100,
@@ -215,13 +218,14 @@ def simulate_heap(alloc_rate_mb_s: float, live_mb: float, gogc: int | str | None
     for name, value in [("alloc_rate_mb_s", alloc_rate_mb_s), ("live_mb", live_mb),
                         ("duration_s", duration_s), ("scan_mb_s", scan_mb_s)]:
         if not value > 0:
-            raise GCModelError(f"{name}={value!r}: must be a positive number")
+            raise GCModelError(_("{name}={value}: must be a positive number").format(name=name, value=repr(value)))
     g = _gogc(gogc)
     non_heap = stacks_mb + other_mb
     memlimit_mb = memlimit
     if memlimit_mb is not None and memlimit_mb <= non_heap:
-        raise GCModelError(f"memlimit={memlimit_mb}: the limit must be above the non-heap "
-                           f"memory ({non_heap} MB of stacks and runtime memory)")
+        raise GCModelError(_("memlimit={limit}: the limit must be above the non-heap memory "
+                             "({non_heap} MB of stacks and runtime memory)").format(limit=memlimit_mb,
+                                                                                   non_heap=non_heap))
     t, marked = 0.0, float(live_mb)
     ts, heaps, goals, cycles = [0.0], [marked], [], []
     while t < duration_s and len(cycles) < max_cycles:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whygo.i18n import _
+
 from .collector import GC
 from .snapshot import GCSnapshot
 
@@ -52,15 +54,15 @@ TRICOLOUR_HEAP = {
 
 def tricolour(barrier: str = "hybrid") -> Scenario:
     steps = ["gc", "gc", "gc", "gc", "gc", "g1: y = new", "gc", "gc", "gc", "gc", "gc", "gc"]
-    return _run("tricolour", "Tri-colour marking, step by step", barrier,
-                "Every object starts white. Marking starts from the roots — the globals "
-                "and each goroutine's stack — and shades what they point to grey: "
-                "grey objects are known to be live but their fields are not scanned yet. "
-                "The collector then takes one grey object at a time, shades its fields "
-                "and turns it black. An object allocated while marking is on is black at "
-                "once. When no grey object is left, everything reachable is black; the "
-                "white objects (here the E <-> F cycle, which nothing else points to) "
-                "are garbage and the sweeper frees them.", TRICOLOUR_HEAP, steps)
+    return _run("tricolour", _("Tri-colour marking, step by step"), barrier,
+                _("Every object starts white. Marking starts from the roots — the globals "
+                  "and each goroutine's stack — and shades what they point to grey: "
+                  "grey objects are known to be live but their fields are not scanned yet. "
+                  "The collector then takes one grey object at a time, shades its fields "
+                  "and turns it black. An object allocated while marking is on is black at "
+                  "once. When no grey object is left, everything reachable is black; the "
+                  "white objects (here the E <-> F cycle, which nothing else points to) "
+                  "are garbage and the sweeper frees them."), TRICOLOUR_HEAP, steps)
 
 
 LOST_HEAP = {
@@ -77,15 +79,16 @@ LOST_STEPS = ["gc", "gc", "gc", "gc",            # sweep term., mark start, scan
 
 
 def lost_object(barrier: str = "none") -> Scenario:
-    return _run(f"lost-object-{barrier}", f"The lost object, barrier: {barrier}", barrier,
-                "A is black (scanned), B is grey, C is white and reachable only through "
-                "B. The program copies the pointer to C into black A, then deletes B's "
-                "pointer to C. Both conditions of a lost object now hold: a black object "
-                "points to a white one, and no grey object leads to it. The marker will "
-                "never look at A again, so C stays white and the sweeper frees it while "
-                "A still points to it. Dijkstra's insertion barrier shades C when it is "
-                "written into A; Yuasa's deletion barrier shades C when B's pointer to it "
-                "is deleted; Go's hybrid barrier does both.", LOST_HEAP, LOST_STEPS)
+    return _run(f"lost-object-{barrier}", _("The lost object, barrier: {barrier}").format(barrier=barrier),
+                barrier,
+                _("A is black (scanned), B is grey, C is white and reachable only through "
+                  "B. The program copies the pointer to C into black A, then deletes B's "
+                  "pointer to C. Both conditions of a lost object now hold: a black object "
+                  "points to a white one, and no grey object leads to it. The marker will "
+                  "never look at A again, so C stays white and the sweeper frees it while "
+                  "A still points to it. Dijkstra's insertion barrier shades C when it is "
+                  "written into A; Yuasa's deletion barrier shades C when B's pointer to it "
+                  "is deleted; Go's hybrid barrier does both."), LOST_HEAP, LOST_STEPS)
 
 
 RESCAN_HEAP = LOST_HEAP
@@ -97,31 +100,31 @@ RESCAN_STEPS = ["g1: b = a.f0",                   # B is on g1's stack before th
 
 
 def rescan(barrier: str = "hybrid") -> Scenario:
-    return _run(f"rescan-{barrier}", f"Hiding a pointer on the stack, barrier: {barrier}",
-                barrier,
-                "g1's stack has been scanned. The program loads B.f0 (white C) into a "
-                "local — a stack write, which has no barrier in any design — and then "
-                "deletes B's pointer to C. Only the stack still points to C. Dijkstra's "
-                "barrier shades only the new pointer (nil here), so it cannot help: the "
-                "collector must treat stacks as grey and re-scan every stack at mark "
-                "termination, with the world stopped (stack_rescans > 0). Go's hybrid "
-                "barrier shades the old pointer (C) on the delete, so stacks are scanned "
-                "once and never re-scanned (stack_rescans = 0): that is why Go 1.8 "
-                "adopted it (proposal 17503).", RESCAN_HEAP, RESCAN_STEPS)
+    return _run(f"rescan-{barrier}",
+                _("Hiding a pointer on the stack, barrier: {barrier}").format(barrier=barrier), barrier,
+                _("g1's stack has been scanned. The program loads B.f0 (white C) into a "
+                  "local — a stack write, which has no barrier in any design — and then "
+                  "deletes B's pointer to C. Only the stack still points to C. Dijkstra's "
+                  "barrier shades only the new pointer (nil here), so it cannot help: the "
+                  "collector must treat stacks as grey and re-scan every stack at mark "
+                  "termination, with the world stopped (stack_rescans > 0). Go's hybrid "
+                  "barrier shades the old pointer (C) on the delete, so stacks are scanned "
+                  "once and never re-scanned (stack_rescans = 0): that is why Go 1.8 "
+                  "adopted it (proposal 17503)."), RESCAN_HEAP, RESCAN_STEPS)
 
 
 def wbbuf(entries: int = 8) -> Scenario:
     frames = GC(LOST_HEAP, "hybrid", wbbuf_entries=entries).run(LOST_STEPS)
-    return Scenario("wbbuf", "The write-barrier buffer (wbBuf)", "hybrid",
-                    "The same moves as the lost object, with Go's hybrid barrier and its "
-                    "per-P buffer. The barrier's fast path does not mark anything: "
-                    "gcWriteBarrier2 reserves two entries of the P's wbBuf (512 in the "
-                    "runtime, a handful here) and the compiled code stores the old and the "
-                    "new pointer there before the write. So C stays white for a while, "
-                    "yet it is safe: a buffered pointer is marking work still to do. When "
-                    "the marker runs out of grey objects, gcMarkDone flushes every P's "
-                    "buffer (wbBufFlush1), finds C and keeps marking before it may stop the "
-                    "world for mark termination.", LOST_HEAP, tuple(LOST_STEPS), tuple(frames))
+    return Scenario("wbbuf", _("The write-barrier buffer (wbBuf)"), "hybrid",
+                    _("The same moves as the lost object, with Go's hybrid barrier and its "
+                      "per-P buffer. The barrier's fast path does not mark anything: "
+                      "gcWriteBarrier2 reserves two entries of the P's wbBuf (512 in the "
+                      "runtime, a handful here) and the compiled code stores the old and the "
+                      "new pointer there before the write. So C stays white for a while, "
+                      "yet it is safe: a buffered pointer is marking work still to do. When "
+                      "the marker runs out of grey objects, gcMarkDone flushes every P's "
+                      "buffer (wbBufFlush1), finds C and keeps marking before it may stop the "
+                      "world for mark termination."), LOST_HEAP, tuple(LOST_STEPS), tuple(frames))
 
 
 def all_scenarios() -> list[Scenario]:

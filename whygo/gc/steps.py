@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from whygo.i18n import _
+
 from .heap import GCModelError
 
 
@@ -74,7 +76,8 @@ def parse_step(text: str | Step) -> Step:
     if isinstance(text, (Collect, Assign, WriteField)):
         return text
     if not isinstance(text, str):
-        raise GCModelError(f"a schedule step is a string like 'gc' or 'g1: x.f0 = y'; got {text!r}")
+        raise GCModelError(_("a schedule step is a string like 'gc' or 'g1: x.f0 = y'; got {text}").format(
+            text=repr(text)))
     line = text.strip()
     if line == "gc":
         return Collect()
@@ -84,8 +87,9 @@ def parse_step(text: str | Step) -> Step:
     if m := _ASSIGN.match(line):
         g, dst, src, fld = m.groups()
         if src in ("nil", "new") and fld is not None:
-            raise GCModelError(f"step {text!r}: '{src}.{fld}' is not a value")
+            raise GCModelError(_("step {step}: '{value}' is not a value").format(step=repr(text),
+                                                                               value=f"{src}.{fld}"))
         return Assign(g, dst, None if src == "nil" else src, fld)
     raise GCModelError(
-        f"cannot read step {text!r}: write 'gc', 'g1: x = new', 'g1: x = y.f0', "
-        "'g1: x = y', 'g1: x = nil', 'g1: x.f0 = y' or 'g1: x.f0 = nil'")
+        _("cannot read step {step}: write 'gc', 'g1: x = new', 'g1: x = y.f0', "
+          "'g1: x = y', 'g1: x = nil', 'g1: x.f0 = y' or 'g1: x.f0 = nil'").format(step=repr(text)))

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whygo.i18n import _
 from whygo.stack.constants import StackConstants, load_constants
 
 STACK_BASE = 0xc000080000   # where the model places its first stack (illustrative)
@@ -191,8 +192,8 @@ class GStack:
         self.c = c = consts or load_constants()
         size = c.fixed_stack if start_size is None else start_size
         if not isinstance(size, int) or size < c.fixed_stack or size & (size - 1):
-            raise StackModelError(f"start_size={start_size!r}: a stack size is a power of two "
-                                  f">= fixedStack ({c.fixed_stack})")
+            raise StackModelError(_("start_size={size}: a stack size is a power of two "
+                                    ">= fixedStack ({fixed})").format(size=repr(start_size), fixed=c.fixed_stack))
         self.max_stack_size = c.max_stack_size if max_stack_size is None else max_stack_size
         self.max_stack_ceiling = 2 * c.max_stack_size
         self._next_base = STACK_BASE
@@ -239,12 +240,13 @@ class GStack:
         """
         if not isinstance(frame_size, int) or isinstance(frame_size, bool) or frame_size < 8 \
                 or frame_size % 8:
-            raise StackModelError(f"{name}: frame_size={frame_size!r}; pass a multiple of 8 "
-                                  f"bytes, at least 8 (the return address)")
+            raise StackModelError(_("{name}: frame_size={size}; pass a multiple of 8 "
+                                    "bytes, at least 8 (the return address)").format(name=name, size=repr(frame_size)))
         if points_to is not None and points_to != "heap" and not (
                 isinstance(points_to, int) and 0 <= points_to < len(self.frames)):
-            raise StackModelError(f"{name}: points_to={points_to!r}; pass the index of a frame "
-                                  f"already on the stack (0..{len(self.frames) - 1}), 'heap' or None")
+            raise StackModelError(_("{name}: points_to={target}; pass the index of a frame "
+                                    "already on the stack (0..{last}), 'heap' or None").format(
+                                        name=name, target=repr(points_to), last=len(self.frames) - 1))
         events: list[Event] = []
         # The prologue (obj6.go: stacksplit): frames up to StackSmall compare SP
         # itself, bigger frames compare SP-(framesize-StackSmall), with stackguard0.
@@ -266,7 +268,7 @@ class GStack:
     def ret(self) -> list[Event]:
         """Return from the innermost function."""
         if not self.frames:
-            raise StackModelError("ret() with no frame on the stack: every return needs a call")
+            raise StackModelError(_("ret() with no frame on the stack: every return needs a call"))
         f = self.frames.pop()
         self.sp += f.size
         return [Return(f.name, f.size)]
@@ -315,26 +317,27 @@ class GStack:
                        parking_on_chan: bool = False) -> str | None:
         """runtime/stack.go: isShrinkStackSafe: None if safe, else why not."""
         if in_syscall:
-            return "in a system call (the syscall may hold pointers into the stack)"
+            return _("in a system call (the syscall may hold pointers into the stack)")
         if at_async_safe_point:
-            return "stopped at an asynchronous safe point (no precise pointer maps)"
+            return _("stopped at an asynchronous safe point (no precise pointer maps)")
         if parking_on_chan:
-            return "parking on a channel (sudogs point into the stack)"
+            return _("parking on a channel (sudogs point into the stack)")
         return None
 
     def shrink(self, **unsafe_flags: bool) -> list[Event]:
         """runtime/stack.go: shrinkstack, as the GC calls it while scanning the stack."""
         why = self.is_shrink_safe(**unsafe_flags)
         if why:
-            return [ShrinkSkipped(f"not safe to move the stack: {why}")]
+            return [ShrinkSkipped(_("not safe to move the stack: {why}").format(why=why))]
         oldsize = self.size
         newsize = oldsize // 2
         if newsize < self.c.fixed_stack:
-            return [ShrinkSkipped(f"already at the minimum size ({self.c.fixed_stack} B)")]
+            return [ShrinkSkipped(_("already at the minimum size ({size} B)").format(size=self.c.fixed_stack))]
         used = self.hi - self.sp + self.c.stack_nosplit
         if used >= oldsize // 4:
-            return [ShrinkSkipped(f"uses {used} B (with the {self.c.stack_nosplit} B nosplit "
-                                  f"reserve), not less than a quarter of {oldsize} B")]
+            return [ShrinkSkipped(_("uses {used} B (with the {nosplit} B nosplit reserve), not less "
+                                    "than a quarter of {size} B").format(
+                                        used=used, nosplit=self.c.stack_nosplit, size=oldsize))]
         copied = self.hi - self.sp
         events = self._copystack(newsize)
         self.shrinks += 1

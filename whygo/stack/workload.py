@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from whygo.i18n import _, pick
 from whygo.stack.model import (Call, GStack, Grow, PointerAdjusted, Return, Shrink,
                                ShrinkSkipped, StackModelError, StackSnapshot)
 
@@ -45,12 +46,12 @@ def recursion(depth: int, frame_size: int, *, pointers: bool = True, gcs: int = 
     (a pointer into the stack), and ``main`` holds a pointer to the heap.
     """
     if not isinstance(depth, int) or depth < 0:
-        raise StackModelError(f"depth={depth!r}: pass the recursion depth, an int >= 0")
+        raise StackModelError(_("depth={depth}: pass the recursion depth, an int >= 0").format(depth=repr(depth)))
     ops: list[Op] = [CallOp("main", 64, "heap" if pointers else None)]
     for i in range(depth):
         ops.append(CallOp(f"f{i + 1}", frame_size, i if pointers else None))
-    ops += [RetOp() for _ in range(depth)]
-    ops += [GCOp() for _ in range(gcs)]
+    ops += [RetOp() for _i in range(depth)]
+    ops += [GCOp() for _i in range(gcs)]
     return ops
 
 
@@ -65,23 +66,41 @@ def describe(op: Op, events: list, g: GStack) -> str:
     skipped = next((e for e in events if isinstance(e, ShrinkSkipped)), None)
     adjusted = sum(isinstance(e, PointerAdjusted) for e in events)
     call = next((e for e in events if isinstance(e, Call)), None)
-    ptrs = (f"; adjustpointers rebased {adjusted} pointer{'s' * (adjusted != 1)} into the stack"
-            if adjusted else "")
     if grow:
-        return (f"{call.name} needs a {call.frame_size} B frame but SP would cross stackguard0: "
-                f"newstack grows the stack {_kib(grow.old_size)} -> {_kib(grow.new_size)} and "
-                f"copystack copies the {grow.copied_bytes:,} used bytes{ptrs}.")
+        if not adjusted:
+            text = _("{name} needs a {frame} B frame but SP would cross stackguard0: newstack grows the "
+                     "stack {old} -> {new} and copystack copies the {copied} used bytes.")
+        elif adjusted == 1:
+            text = _("{name} needs a {frame} B frame but SP would cross stackguard0: newstack grows the "
+                     "stack {old} -> {new} and copystack copies the {copied} used bytes; adjustpointers "
+                     "rebased {n} pointer into the stack.")
+        else:
+            text = _("{name} needs a {frame} B frame but SP would cross stackguard0: newstack grows the "
+                     "stack {old} -> {new} and copystack copies the {copied} used bytes; adjustpointers "
+                     "rebased {n} pointers into the stack.")
+        return text.format(name=call.name, frame=call.frame_size, old=_kib(grow.old_size),
+                           new=_kib(grow.new_size), copied=f"{grow.copied_bytes:,}", n=adjusted)
     if shrink:
-        return (f"GC: the stack uses under a quarter of {_kib(shrink.old_size)}, so shrinkstack "
-                f"halves it to {_kib(shrink.new_size)}, copying {shrink.copied_bytes:,} B{ptrs}.")
+        if not adjusted:
+            text = _("GC: the stack uses under a quarter of {old}, so shrinkstack halves it to {new}, "
+                     "copying {copied} B.")
+        elif adjusted == 1:
+            text = _("GC: the stack uses under a quarter of {old}, so shrinkstack halves it to {new}, "
+                     "copying {copied} B; adjustpointers rebased {n} pointer into the stack.")
+        else:
+            text = _("GC: the stack uses under a quarter of {old}, so shrinkstack halves it to {new}, "
+                     "copying {copied} B; adjustpointers rebased {n} pointers into the stack.")
+        return text.format(old=_kib(shrink.old_size), new=_kib(shrink.new_size),
+                           copied=f"{shrink.copied_bytes:,}", n=adjusted)
     if skipped:
-        return f"GC scans the stack and leaves its size: {skipped.reason}."
+        return _("GC scans the stack and leaves its size: {reason}.").format(reason=skipped.reason)
     if call:
-        return (f"call {call.name}: frame of {call.frame_size} B, "
-                f"{g.hi - g.sp:,} of {g.size:,} B in use.")
+        return _("call {name}: frame of {frame} B, {used} of {size} B in use.").format(
+            name=call.name, frame=call.frame_size, used=f"{g.hi - g.sp:,}", size=f"{g.size:,}")
     ret = next((e for e in events if isinstance(e, Return)), None)
     if ret:
-        return f"{ret.name} returns: {g.hi - g.sp:,} of {g.size:,} B in use (the stack keeps its size until a GC shrinks it)."
+        return _("{name} returns: {used} of {size} B in use (the stack keeps its size until a GC "
+                 "shrinks it).").format(name=ret.name, used=f"{g.hi - g.sp:,}", size=f"{g.size:,}")
     return ""
 
 
@@ -89,7 +108,7 @@ def simulate(ops: list[Op], g: GStack | None = None) -> list[StackSnapshot]:
     """Run ``ops`` on ``g`` (a fresh 2 KiB stack by default): one snapshot per operation."""
     g = g or GStack()
     snaps = [StackSnapshot(g.image(), g.stackguard0, None, (), (), g.stats(),
-                           f"A new goroutine: a {_kib(g.size)} stack, nothing on it yet.")]
+                           _("A new goroutine: a {size} stack, nothing on it yet.").format(size=_kib(g.size)))]
     for op in ops:
         before = g.image()
         if isinstance(op, CallOp):
@@ -100,7 +119,7 @@ def simulate(ops: list[Op], g: GStack | None = None) -> list[StackSnapshot]:
             events = g.shrink(in_syscall=op.in_syscall, at_async_safe_point=op.at_async_safe_point,
                               parking_on_chan=op.parking_on_chan)
         else:
-            raise StackModelError(f"unknown operation {op!r}: use CallOp, RetOp or GCOp")
+            raise StackModelError(_("unknown operation {op}: use CallOp, RetOp or GCOp").format(op=repr(op)))
         copied = any(isinstance(e, (Grow, Shrink)) for e in events)
         snaps.append(StackSnapshot(
             g.image(), g.stackguard0, before if copied else None,
@@ -129,7 +148,8 @@ def frames(ops: list[Op] | None = None, *, limit: int = 40) -> list[StackSnapsho
         gap = 0 if previous is None else i - previous - 1
         snap = snaps[i]
         if gap:
-            snap = replace(snap, caption=f"({gap} step{'s' * (gap != 1)} not shown) {snap.caption}")
+            note = _("({n} step not shown)") if gap == 1 else _("({n} steps not shown)")
+            snap = replace(snap, caption=note.format(n=gap) + pick(" ", "") + snap.caption)
         out.append(snap)
         previous = i
     return out

@@ -26,14 +26,15 @@ import textwrap
 from whygo.gc.collector import RUNTIME_NAME
 from whygo.gc.snapshot import GCSnapshot
 from whygo.graphviz_render import to_svg
+from whygo.i18n import N_, _
 
 FILL = {"white": "white", "grey": "#a8a8a8", "black": "black"}
 ROOT_FILL = {"-": "#eeeeee", "grey": "#a8a8a8", "rescan": "#a8a8a8", "black": "#303030"}
 RED, ORANGE, BLUE = "#d7191c", "#f07c00", "#2166ac"
 CAPTION_WIDTH = 95
-LEGEND = ("key: white = not reached · grey = reached, to scan · black = scanned · orange ring = "
-          "shaded by the barrier · blue ring = scanned now · red edge = this write, or black -> "
-          "white with no grey path")
+LEGEND = N_("key: white = not reached · grey = reached, to scan · black = scanned · orange ring = "
+             "shaded by the barrier · blue ring = scanned now · red edge = this write, or black -> "
+             "white with no grey path")
 
 
 def _q(name: str) -> str:
@@ -55,13 +56,20 @@ def _text(line: str) -> str:
 
 def _status(s: GCSnapshot) -> tuple[str, str]:
     """(phase · barrier · cycle · step, the counters and the wbBuf contents) of one frame."""
-    head = f"{RUNTIME_NAME[s.phase]} · barrier: {s.barrier} · cycle {s.cycle} · step {s.step}"
-    stats = (f"stack scans {s.stats.stack_scans} · re-scans {s.stats.stack_rescans} · "
-             f"barrier shades {s.stats.barrier_shades} · freed {s.stats.freed}")
+    head = _("{phase} · barrier: {barrier} · cycle {cycle} · step {step}").format(
+        phase=_(RUNTIME_NAME[s.phase]), barrier=s.barrier, cycle=s.cycle, step=s.step)
+    stats = _("stack scans {scans} · re-scans {rescans} · barrier shades {shades} · freed {freed}").format(
+        scans=s.stats.stack_scans, rescans=s.stats.stack_rescans, shades=s.stats.barrier_shades,
+        freed=s.stats.freed)
     buffers = [f"{p}: {', '.join(objs)}" for p, objs in s.wbbuf if objs]
     if buffers:
         stats += " · wbBuf " + "; ".join(buffers)
     return head, stats
+
+
+def _root_title(r) -> str:
+    """A root's heading: the globals block, or a goroutine's stack."""
+    return _("globals") if r.kind == "globals" else _("{g} stack").format(g=r.name)
 
 
 def _label(s: GCSnapshot) -> str:
@@ -70,7 +78,7 @@ def _label(s: GCSnapshot) -> str:
     head, stats = _status(s)
     head += f" · {s.text}" if s.text else ""
     lines = [head, *textwrap.wrap(s.caption, CAPTION_WIDTH), stats,
-             *textwrap.wrap(LEGEND, CAPTION_WIDTH + 15)]
+             *textwrap.wrap(_(LEGEND), CAPTION_WIDTH + 15)]
     return '"' + "".join(_text(line) + "\\l" for line in lines) + '"'
 
 
@@ -83,13 +91,13 @@ def gc_dot(s: GCSnapshot) -> str:
            '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.6, color="#555555"];']
 
     # roots
-    out.append('  subgraph cluster_roots { label="roots"; style="rounded,dashed"; '
+    out.append(f'  subgraph cluster_roots {{ label="{_text(_("roots"))}"; style="rounded,dashed"; '
                'color="#888888"; fontsize=9;')
     for r in s.roots:
-        title = "globals" if r.kind == "globals" else f"{r.name} stack"
+        title = _root_title(r)
         if r.state == "rescan":
-            title += " (re-scan)"
-        rows = "|".join(f"<{v}> {v}" for v, _ in r.slots) or "(empty)"   # LR: fields stack up
+            title = _("{root} (re-scan)").format(root=title)
+        rows = "|".join(f"<{v}> {v}" for v, _t in r.slots) or _("(empty)")   # LR: fields stack up
         font = "white" if r.state == "black" else "black"
         out.append(f'    {_root_id(r.name)} [shape=record, style="rounded,filled", '
                    f'fillcolor="{ROOT_FILL[r.state]}", fontcolor="{font}", fontsize=10, '
@@ -118,7 +126,8 @@ def gc_dot(s: GCSnapshot) -> str:
                    f'label="{o.name}", {", ".join(attrs)}];')
     for name in s.dangling:
         out.append(f'  {_obj_id(name)} [shape=circle, fixedsize=true, width=0.55, style=dashed, '
-                   f'color="{RED}", fontcolor="{RED}", fontsize=9, label="{name}\\nfreed"];')
+                   f'color="{RED}", fontcolor="{RED}", fontsize=9, '
+                   f'label="{name}\\n{_text(_("freed"))}"];')
 
     # edges
     bad = {(v.src, v.slot): v.rule for v in s.violations}
@@ -140,7 +149,7 @@ def gc_dot(s: GCSnapshot) -> str:
     if w is not None and w.old is not None and w.old != w.new:
         src = _root_id(w.owner) + f":{w.slot}" if w.owner == "globals" else _obj_id(w.owner)
         out.append(f'  {src} -> {_obj_id(w.old)} [style=dashed, color="{RED}", '
-                   f'fontcolor="{RED}", label="was {w.slot}", constraint=false];')
+                   f'fontcolor="{RED}", label="{_text(_("was {slot}").format(slot=w.slot))}", constraint=false];')
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -166,10 +175,10 @@ def render_gc(snapshot: GCSnapshot) -> str:
 # ----- frames as data for the vector player (whygo.player) ---------------------------------
 # The graph is laid out ONCE per scenario (every object, root slot and pointer any frame has),
 # then every frame is drawn on those positions: only colours, rings and edges change.
-GC_KEY = (("white: not reached", "white"), ("grey: reached, to scan", "grey"),
-          ("black: scanned", "black"), ("shaded by the barrier", "white shaded"),
-          ("waiting in a wbBuf", "white queued"), ("scanned now", "white scanned"),
-          ("lost (reachable but white)", "white lost"), ("the write of this step", "write"))
+GC_KEY = ((N_("white: not reached"), "white"), (N_("grey: reached, to scan"), "grey"),
+          (N_("black: scanned"), "black"), (N_("shaded by the barrier"), "white shaded"),
+          (N_("waiting in a wbBuf"), "white queued"), (N_("scanned now"), "white scanned"),
+          (N_("lost (reachable but white)"), "white lost"), (N_("the write of this step"), "write"))
 NODE_R = 20          # px
 ROOT_W, ROW_H, ROOT_HEAD = 96, 24, 26
 SCALE = 1.25         # Graphviz points -> px
@@ -236,10 +245,10 @@ def gc_frames(snaps) -> list[dict]:
 
     snaps = list(snaps)
     pos = layout(_layout_dot(snaps))
-    xs = [(x - w / 2) * SCALE for x, _, w, _ in pos.values()]
+    xs = [(x - w / 2) * SCALE for x, _y, w, _h in pos.values()]
     x0 = min(xs) - PAD if xs else 0
-    width = max((x + w / 2) * SCALE for x, _, w, _ in pos.values()) - x0 + PAD
-    height = max((y + h / 2) * SCALE for _, y, _, h in pos.values()) + HEAD_H + PAD
+    width = max((x + w / 2) * SCALE for x, _y, w, _h in pos.values()) - x0 + PAD
+    height = max((y + h / 2) * SCALE for _x, y, _w, h in pos.values()) + HEAD_H + PAD
 
     def at(key: str) -> tuple[float, float, float, float]:
         x, y, w, h = pos[key.strip('"')]
@@ -256,10 +265,10 @@ def gc_frames(snaps) -> list[dict]:
             cls = "root" + ({"grey": " grey", "rescan": " grey", "black": " black"}.get(r.state, "")) + \
                 (" scanned" if s.scanned == r.name else "")
             prims.append(["r", left, top, w, h, cls])
-            title = "globals" if r.kind == "globals" else f"{r.name} stack"
+            title = _root_title(r)
             ink = "h c inv" if r.state == "black" else "h c"
             prims.append(["t", x, top + 18, title + (" ↻" if r.state == "rescan" else ""), ink])
-            for k, (var, _) in enumerate(r.slots):
+            for k, (var, _t) in enumerate(r.slots):
                 sy = top + ROOT_HEAD + k * ROW_H + ROW_H / 2
                 prims.append(["t", x, sy + 5, var, "c inv" if r.state == "black" else "c"])
                 slot_at[(r.name, var)] = (left + w, sy)
@@ -275,7 +284,7 @@ def gc_frames(snaps) -> list[dict]:
                     written = w is not None and w.owner == r.name and w.slot == var
                     edges.append((x1, y1, t, "", "write" if written else bad.get((r.name, var), "")))
         for o in s.objects:
-            ox, oy, _, _ = at(_obj_id(o.name))
+            ox, oy, _w, _h = at(_obj_id(o.name))
             for f, t in o.fields:
                 if t is not None:
                     written = w is not None and w.owner == o.name and w.slot == f
@@ -284,11 +293,11 @@ def gc_frames(snaps) -> list[dict]:
             if (w.owner, w.slot) in slot_at:
                 x1, y1 = slot_at[(w.owner, w.slot)]
             else:
-                x1, y1, _, _ = at(_obj_id(w.owner))
-            edges.append((x1, y1, w.old, f"was {w.slot}", "was"))
+                x1, y1, _w, _h = at(_obj_id(w.owner))
+            edges.append((x1, y1, w.old, _("was {slot}").format(slot=w.slot), "was"))
         labels = []
         for x1, y1, t, label, kind in edges:
-            tx, ty, _, _ = at(_obj_id(t))
+            tx, ty, _w, _h = at(_obj_id(t))
             start_r = NODE_R if not any(p == (x1, y1) for p in slot_at.values()) else 0
             a, b, c, d = _edge(x1, y1, tx, ty, NODE_R)
             if start_r:   # leave the source circle at its rim
@@ -300,27 +309,29 @@ def gc_frames(snaps) -> list[dict]:
         prims += labels
         shaded, lost = set(s.shaded), set(s.lost)
         for o in s.objects:
-            x, y, _, _ = at(_obj_id(o.name))
+            x, y, _w, _h = at(_obj_id(o.name))
             cls = ["o", o.colour] + (["queued"] if o.queued else []) + (["shaded"] if o.name in shaded else []) \
                 + (["scanned"] if s.scanned == o.name else []) + (["lost"] if o.name in lost else [])
             prims.append(["c", round(x, 1), round(y, 1), NODE_R, " ".join(cls), o.name])
             if o.queued:
                 prims.append(["t", round(x, 1), round(y - NODE_R - 5, 1), "wbBuf", "s c"])
         for name in s.dangling:
-            x, y, _, _ = at(_obj_id(name))
+            x, y, _w, _h = at(_obj_id(name))
             prims.append(["c", round(x, 1), round(y, 1), NODE_R, "o freed", name])
-            prims.append(["t", round(x, 1), round(y + NODE_R + 15, 1), "freed", "s c"])
+            prims.append(["t", round(x, 1), round(y + NODE_R + 15, 1), _("freed"), "s c"])
         # Status and statistics are HTML around the picture: they wrap on a phone.
-        step = f"`{s.text}`" if s.text and s.text != "gc" else ("collector step" if s.text == "gc" else "start")
-        rule = f"{head}: {step}"
+        step = f"`{s.text}`" if s.text and s.text != "gc" else (_("collector step") if s.text == "gc"
+                                                                else _("start", "GC player: the first frame"))
+        rule = _("{status}: {step}").format(status=head, step=step)
         out.append(frame([card(width, height, prims)], f"{s.caption}\n{stats}", rule))
     return out
 
 
-def gc_player(runs, title: str = "", select: str = "barrier"):
+def gc_player(runs, title: str = "", select: str = N_("barrier")):
     """The vector player for one GC scenario run (``.frames``) or {label: run}."""
     from whygo.player import ScenePlayer
     if not isinstance(runs, dict):
         runs = {"": runs}
     tracks = {name: gc_frames(getattr(r, "frames", r)) for name, r in runs.items()}
-    return ScenePlayer(tracks, title=title, legend=GC_KEY, select=select)
+    legend = tuple((_(label), cls) for label, cls in GC_KEY)
+    return ScenePlayer(tracks, title=title, legend=legend, select=_(select))

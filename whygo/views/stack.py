@@ -20,6 +20,7 @@ from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
+from whygo.i18n import N_, _
 from whygo.stack.model import StackImage, StackSnapshot
 from whygo.stack.workload import frames  # noqa: F401  (re-exported for notebooks)
 
@@ -33,6 +34,17 @@ def _kib(n: int) -> str:
     if n >= 1 << 20 and n % (1 << 20) == 0:
         return f"{n >> 20} MiB"
     return f"{n // 1024} KiB" if n >= 1024 and n % 1024 == 0 else f"{n:,} B"
+
+
+def _copied(old: StackImage) -> str:
+    return _("{n} B copied").format(n=f"{old.used:,}")
+
+
+def _counters(st) -> str:
+    """The stack's running totals, one line."""
+    return _("{calls} calls · {grows} grows · {shrinks} shrinks · {copied} B copied · now {size}").format(
+        calls=st.calls, grows=st.growths, shrinks=st.shrinks, copied=f"{st.bytes_copied:,}",
+        size=_kib(st.size))
 
 
 def _draw_stack(ax, img: StackImage, x: float, width: float, scale: float, guard: int,
@@ -58,7 +70,8 @@ def _draw_stack(ax, img: StackImage, x: float, width: float, scale: float, guard
     ax.plot([x - 0.15, x + width + 0.15], [y(img.sp)] * 2, color="#333333", linewidth=1)
     ax.text(x - 0.2, y(img.sp), "SP", ha="right", va="center", fontsize=7)
     ax.text(x + width / 2, y(img.hi) + 0.01 * ax.get_ylim()[1],
-            f"{'old' if old else 'stack'} {_kib(img.size)}\nhi {img.hi:#x}",
+            (_("old {size}") if old else _("stack {size}")).format(size=_kib(img.size))
+            + f"\nhi {img.hi:#x}",
             ha="center", va="bottom", fontsize=7.5)
     ax.text(x + width / 2, -0.01 * ax.get_ylim()[1], f"lo {img.lo:#x}", ha="center", va="top",
             fontsize=7)
@@ -77,7 +90,7 @@ def _draw_stack(ax, img: StackImage, x: float, width: float, scale: float, guard
         elif not old:
             ax.add_patch(FancyArrowPatch((x + width, ys), (x + width + 1.1, ys), arrowstyle="-|>",
                                          mutation_scale=7, color="#2ca02c", linewidth=0.9))
-            ax.text(x + width + 1.15, ys, "heap", va="center", fontsize=7, color="#2ca02c")
+            ax.text(x + width + 1.15, ys, _("heap"), va="center", fontsize=7, color="#2ca02c")
     if brackets:
         ax.add_collection(LineCollection(brackets, colors=colours, linewidths=0.9))
         ax.scatter([h[0] for h in heads], [h[1] for h in heads], marker="<", s=14, c=colours,
@@ -100,25 +113,23 @@ def render_stack(snapshot: StackSnapshot) -> Figure:
         grew = new.size > old.size
         ax.add_patch(FancyArrowPatch((3.6, 0.5), (5.2, 0.5), arrowstyle="simple", mutation_scale=18,
                                      color="#fd8d3c"))
-        ax.text(4.4, 0.56, f"copystack\n{old.used:,} B copied\n"
-                           f"{_kib(old.size)} -> {_kib(new.size)} ({'grow' if grew else 'shrink'})",
+        ax.text(4.4, 0.56, "copystack\n" + _copied(old) + "\n"
+                + (_("{old} -> {new} (grow)") if grew else _("{old} -> {new} (shrink)")).format(
+                    old=_kib(old.size), new=_kib(new.size)),
                 ha="center", va="bottom", fontsize=7.5)
     _draw_stack(ax, new, 5.8 if old is not None else 3.5, 2.0, scale, guard, False, adjusted)
-    st = snapshot.stats
-    fig.text(0.02, 0.95, "goroutine stack", fontsize=11, weight="bold")
-    fig.text(0.98, 0.95, f"{st.calls} calls · {st.growths} grows · {st.shrinks} shrinks · "
-                         f"{st.bytes_copied:,} B copied · now {_kib(st.size)}",
-             fontsize=8, ha="right")
-    fig.text(0.98, 0.91, "hatched: stackguard0 zone · red arrows: pointers rebased by "
-                         "adjustpointers", fontsize=7, ha="right", color="#555555")
+    fig.text(0.02, 0.95, _("goroutine stack"), fontsize=11, weight="bold")
+    fig.text(0.98, 0.95, _counters(snapshot.stats), fontsize=8, ha="right")
+    fig.text(0.98, 0.91, _("hatched: stackguard0 zone · red arrows: pointers rebased by "
+                           "adjustpointers"), fontsize=7, ha="right", color="#555555")
     fig.text(0.02, 0.03, "\n".join(textwrap.wrap(snapshot.caption, 115)[:3]), fontsize=8.5,
              va="bottom")
     return fig
 
 
 # ----- frames as data for the vector player (whygo.player) ---------------------------------
-STACK_KEY = (("a frame", "frame"), ("stackguard0 zone", "guard"), ("the old stack (copied from)", "old"),
-             ("pointer rebased by adjustpointers", "write"))
+STACK_KEY = ((N_("a frame"), "frame"), (N_("stackguard0 zone"), "guard"),
+             (N_("the old stack (copied from)"), "old"), (N_("pointer rebased by adjustpointers"), "write"))
 COL_W, COL_H = 150, 330        # px: a stack column; the tallest stack of a frame fills it
 COL_TOP = 56
 CARD_W, CARD_H = 560, COL_TOP + COL_H + 34
@@ -141,7 +152,8 @@ def _column(prims: list, img: StackImage, x: float, scale: float, guard: int, ol
         prims.append(["r", x, y(f.hi), COL_W, round(h, 1), "old" if old else f"frame f{k % 2}"])
         if h >= 16:
             prims.append(["t", x + COL_W / 2, round(y(f.hi) + h / 2 + 5, 1), f"{f.name} ({f.size} B)", "s c"])
-    prims.append(["t", x + COL_W / 2, round(top - 22, 1), f"{'old stack' if old else 'stack'} {_kib(img.size)}", "h c"])
+    head = _("old stack {size}") if old else _("stack {size}")
+    prims.append(["t", x + COL_W / 2, round(top - 22, 1), head.format(size=_kib(img.size)), "h c"])
     prims.append(["t", x + COL_W / 2, round(top - 6, 1), f"hi {img.hi:#x}", "s c"])
     prims.append(["t", x + COL_W / 2, bottom + 18, f"lo {img.lo:#x}", "s c"])
     prims.append(["l", x - 6, y(img.sp), x + COL_W + 6, y(img.sp), "sp"])
@@ -154,7 +166,7 @@ def _column(prims: list, img: StackImage, x: float, scale: float, guard: int, ol
             prims.append(["p", f"M{x + COL_W},{ys} h{d} V{y(p.value)} H{x + COL_W + 3}", f"ptr {kind}".strip()])
         elif not old:
             prims.append(["l", x + COL_W, ys, x + COL_W + 60, ys, "ptr heap"])
-            prims.append(["t", x + COL_W + 64, ys + 4, "heap", "s"])
+            prims.append(["t", x + COL_W + 64, ys + 4, _("heap"), "s"])
 
 
 def stack_frames(snaps) -> list[dict]:
@@ -177,27 +189,27 @@ def stack_frames(snaps) -> list[dict]:
             grew = new.size > old.size
             prims.append(["l", OLD_X + COL_W + 52, 200, NEW_X - 20, 200, "arr"])
             prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 180, "copystack", "h c"])
-            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 228, f"{old.used:,} B copied", "s c"])
+            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 228, _copied(old), "s c"])
             prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 246,
                           f"{_kib(old.size)} → {_kib(new.size)}", "s c"])
-            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 264, "grow" if grew else "shrink", "s c"])
+            prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 264,
+                          _("grow", "stack copy") if grew else _("shrink", "stack copy"), "s c"])
         _column(prims, new, NEW_X if old is not None else OLD_X + 90, scale, guard, False, adjusted)
-        st = s.stats
-        stats = (f"{st.calls} calls · {st.growths} grows · {st.shrinks} shrinks · "
-                 f"{st.bytes_copied:,} B copied · now {_kib(st.size)}")
+        stats = _counters(s.stats)
         kinds = {type(e).__name__ for e in s.events}
-        rule = next((r for k, r in _STACK_RULES if k in kinds), "")
+        rule = next((_(r) for k, r in _STACK_RULES if k in kinds), "")
         out.append(frame([card(CARD_W, CARD_H, prims)], f"{s.caption}\n{stats}", rule))
     return out
 
 
-_STACK_RULES = (("Grow", "the stack is full: grow by copying (`runtime.newstack → copystack`)"),
-                ("Shrink", "at GC, a stack using under a quarter shrinks by half (`runtime.shrinkstack`)"),
-                ("ShrinkSkipped", "shrinking skipped (`runtime.shrinkstack`)"),
-                ("Call", "a call: the prologue checks SP against stackguard0 (`runtime.morestack` if below)"),
-                ("Return", "a return: the frame is popped"))
+_STACK_RULES = (("Grow", N_("the stack is full: grow by copying (`runtime.newstack → copystack`)")),
+                ("Shrink", N_("at GC, a stack using under a quarter shrinks by half (`runtime.shrinkstack`)")),
+                ("ShrinkSkipped", N_("shrinking skipped (`runtime.shrinkstack`)")),
+                ("Call", N_("a call: the prologue checks SP against stackguard0 (`runtime.morestack` if below)")),
+                ("Return", N_("a return: the frame is popped")))
 
 
 def stack_player(snaps, title: str = ""):
     from whygo.player import ScenePlayer
-    return ScenePlayer({"": stack_frames(snaps)}, title=title, legend=STACK_KEY)
+    legend = tuple((_(label), cls) for label, cls in STACK_KEY)
+    return ScenePlayer({"": stack_frames(snaps)}, title=title, legend=legend)

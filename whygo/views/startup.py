@@ -10,6 +10,8 @@ from typing import Sequence
 
 from matplotlib.figure import Figure
 
+from whygo.i18n import _
+
 DPI = 80
 
 
@@ -20,7 +22,7 @@ class StartupViewError(ValueError):
 def render_startups(named: dict[str, Sequence[float]], *, title: str = "") -> Figure:
     """One row of dots per way of starting (each dot one start), with its median marked, in ms."""
     if not named or not all(named.values()):
-        raise StartupViewError("give at least one non-empty list of start-up times to draw")
+        raise StartupViewError(_("give at least one non-empty list of start-up times to draw"))
     fig = Figure(figsize=(8, 0.8 + 0.7 * len(named)), dpi=DPI)
     ax = fig.add_subplot()
     for row, (name, times) in enumerate(named.items()):
@@ -32,8 +34,8 @@ def render_startups(named: dict[str, Sequence[float]], *, title: str = "") -> Fi
     ax.set_ylim(-0.6, len(named) - 0.4)
     ax.invert_yaxis()
     ax.set_xlim(left=0)
-    ax.set_xlabel("exec to first 200 OK (ms); red bar: median")
-    ax.set_title(title or "Start-up of the HTTP service, one dot per start", fontsize=10)
+    ax.set_xlabel(_("exec to first 200 OK (ms); red bar: median"))
+    ax.set_title(title or _("Start-up of the HTTP service, one dot per start"), fontsize=10)
     ax.grid(axis="x", alpha=0.25)
     fig.tight_layout()
     return fig
