@@ -193,7 +193,7 @@ def stack_frames(snaps) -> list[dict]:
             prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 246,
                           f"{_kib(old.size)} → {_kib(new.size)}", "s c"])
             prims.append(["t", (OLD_X + COL_W + NEW_X) / 2 + 16, 264,
-                          _("grow", "stack copy") if grew else _("shrink", "stack copy"), "s c"])
+                          _("grow") if grew else _("shrink"), "s c"])
         _column(prims, new, NEW_X if old is not None else OLD_X + 90, scale, guard, False, adjusted)
         stats = _counters(s.stats)
         kinds = {type(e).__name__ for e in s.events}
