@@ -21,12 +21,11 @@ Pure functions: the snapshot is only read.
 """
 from __future__ import annotations
 
-import textwrap
-
 from whygo.gc.collector import RUNTIME_NAME
 from whygo.gc.snapshot import GCSnapshot
 from whygo.graphviz_render import to_svg
 from whygo.i18n import N_, _
+from whygo.views.alloc import wrap_text
 
 FILL = {"white": "white", "grey": "#a8a8a8", "black": "black"}
 ROOT_FILL = {"-": "#eeeeee", "grey": "#a8a8a8", "rescan": "#a8a8a8", "black": "#303030"}
@@ -77,8 +76,8 @@ def _label(s: GCSnapshot) -> str:
     # Graphviz is built without expat, so HTML-like labels are not available.
     head, stats = _status(s)
     head += f" · {s.text}" if s.text else ""
-    lines = [head, *textwrap.wrap(s.caption, CAPTION_WIDTH), stats,
-             *textwrap.wrap(_(LEGEND), CAPTION_WIDTH + 15)]
+    lines = [head, *wrap_text(s.caption, CAPTION_WIDTH), stats,
+             *wrap_text(_(LEGEND), CAPTION_WIDTH + 15)]
     return '"' + "".join(_text(line) + "\\l" for line in lines) + '"'
 
 

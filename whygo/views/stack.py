@@ -14,13 +14,12 @@ changes.
 """
 from __future__ import annotations
 
-import textwrap
-
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from whygo.i18n import N_, _
+from whygo.views.alloc import wrap_text
 from whygo.stack.model import StackImage, StackSnapshot
 from whygo.stack.workload import frames  # noqa: F401  (re-exported for notebooks)
 
@@ -122,7 +121,7 @@ def render_stack(snapshot: StackSnapshot) -> Figure:
     fig.text(0.98, 0.95, _counters(snapshot.stats), fontsize=8, ha="right")
     fig.text(0.98, 0.91, _("hatched: stackguard0 zone · red arrows: pointers rebased by "
                            "adjustpointers"), fontsize=7, ha="right", color="#555555")
-    fig.text(0.02, 0.03, "\n".join(textwrap.wrap(snapshot.caption, 115)[:3]), fontsize=8.5,
+    fig.text(0.02, 0.03, "\n".join(wrap_text(snapshot.caption, 115)[:3]), fontsize=8.5,
              va="bottom")
     return fig
 
