@@ -81,11 +81,6 @@ def sentences(lines: Iterable[str]) -> str:
     return pick(" ", "").join(lines)
 
 
-def _names(objs: Sequence[str]) -> str:
-    """Object names for a caption: "B, C", or "nothing new"."""
-    return ", ".join(objs) or _("nothing new")
-
-
 def _global(name: str) -> str:
     return _("global {name}").format(name=name)
 
@@ -437,20 +432,29 @@ class GC:
         if self.root_jobs:
             root = self.root_jobs.pop(0)
             greyed = self._scan_root(root)
+            # Each sentence twice, with the objects shaded and with none ("shade nothing new"):
+            # a translator words the two differently.
             if root == GLOBALS:
-                line = _("Scan the globals: shade {objs}.")
+                line = (_("Scan the globals: shade {objs}.") if greyed else
+                        _("Scan the globals: shade nothing new."))
             elif self.root_state[root] == RESCAN:
-                line = _("Scan {g}'s stack: shade {objs}. The stack stays grey: it must be re-scanned "
-                         "at mark termination.")
+                line = (_("Scan {g}'s stack: shade {objs}. The stack stays grey: it must be re-scanned "
+                          "at mark termination.") if greyed else
+                        _("Scan {g}'s stack: shade nothing new. The stack stays grey: it must be "
+                          "re-scanned at mark termination."))
             else:
-                line = _("Scan {g}'s stack: shade {objs}. The stack is black now and will not be "
-                         "scanned again.")
-            self._say(line.format(g=root, objs=_names(greyed)))
+                line = (_("Scan {g}'s stack: shade {objs}. The stack is black now and will not be "
+                          "scanned again.") if greyed else
+                        _("Scan {g}'s stack: shade nothing new. The stack is black now and will not be "
+                          "scanned again."))
+            self._say(line.format(g=root, objs=", ".join(greyed)))
             return
         if self.work:
             name = self.work.pop()   # LIFO, like a workbuf
             greyed = self._scan_object(name)
-            self._say(_("Scan {obj}: shade {objs}; {obj} is black.").format(obj=name, objs=_names(greyed)))
+            line = (_("Scan {obj}: shade {objs}; {obj} is black.") if greyed else
+                    _("Scan {obj}: shade nothing new; {obj} is black."))
+            self._say(line.format(obj=name, objs=", ".join(greyed)))
             return
         # gcMarkDone: flush every P's write-barrier buffer; more work means keep marking.
         buffered = [p for p, buf in self.wbbuf.items() if buf]
@@ -467,8 +471,9 @@ class GC:
         rescanned = [g for g, s in self.root_state.items() if s == RESCAN]
         if rescanned:
             greyed = [t for g in rescanned for t in self._scan_root(g, rescan=True)]
-            lines.append(_("Re-scan {n} stack(s) ({stacks}), shading {objs}.").format(
-                n=len(rescanned), stacks=", ".join(rescanned), objs=_names(greyed)))
+            line = (_("Re-scan {n} stack(s) ({stacks}), shading {objs}.") if greyed else
+                    _("Re-scan {n} stack(s) ({stacks}), shading nothing new."))
+            lines.append(line.format(n=len(rescanned), stacks=", ".join(rescanned), objs=", ".join(greyed)))
         drained = 0
         # Only a Dijkstra re-scan leaves work here: mark it with the world stopped, as a
         # re-scanning collector must. Go 1.27 gets here with an empty queue (gcMarkDone
