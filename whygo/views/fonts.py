@@ -31,7 +31,13 @@ def use_edition_font() -> bool:
 
 @lru_cache(maxsize=1)
 def _register() -> None:
+    import logging
+
     import matplotlib
     from matplotlib import font_manager
     font_manager.fontManager.addfont(cjk_font_file())
     matplotlib.rcParams["font.family"] = ["DejaVu Sans", CJK_FONT]
+    # The CJK font has one weight: a bold title draws its Chinese in the regular weight, which
+    # matplotlib would announce once per figure ("findfont: Failed to find font weight bold"),
+    # on stderr, in a stored output. Latin text in bold keeps DejaVu Sans Bold.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
