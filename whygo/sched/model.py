@@ -180,7 +180,7 @@ class Scheduler(SyscallRules, SysmonRules):
         check = self.check
         limit = self.limit_us
         while heap:
-            t, _, kind, obj, token = pop(heap)
+            t, _seq, kind, obj, token = pop(heap)
             if t > limit:
                 raise WorkloadError(_("the program still runs after {limit} µs of simulated time; "
                                       "is a workload endless? (pass limit_us=... to allow more)")

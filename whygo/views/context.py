@@ -117,8 +117,8 @@ def context_frames(snaps: Sequence) -> list[dict]:
         prims: list = []
         for n in s.nodes:
             if n.parent is not None:
-                px, py, pw, _ = box(n.parent)
-                cx, cy, cw, _ = box(n.name)
+                px, py, pw, _ph = box(n.parent)
+                cx, cy, cw, _ch = box(n.name)
                 prims.append(["l", round(px + pw / 2, 1), round(py, 1), round(cx - cw / 2 - 2, 1), round(cy, 1),
                               "ed gone" if n.err is not None else "ed"])
         for n in s.nodes:
