@@ -18,6 +18,7 @@ never touch the model. Each G keeps the same colour in every picture.
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -34,6 +35,7 @@ from matplotlib.transforms import Affine2D, Bbox, IdentityTransform
 from whygo.i18n import N_, _
 from whygo.sched.snapshot import Snapshot
 from whygo.sched.timeline import Timeline
+from whygo.views.fonts import CJK_FONT, use_edition_font
 
 SLOTS_SHOWN = 16         # local queue slots drawn per P
 GLOBAL_SHOWN = 24        # global queue slots drawn
@@ -91,8 +93,13 @@ _STYLES = {"normal": FontProperties(family=MONO), "bold": FontProperties(family=
 
 @lru_cache(maxsize=1024)
 def _glyph(char: str, style: str) -> tuple[np.ndarray, np.ndarray]:
-    """The outline of one character at 1 pt (vertices, codes), computed once."""
-    outline = TextPath((0, 0), char, size=1, prop=_STYLES[style])
+    """The outline of one character at 1 pt (vertices, codes), computed once. DejaVu Sans
+    Mono has no Chinese: a Chinese character (a caption in the Chinese edition) is drawn
+    with the edition's CJK font."""
+    prop = _STYLES[style]
+    if _cells_of(char) == 2 and use_edition_font():
+        prop = FontProperties(family=CJK_FONT)
+    outline = TextPath((0, 0), char, size=1, prop=prop)
     return outline.vertices.copy(), outline.codes.copy()
 
 
@@ -131,11 +138,14 @@ class _GlyphText(Artist):
                 yield left, baseline - 1.25 * k * size_px, size_px, step, line, style
 
     def placed(self):
-        """(x px, baseline px, size px, char, style) of every glyph to draw."""
+        """(x px, baseline px, size px, char, style) of every glyph to draw. A Chinese
+        character takes two cells of the grid, as in a terminal."""
         for left, baseline, size_px, step, line, style in self._lines():
-            for i, char in enumerate(line):
+            col = 0
+            for char in line:
                 if char != " ":
-                    yield left + i * step, baseline, size_px, char, style
+                    yield left + col * step, baseline, size_px, char, style
+                col += _cells_of(char)
 
     def draw(self, renderer) -> None:
         vertices, codes = [], []
@@ -152,7 +162,7 @@ class _GlyphText(Artist):
             gc.restore()
 
     def get_window_extent(self, renderer=None) -> Bbox:
-        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, len(line) * step, 1.2 * size_px)
+        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, _columns(line) * step, 1.2 * size_px)
                  for left, baseline, size_px, step, line, _ in self._lines() if line]
         return Bbox.union(boxes) if boxes else Bbox.null()
 
@@ -236,9 +246,31 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
             parked.append(f"+{len(snapshot.waiting) - 8}")
         lines += _wrap_items("parked:  ", parked)
     cv.text(1, y - 4.5, "\n".join(lines), 7, va="top")
-    cv.text(1, 3.5, textwrap.fill(snapshot.caption or "", 118), 8, "italic")
+    cv.text(1, 3.5, _fill(snapshot.caption or "", 118), 8, "italic")
     cv.flush()
     return fig
+
+
+def _cells_of(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _columns(text: str) -> int:
+    """Grid cells ``text`` takes: 2 for a Chinese character, 1 for any other."""
+    return sum(_cells_of(c) for c in text)
+
+
+def _fill(text: str, width: int) -> str:
+    """textwrap.fill for English; Chinese (no spaces to break at) is cut every ``width`` cells."""
+    if _columns(text) == len(text):
+        return textwrap.fill(text, width)
+    lines, line = [], ""
+    for char in text:
+        if _columns(line + char) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return "\n".join(lines + [line])
 
 
 def _wrap_items(prefix: str, items: list[str], width: int = 124) -> list[str]:
