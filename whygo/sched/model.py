@@ -722,8 +722,8 @@ def _guarded(actions, gid: int, name: str):
     except WorkloadError:
         raise
     except Exception as exc:
-        raise WorkloadError(f"goroutine {gid} ({name or 'workload'}): its workload function "
-                            f"raised {exc!r}") from exc
+        raise WorkloadError(_("goroutine {gid} ({name}): its workload function raised {exc}")
+                            .format(gid=gid, name=name or "workload", exc=repr(exc))) from exc
 
 
 def simulate(main, *, procs: int = 4, channels: dict[str, int] | None = None, seed: int = 0,

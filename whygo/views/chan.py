@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 
 from whygo.chan import ChanSnap
 from whygo.i18n import N_, _
+from whygo.views.fonts import CJK_FONT, use_edition_font
 
 DPI = 80
 
@@ -33,8 +34,9 @@ def render_chan(snap: ChanSnap, *, title: str = "") -> Figure:
     ax.axis("off")
     head = (f"hchan  dataqsiz={snap.dataqsiz}  qcount={snap.qcount}  sendx={snap.sendx}  "
             f"recvx={snap.recvx}     " + _("element copies so far: {n}").format(n=snap.copies))
-    ax.text(1, 29.5, (title + ":  " if title else "") + head, fontsize=9, family="DejaVu Sans Mono",
-            va="center")
+    # DejaVu Sans Mono has no Chinese: the Chinese edition falls back to its CJK font
+    mono = ["DejaVu Sans Mono", CJK_FONT] if use_edition_font() else "DejaVu Sans Mono"
+    ax.text(1, 29.5, (title + ":  " if title else "") + head, fontsize=9, family=mono, va="center")
     # the ring buffer
     if snap.dataqsiz:
         w = min(10.0, 44.0 / snap.dataqsiz)
