@@ -32,6 +32,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
+from whygo.i18n import _
+
 Render = Callable[[Any], Any]  # snapshot -> matplotlib Figure | SVG str
 
 MAX_STATIC_FRAMES = 60   # beyond this the static player samples frames evenly
@@ -84,14 +86,14 @@ def render_frame(snapshot: Any, render: Render, caption: str) -> Frame:
     picture = render(snapshot)
     if isinstance(picture, str):
         if "<svg" not in picture:
-            raise PlayerError("render() returned a string that is not SVG; return a matplotlib "
-                              "Figure or an SVG string")
+            raise PlayerError(_("render() returned a string that is not SVG; return a matplotlib "
+                                "Figure or an SVG string"))
         svg = picture[picture.index("<svg"):]  # drop the XML prolog and DOCTYPE
         return Frame("svg", svg, caption)
     if hasattr(picture, "savefig"):
         return Frame("png", base64.b64encode(figure_to_png(picture)).decode("ascii"), caption)
-    raise PlayerError(f"render() returned {type(picture).__name__}; return a matplotlib Figure "
-                      "or an SVG string")
+    raise PlayerError(_("render() returned {kind}; return a matplotlib Figure or an SVG string")
+                      .format(kind=type(picture).__name__))
 
 
 @dataclass
@@ -111,8 +113,8 @@ def _captions_for(snapshots: Sequence[Any], captions: Sequence[str] | None) -> l
     if captions is None:
         return [str(getattr(s, "caption", "") or "") for s in snapshots]
     if len(captions) != len(snapshots):
-        raise PlayerError(f"{len(captions)} captions for {len(snapshots)} frames; "
-                          "give one caption per frame or none")
+        raise PlayerError(_("{captions} captions for {frames} frames; give one caption per frame or none")
+                          .format(captions=len(captions), frames=len(snapshots)))
     return [str(c) for c in captions]
 
 
@@ -128,15 +130,16 @@ class Player:
                  captions: Sequence[str] | None = None, title: str = "",
                  scenarios: Mapping[str, Sequence[Any]] | None = None, interval_ms: int = 700):
         if render is None or not callable(render):
-            raise PlayerError("Player needs render=<function snapshot -> Figure or SVG string>")
+            raise PlayerError(_("Player needs render=<function snapshot -> Figure or SVG string>"))
         if (frames is None) == (scenarios is None):
-            raise PlayerError("give either frames=[...] or scenarios={name: frames}, not both")
+            raise PlayerError(_("give either frames=[...] or scenarios={name: frames}, not both"))
         tracks = {"": frames} if frames is not None else dict(scenarios)
         self.tracks: dict[str, _Track] = {}
         for name, snaps in tracks.items():
             snaps = list(snaps)
             if not snaps:
-                raise PlayerError(f"scenario {name!r} has no frames" if name else "no frames to play")
+                raise PlayerError(_("scenario {name} has no frames").format(name=repr(name)) if name
+                                  else _("no frames to play"))
             self.tracks[name] = _Track(snaps, _captions_for(snaps, captions if frames is not None else None))
         self.render = render
         self.title = title
@@ -179,9 +182,9 @@ _STATIC_TEMPLATE = """<div class="whygo-player" id="{uid}" style="font-family:sa
 {title}<div class="whygo-frame" style="min-height:40px">{first}</div>
 <div class="whygo-caption" style="margin:4px 0;min-height:2.6em">{caption}</div>
 <div class="whygo-controls">
-<button class="whygo-prev" title="step back">&#9664;&#9646;</button>
-<button class="whygo-play" title="play / pause">&#9654; Play</button>
-<button class="whygo-next" title="step forward">&#9646;&#9654;</button>
+<button class="whygo-prev" title="{step_back}">&#9664;&#9646;</button>
+<button class="whygo-play" title="{play_pause}">&#9654; {play}</button>
+<button class="whygo-next" title="{step_forward}">&#9646;&#9654;</button>
 <input class="whygo-slider" type="range" min="0" max="{last}" value="0" style="width:50%;vertical-align:middle"/>
 <span class="whygo-count"></span>
 </div>
@@ -202,10 +205,10 @@ _STATIC_TEMPLATE = """<div class="whygo-player" id="{uid}" style="font-family:sa
     slider.value = i; count.textContent = (i + 1) + " / " + data.frames.length;
     root.setAttribute("data-frame", i);
   }}
-  function stop() {{ if (timer) clearInterval(timer); timer = null; play.innerHTML = "&#9654; Play"; }}
+  function stop() {{ if (timer) clearInterval(timer); timer = null; play.innerHTML = "&#9654; {play}"; }}
   play.onclick = function() {{
     if (timer) {{ stop(); return; }}
-    play.innerHTML = "&#10074;&#10074; Pause";
+    play.innerHTML = "&#10074;&#10074; {pause}";
     timer = setInterval(function() {{ show(i + 1); }}, data.interval);
   }};
   root.querySelector(".whygo-prev").onclick = function() {{ stop(); show(i - 1); }};
@@ -227,7 +230,16 @@ def static_player_html(frames: Sequence[Frame], *, title: str = "", interval_ms:
     heading = f"<div style='font-weight:bold'>{html.escape(title)}</div>\n" if title else ""
     # The first frame is in the markup too: an untrusted notebook (scripts stripped) shows it.
     return _STATIC_TEMPLATE.format(uid=uid, title=heading, last=len(frames) - 1, data=data,
-                                   first=frames[0].html(), caption=html.escape(frames[0].caption))
+                                   first=frames[0].html(), caption=html.escape(frames[0].caption),
+                                   **_control_words())
+
+
+def _control_words() -> dict[str, str]:
+    """The static player's button words in the running edition (HTML and JS-string safe)."""
+    words = {"play": _("Play"), "pause": _("Pause"),
+             "step_back": _("step back"), "step_forward": _("step forward"),
+             "play_pause": _("play / pause")}
+    return {k: html.escape(v) for k, v in words.items()}
 
 
 def build_widget(player: Player):
@@ -237,16 +249,16 @@ def build_widget(player: Player):
     names = list(player.tracks)
     state = {"track": player.tracks[names[0]]}
     play = w.Play(value=0, min=0, max=len(state["track"].snapshots) - 1, step=1,
-                  interval=player.interval_ms, description="Play")
-    slider = w.IntSlider(value=0, min=0, max=play.max, description="frame", continuous_update=True)
+                  interval=player.interval_ms, description=_("Play"))
+    slider = w.IntSlider(value=0, min=0, max=play.max, description=_("frame"), continuous_update=True)
     w.jslink((play, "value"), (slider, "value"))
-    back = w.Button(description="", icon="step-backward", tooltip="step back", layout=w.Layout(width="40px"))
-    forward = w.Button(description="", icon="step-forward", tooltip="step forward", layout=w.Layout(width="40px"))
-    speed = w.FloatLogSlider(value=1.0, base=2, min=-2, max=2, step=1, description="speed",
+    back = w.Button(description="", icon="step-backward", tooltip=_("step back"), layout=w.Layout(width="40px"))
+    forward = w.Button(description="", icon="step-forward", tooltip=_("step forward"), layout=w.Layout(width="40px"))
+    speed = w.FloatLogSlider(value=1.0, base=2, min=-2, max=2, step=1, description=_("speed"),
                              readout_format=".2g")
     picture = w.HTML()
     caption = w.HTML()
-    selector = w.Dropdown(options=names, description="scenario") if len(names) > 1 else None
+    selector = w.Dropdown(options=names, description=_("scenario")) if len(names) > 1 else None
 
     def show(i: int) -> None:
         frame = state["track"].frame(i, player.render)

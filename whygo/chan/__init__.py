@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from whygo.i18n import _
+
 
 class ChanScriptError(ValueError):
     """A channel script asks for something a Go program could not do at that point."""
@@ -78,22 +80,23 @@ def chansend(c: Hchan, g: str, value: str) -> str:
     """``g`` executes ``c <- value``. Mirrors runtime/chan.go: chansend. Returns the caption."""
     if c.recvq:                                   # a receiver is parked: hand over directly
         r = c.recvq.pop(0)
-        c.copy(value, f"{g}'s stack", f"{r}'s stack")
+        c.copy(value, _stack(g), _stack(r))
         c.deliver(r, value)
-        return (f"{g} sends {value}: {r} is parked in recvq, so send() copies the value straight "
-                f"onto {r}'s stack (sendDirect) and readies {r}. The buffer is not touched.")
+        return _("{g} sends {value}: {r} is parked in recvq, so send() copies the value straight "
+                 "onto {r}'s stack (sendDirect) and readies {r}. The buffer is not touched.").format(
+                     g=g, value=value, r=r)
     if c.qcount < c.dataqsiz:                     # room in the buffer
         slot = c.sendx
         c.buf[slot] = value
-        c.copy(value, f"{g}'s stack", f"buf[{slot}]")
+        c.copy(value, _stack(g), f"buf[{slot}]")
         c.sendx = (c.sendx + 1) % c.dataqsiz
         c.qcount += 1
-        return (f"{g} sends {value}: there is room, so typedmemmove copies it into buf[{slot}] "
-                f"and sendx moves to {c.sendx}.")
+        return _("{g} sends {value}: there is room, so typedmemmove copies it into buf[{slot}] "
+                 "and sendx moves to {sendx}.").format(g=g, value=value, slot=slot, sendx=c.sendx)
     c.sendq.append((g, value))                    # full (or unbuffered, nobody waiting): park
-    why = "the buffer is full" if c.dataqsiz else "no receiver is waiting on this unbuffered channel"
-    return (f"{g} sends {value}: {why}, so {g} parks in sendq (gopark); the value stays on its "
-            "stack, pointed to by its sudog.")
+    why = _("the buffer is full") if c.dataqsiz else _("no receiver is waiting on this unbuffered channel")
+    return _("{g} sends {value}: {why}, so {g} parks in sendq (gopark); the value stays on its "
+             "stack, pointed to by its sudog.").format(g=g, value=value, why=why)
 
 
 def chanrecv(c: Hchan, g: str) -> str:
@@ -101,33 +104,39 @@ def chanrecv(c: Hchan, g: str) -> str:
     if c.sendq:
         s, value = c.sendq.pop(0)
         if c.dataqsiz == 0:                       # unbuffered: take it from the sender's stack
-            c.copy(value, f"{s}'s stack", f"{g}'s stack")
+            c.copy(value, _stack(s), _stack(g))
             c.deliver(g, value)
-            return (f"{g} receives: {s} is parked in sendq, so recv() copies {value} from {s}'s "
-                    f"stack to {g}'s (recvDirect) and readies {s}.")
+            return _("{g} receives: {s} is parked in sendq, so recv() copies {value} from {s}'s "
+                     "stack to {g}'s (recvDirect) and readies {s}.").format(g=g, s=s, value=value)
         slot = c.recvx                            # full buffer: head to g, sender's value to tail
         head = c.buf[slot]
-        c.copy(head, f"buf[{slot}]", f"{g}'s stack")
+        c.copy(head, f"buf[{slot}]", _stack(g))
         c.deliver(g, head)
         c.buf[slot] = value
-        c.copy(value, f"{s}'s stack", f"buf[{slot}]")
+        c.copy(value, _stack(s), f"buf[{slot}]")
         c.recvx = (c.recvx + 1) % c.dataqsiz
         c.sendx = c.recvx
-        return (f"{g} receives: the buffer is full and {s} waits in sendq, so recv() copies the "
-                f"head {head} to {g}, copies {s}'s {value} into the freed slot buf[{slot}] (now the "
-                f"tail) and readies {s}. recvx = sendx = {c.recvx}.")
+        return _("{g} receives: the buffer is full and {s} waits in sendq, so recv() copies the "
+                 "head {head} to {g}, copies {s}'s {value} into the freed slot buf[{slot}] (now the "
+                 "tail) and readies {s}. recvx = sendx = {recvx}.").format(
+                     g=g, s=s, head=head, value=value, slot=slot, recvx=c.recvx)
     if c.qcount > 0:
         slot = c.recvx
         value = c.buf[slot]
-        c.copy(value, f"buf[{slot}]", f"{g}'s stack")
+        c.copy(value, f"buf[{slot}]", _stack(g))
         c.deliver(g, value)
         c.buf[slot] = None                        # typedmemclr
         c.recvx = (c.recvx + 1) % c.dataqsiz
         c.qcount -= 1
-        return (f"{g} receives {value}: typedmemmove copies it from buf[{slot}] and clears the "
-                f"slot; recvx moves to {c.recvx}.")
+        return _("{g} receives {value}: typedmemmove copies it from buf[{slot}] and clears the "
+                 "slot; recvx moves to {recvx}.").format(g=g, value=value, slot=slot, recvx=c.recvx)
     c.recvq.append(g)
-    return f"{g} receives: nothing to take, so {g} parks in recvq (gopark)."
+    return _("{g} receives: nothing to take, so {g} parks in recvq (gopark).").format(g=g)
+
+
+def _stack(g: str) -> str:
+    """Where a goroutine's own copy of a value lives: "G1's stack"."""
+    return _("{g}'s stack").format(g=g)
 
 
 def play(capacity: int, script: Sequence[tuple]) -> tuple[ChanSnap, ...]:
@@ -137,22 +146,27 @@ def play(capacity: int, script: Sequence[tuple]) -> tuple[ChanSnap, ...]:
     on the channel cannot act until another step wakes it (as in Go).
     """
     if not isinstance(capacity, int) or capacity < 0:
-        raise ChanScriptError(f"capacity={capacity!r}: a channel's capacity is an int >= 0")
+        raise ChanScriptError(_("capacity={value}: a channel's capacity is an int >= 0").format(value=repr(capacity)))
     c = Hchan(capacity, buf=[None] * capacity)
-    kind = f"a buffered channel, cap {capacity}" if capacity else "an unbuffered channel"
-    snaps = [c.snap(f"make(chan T, {capacity}): {kind}; every field of hchan is guarded by its lock.")]
+    if capacity:
+        first = _("make(chan T, {cap}): a buffered channel, cap {cap}; every field of hchan is guarded "
+                  "by its lock.")
+    else:
+        first = _("make(chan T, {cap}): an unbuffered channel; every field of hchan is guarded by its lock.")
+    snaps = [c.snap(first.format(cap=capacity))]
     for i, step in enumerate(script):
         op, g = (step[0], step[1]) if len(step) >= 2 else (None, None)
         parked = {s for s, _ in c.sendq} | set(c.recvq)
         if g in parked:
-            raise ChanScriptError(f"step {i} {step!r}: {g} is parked on the channel and cannot act; "
-                                  "wake it first with the opposite operation")
+            raise ChanScriptError(_("step {i} {step}: {g} is parked on the channel and cannot act; "
+                                    "wake it first with the opposite operation").format(i=i, step=repr(step), g=g))
         if op == "send" and len(step) == 3:
             caption = chansend(c, g, str(step[2]))
         elif op == "recv" and len(step) == 2:
             caption = chanrecv(c, g)
         else:
-            raise ChanScriptError(f"step {i} {step!r}: write ('send', G, value) or ('recv', G)")
+            raise ChanScriptError(_("step {i} {step}: write ('send', G, value) or ('recv', G)")
+                                  .format(i=i, step=repr(step)))
         snaps.append(c.snap(caption))
     return tuple(snaps)
 

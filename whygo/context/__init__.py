@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whygo.i18n import _
+
 CANCELED = "Canceled"                  # context.Canceled: "context canceled"
 DEADLINE_EXCEEDED = "DeadlineExceeded"  # context.DeadlineExceeded: "context deadline exceeded"
 
@@ -52,7 +54,7 @@ class ContextSnapshot:
         for n in self.nodes:
             if n.name == name:
                 return n
-        raise ContextModelError(f"no context {name!r} in this snapshot")
+        raise ContextModelError(_("no context {name} in this snapshot").format(name=repr(name)))
 
 
 @dataclass
@@ -78,10 +80,10 @@ class ContextTree:
     # -- building the tree ------------------------------------------------
     def _parent(self, parent: str, name: str) -> _Ctx:
         if name in self._ctx:
-            raise ContextModelError(f"a context named {name!r} already exists: pick another name")
+            raise ContextModelError(_("a context named {name} already exists: pick another name").format(name=repr(name)))
         if parent not in self._ctx:
-            raise ContextModelError(f"parent {parent!r} of {name!r} does not exist: create it first "
-                                    f"(known: {', '.join(self._ctx)})")
+            raise ContextModelError(_("parent {parent} of {name} does not exist: create it first (known: {known})")
+                                    .format(parent=repr(parent), name=repr(name), known=", ".join(self._ctx)))
         return self._ctx[parent]
 
     def _attach(self, parent: _Ctx, child: _Ctx) -> None:
@@ -127,15 +129,16 @@ class ContextTree:
     def cancel(self, name: str) -> None:
         """Call the context's CancelFunc (a no-op if it is already done)."""
         if name not in self._ctx:
-            raise ContextModelError(f"no context {name!r} to cancel (known: {', '.join(self._ctx)})")
+            raise ContextModelError(_("no context {name} to cancel (known: {known})")
+                                    .format(name=repr(name), known=", ".join(self._ctx)))
         if name == "Background":
-            raise ContextModelError("Background is never cancelled: cancel one of its children")
+            raise ContextModelError(_("Background is never cancelled: cancel one of its children"))
         self._cancel(name, CANCELED)
 
     def advance(self, to_ms: int) -> list[str]:
         """Move the clock to ``to_ms``, firing due timers in deadline order; returns who fired."""
         if to_ms < self.now:
-            raise ContextModelError(f"time only moves forward: now={self.now} ms, asked {to_ms} ms")
+            raise ContextModelError(_("time only moves forward: now={now} ms, asked {to} ms").format(now=self.now, to=to_ms))
         fired = []
         while True:
             due = sorted((c.deadline, c.name) for c in self._ctx.values()

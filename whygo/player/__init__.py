@@ -44,6 +44,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from whygo.i18n import N_, _
+
 HERE = Path(__file__).resolve().parent
 TOKEN_W, TOKEN_H = 40, 24
 FALLBACK_WIDTH = 880      # the first-frame image lays its cards out in rows this wide
@@ -61,6 +63,23 @@ class PlayerError(ValueError):
 def asset(name: str) -> str:
     """player.js or player.css, read once."""
     return (HERE / name).read_text(encoding="utf-8")
+
+
+# The words the script shows on its buttons and tooltips. player.js writes each as
+# "{{English}}" inside a string literal; ``script()`` fills in the running edition's words,
+# so the English script comes out exactly as it reads, and the Chinese one speaks Chinese.
+SCRIPT_WORDS = (N_("step"), N_("play"), N_("pause"), N_("step back"), N_("step forward"),
+                N_("play / pause"), N_("space"), N_("speed"), N_("frame"))
+_WORD = re.compile(r"\{\{([^{}]+)\}\}")
+
+
+def script() -> str:
+    """player.js with its {{words}} in the running edition (a JS string literal's content)."""
+    def word(m: re.Match) -> str:
+        if m.group(1) not in SCRIPT_WORDS:
+            raise PlayerError(f"player.js shows {m.group(1)!r}, which SCRIPT_WORDS does not list")
+        return json.dumps(_(m.group(1)), ensure_ascii=False)[1:-1]
+    return _WORD.sub(word, asset("player.js"))
 
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -86,11 +105,13 @@ class ScenePlayer:
     ``tracks``: {name: [frame, ...]}; one unnamed track ("") shows no selector.
     ``select``: what the selector chooses ("scenario", "barrier", "GOMAXPROCS").
     ``legend``: [(label, css class), ...] swatches shown once under the title.
+    The legend's labels and ``select`` are catalogue messages (marked ``N_`` where a view
+    writes them) shown in the running edition; ``title`` is shown as given.
     """
     tracks: Mapping[str, Sequence[Frame]]
     title: str = ""
     legend: Sequence[tuple[str, str]] = ()
-    select: str = "scenario"
+    select: str = N_("scenario")
     interval_ms: int = 900
 
     def __post_init__(self) -> None:
@@ -102,7 +123,7 @@ class ScenePlayer:
 
     def data(self) -> dict:
         return {"tracks": [{"name": n, "frames": steady(f)} for n, f in self.tracks.items()],
-                "select": self.select, "interval": self.interval_ms}
+                "select": _(self.select), "interval": self.interval_ms}
 
     def html(self) -> str:
         return player_html(self)
@@ -133,7 +154,7 @@ def legend_html(legend: Sequence[tuple[str, str]]) -> str:
     for label, cls in legend:
         items.append(f'<span class="whygo-sp-key"><svg class="whygo-svg" width="22" height="16" aria-hidden="true">'
                      f'<rect x="1" y="1" width="20" height="14" rx="4" class="{cls}"/></svg>'
-                     f'{html.escape(label)}</span>')
+                     f'{html.escape(_(label))}</span>')
     # " · " between keys for an untrusted notebook, whose styles are stripped (hidden otherwise)
     return '<span class="whygo-sp-sep"> · </span>'.join(items)
 
@@ -148,7 +169,7 @@ def player_html(player: ScenePlayer) -> str:
     modes = ""
     if names:
         # Without the script (untrusted notebook) the choices are listed as text.
-        modes = (f'<div class="whygo-sp-modes"><span class="whygo-sp-choices">{html.escape(player.select)}: '
+        modes = (f'<div class="whygo-sp-modes"><span class="whygo-sp-choices">{html.escape(_(player.select))}: '
                  + " · ".join(html.escape(n) for n in names) + "</span></div>")
     title = f'<div class="whygo-sp-title">{html.escape(player.title)}</div>' if player.title else ""
     legend = f'<div class="whygo-sp-legend">{legend_html(player.legend)}</div>' if player.legend else ""
@@ -156,12 +177,12 @@ def player_html(player: ScenePlayer) -> str:
     return (f'<div class="whygo-sp whygo-player" id="{uid}" tabindex="0" data-lm-suppress-shortcuts="true">'
             f"<style>{asset('player.css')}</style>"
             f"{title}{modes}{legend}"
-            f'<div class="whygo-sp-stage"><img class="whygo-sp-first" alt="first frame" '
+            f'<div class="whygo-sp-stage"><img class="whygo-sp-first" alt="{html.escape(_("first frame"))}" '
             f'src="data:image/svg+xml;base64,{image}"/></div>'
             f'<div class="whygo-sp-rule">{first["rule"]}</div>'
             f'<div class="whygo-sp-caption">{first["cap"]}</div>'
             f'<script type="application/json" class="whygo-sp-data">{data}</script>'
-            f"<script>{asset('player.js')}\nwhygoPlayer.mount((document.currentScript && document.currentScript.parentNode) || document.getElementById({json.dumps(uid)}));"
+            f"<script>{script()}\nwhygoPlayer.mount((document.currentScript && document.currentScript.parentNode) || document.getElementById({json.dumps(uid)}));"
             f"</script></div>")
 
 

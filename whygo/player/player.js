@@ -73,16 +73,16 @@ var whygoPlayer = window.whygoPlayer || (function () {
     }
 
     var controls = el("div", "whygo-sp-controls");
-    var prev = el("button", "whygo-sp-prev whygo-prev", "&#9664;&#xFE0E;&#8201;step");
-    var play = el("button", "whygo-sp-play whygo-play", "&#9654;&#xFE0E; play");
-    var next = el("button", "whygo-sp-next whygo-next", "step&#8201;&#9654;&#xFE0E;");
+    var prev = el("button", "whygo-sp-prev whygo-prev", "&#9664;&#xFE0E;&#8201;{{step}}");
+    var play = el("button", "whygo-sp-play whygo-play", "&#9654;&#xFE0E; {{play}}");
+    var next = el("button", "whygo-sp-next whygo-next", "{{step}}&#8201;&#9654;&#xFE0E;");
     var slider = el("input", "whygo-sp-slider whygo-slider"); slider.type = "range"; slider.min = 0; slider.step = 1;
     var count = el("span", "whygo-sp-count");
     var sp = el("select", "whygo-sp-speed");
     SPEEDS.forEach(function (s, k) { var o = el("option"); o.value = k; o.textContent = s + "\u00d7"; sp.appendChild(o); });
     sp.value = speed;
-    prev.title = "step back (\u2190)"; next.title = "step forward (\u2192)"; play.title = "play / pause (space)";
-    sp.title = "speed"; slider.setAttribute("aria-label", "frame");
+    prev.title = "{{step back}} (\u2190)"; next.title = "{{step forward}} (\u2192)"; play.title = "{{play / pause}} ({{space}})";
+    sp.title = "{{speed}}"; slider.setAttribute("aria-label", "{{frame}}");
     [play, prev, next, slider, count, sp].forEach(function (c) { controls.appendChild(c); });
     root.appendChild(controls);
 
@@ -137,11 +137,11 @@ var whygoPlayer = window.whygoPlayer || (function () {
 
     function stop() {
       if (timer) clearInterval(timer);
-      timer = null; play.innerHTML = "&#9654;&#xFE0E; play";
+      timer = null; play.innerHTML = "&#9654;&#xFE0E; {{play}}";
     }
     function start() {
       stop();
-      play.innerHTML = "&#10074;&#10074; pause";
+      play.innerHTML = "&#10074;&#10074; {{pause}}";
       timer = setInterval(function () {
         // the last frame, or the output was cleared (the cell ran again): stop
         if (i === frames().length - 1 || !root.isConnected) { stop(); return; }

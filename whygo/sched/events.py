@@ -2,16 +2,32 @@
 
 Every event is a frozen dataclass with ``t`` (simulated µs), ``p``, ``m`` and
 ``g`` ids (None where they do not apply) and ``describe()``, one sentence in
-plain words that the animation shows as its caption.
+plain words that the animation shows as its caption, in the running edition
+(``whygo.i18n``). The events' fields stay English data (a Run's ``source``, a Wake's
+``reason``: code compares them); ``describe()`` translates them where it shows them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whygo.i18n import N_, _
 
-def _n(count: int, what: str = "G") -> str:
-    """'1 G', '3 Gs'."""
-    return f"{count} {what}" + ("" if count == 1 else "s")
+# Where a Run's G came from (whygo.sched.model: find_runnable, execute), as captions show it.
+SOURCES = (N_("runnext"), N_("its local queue"), N_("the global queue"),
+           N_("the global queue (fairness check)"), N_("another P (stolen)"),
+           N_("another P's runnext (stolen)"), N_("the program start"))
+# Why a G was woken (whygo.sched.model: chan_op, timers): "send on results", "timer".
+_WAKE_REASONS = (N_("send on {ch}"), N_("receive from {ch}"))
+_TIMER = N_("timer")
+
+
+def _reason(reason: str) -> str:
+    """A Wake's reason ("send on results") in the running edition."""
+    for message in _WAKE_REASONS:
+        prefix = message.split("{")[0]
+        if reason.startswith(prefix):
+            return _(message).format(ch=reason[len(prefix):])
+    return _(reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,21 +53,21 @@ class Spawn(Event):
 
     def describe(self) -> str:
         if self.parent is None:
-            return f"The program starts: M{self.m} on P{self.p} is about to run the main goroutine G{self.g}."
-        text = f"G{self.parent} runs `go`: new G{self.g} takes P{self.p}'s runnext"
-        return text + _kicked(self.displaced, self.p, self.overflow)
+            return _("The program starts: M{m} on P{p} is about to run the main goroutine G{g}.").format(
+                m=self.m, p=self.p, g=self.g)
+        text = _("G{parent} runs `go`: new G{g} takes P{p}'s runnext").format(
+            parent=self.parent, g=self.g, p=self.p)
+        return _kicked(text, self.displaced, self.p, self.overflow)
 
 
-def _go(count: int) -> str:
-    return "goes" if count == 1 else "go"
-
-
-def _kicked(displaced: int | None, p: int | None, overflow: bool) -> str:
+def _kicked(text: str, displaced: int | None, p: int | None, overflow: bool) -> str:
+    """``text`` ended, with what happened to the G that runnext held before."""
     if displaced is None:
-        return "."
+        return _("{text}.").format(text=text)
     if overflow:
-        return f"; G{displaced}, displaced, finds P{p}'s local queue full."
-    return f"; G{displaced}, displaced, goes to the tail of P{p}'s local queue."
+        return _("{text}; G{g}, displaced, finds P{p}'s local queue full.").format(text=text, g=displaced, p=p)
+    return _("{text}; G{g}, displaced, goes to the tail of P{p}'s local queue.").format(
+        text=text, g=displaced, p=p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +77,12 @@ class Run(Event):
     waited_us: float = 0.0
 
     def describe(self) -> str:
-        text = f"M{self.m} on P{self.p} runs G{self.g} (from {self.source}"
         if self.inherit:
-            text += ", inheriting the time slice"
-        return text + f"; it waited {self.waited_us:g} µs)."
+            text = _("M{m} on P{p} runs G{g} (from {source}, inheriting the time slice; "
+                     "it waited {waited} µs).")
+        else:
+            text = _("M{m} on P{p} runs G{g} (from {source}; it waited {waited} µs).")
+        return text.format(m=self.m, p=self.p, g=self.g, source=_(self.source), waited=f"{self.waited_us:g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +91,12 @@ class Block(Event):
     ch: str = ""
 
     def describe(self) -> str:
-        on = f" on {self.ch}" if self.ch else ""
-        return f"G{self.g} blocks ({self.reason}{on}); P{self.p} looks for other work."
+        # the reason is the runtime's waitReason ("chan receive", "sleep"): shown as the runtime writes it
+        if self.ch:
+            text = _("G{g} blocks ({reason} on {ch}); P{p} looks for other work.")
+        else:
+            text = _("G{g} blocks ({reason}); P{p} looks for other work.")
+        return text.format(g=self.g, reason=self.reason, ch=self.ch, p=self.p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +107,12 @@ class Wake(Event):
     overflow: bool = False
 
     def describe(self) -> str:
-        who = f"G{self.by}'s {self.reason}" if self.by is not None else f"A {self.reason}"
-        return f"{who} wakes G{self.g} into P{self.p}'s runnext" + _kicked(self.displaced, self.p, self.overflow)
+        if self.by is not None:
+            text = _("G{by}'s {reason} wakes G{g} into P{p}'s runnext")
+        else:
+            text = _("A {reason} wakes G{g} into P{p}'s runnext")
+        text = text.format(by=self.by, reason=_reason(self.reason), g=self.g, p=self.p)
+        return _kicked(text, self.displaced, self.p, self.overflow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +123,17 @@ class Steal(Event):
 
     def describe(self) -> str:
         if self.runnext:
-            return (f"P{self.p} (M{self.m}, spinning) finds no queued work anywhere, so, as a last resort, "
-                    f"it steals G{self.g} from P{self.victim}'s runnext.")
-        rest = f"; {_n(self.count - 1)} {_go(self.count - 1)} to its queue" if self.count > 1 else ""
-        return (f"P{self.p} (M{self.m}, spinning) steals {_n(self.count)}, half of P{self.victim}'s "
-                f"queue rounded up: runs G{self.g}{rest}.")
+            text = _("P{p} (M{m}, spinning) finds no queued work anywhere, so, as a last resort, "
+                     "it steals G{g} from P{victim}'s runnext.")
+        elif self.count == 1:
+            text = _("P{p} (M{m}, spinning) steals 1 G, half of P{victim}'s queue rounded up: runs G{g}.")
+        elif self.count == 2:
+            text = _("P{p} (M{m}, spinning) steals 2 Gs, half of P{victim}'s queue rounded up: "
+                     "runs G{g}; 1 G goes to its queue.")
+        else:
+            text = _("P{p} (M{m}, spinning) steals {n} Gs, half of P{victim}'s queue rounded up: "
+                     "runs G{g}; {rest} Gs go to its queue.")
+        return text.format(p=self.p, m=self.m, g=self.g, victim=self.victim, n=self.count, rest=self.count - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +143,11 @@ class Handoff(Event):
     outcome: str = ""
 
     def describe(self) -> str:
-        why = ("the syscall is known to block, so the P is given away at once"
-               if self.blocking else "sysmon retakes it: the syscall outlasted a sysmon tick")
-        return f"M{self.m} is stuck in a syscall with G{self.g}; {why}. P{self.p} {self.outcome}."
+        why = (_("the syscall is known to block, so the P is given away at once")
+               if self.blocking else _("sysmon retakes it: the syscall outlasted a sysmon tick"))
+        # outcome: what handoffp did, written by whygo.sched.syscall in the running edition
+        return _("M{m} is stuck in a syscall with G{g}; {why}. P{p} {outcome}.").format(
+            m=self.m, g=self.g, why=why, p=self.p, outcome=self.outcome)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +157,13 @@ class Preempt(Event):
 
     def describe(self) -> str:
         if self.slice_us > self.ran_us:
-            slice_ = (f"after {self.ran_us:g} µs of a time slice shared through runnext that has "
-                      f"lasted {self.slice_us:g} µs")
+            text = _("sysmon preempts G{g} on P{p} after {ran} µs of a time slice shared through "
+                     "runnext that has lasted {slice} µs (limit 10 ms); it goes to the tail of the "
+                     "global queue.")
         else:
-            slice_ = f"after a {self.ran_us:g} µs time slice"
-        return (f"sysmon preempts G{self.g} on P{self.p} {slice_} (limit 10 ms); it goes to the "
-                f"tail of the global queue.")
+            text = _("sysmon preempts G{g} on P{p} after a {ran} µs time slice (limit 10 ms); it goes "
+                     "to the tail of the global queue.")
+        return text.format(g=self.g, p=self.p, ran=f"{self.ran_us:g}", slice=f"{self.slice_us:g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +171,15 @@ class GlobalBatch(Event):
     count: int = 0
 
     def describe(self) -> str:
-        rest = f"; {_n(self.count - 1)} {_go(self.count - 1)} to its local queue" if self.count > 1 else ""
-        return (f"P{self.p}'s local queue is empty: it takes {_n(self.count)} from the global queue "
-                f"and runs G{self.g}{rest}.")
+        if self.count == 1:
+            text = _("P{p}'s local queue is empty: it takes 1 G from the global queue and runs G{g}.")
+        elif self.count == 2:
+            text = _("P{p}'s local queue is empty: it takes 2 Gs from the global queue and runs G{g}; "
+                     "1 G goes to its local queue.")
+        else:
+            text = _("P{p}'s local queue is empty: it takes {n} Gs from the global queue and runs G{g}; "
+                     "{rest} Gs go to its local queue.")
+        return text.format(p=self.p, g=self.g, n=self.count, rest=self.count - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +187,15 @@ class Fairness(Event):
     schedtick: int = 0
 
     def describe(self) -> str:
-        return (f"P{self.p}'s schedtick is {self.schedtick}, a multiple of 61: it checks the global "
-                f"queue before its own and takes G{self.g}, so global Gs cannot starve.")
+        return _("P{p}'s schedtick is {tick}, a multiple of 61: it checks the global queue before "
+                 "its own and takes G{g}, so global Gs cannot starve.").format(p=self.p, tick=self.schedtick, g=self.g)
 
 
 @dataclass(frozen=True, slots=True)
 class GoschedToGlobal(Event):
     def describe(self) -> str:
-        return f"G{self.g} calls runtime.Gosched(): it goes to the tail of the GLOBAL queue, not P{self.p}'s local one."
+        return _("G{g} calls runtime.Gosched(): it goes to the tail of the GLOBAL queue, not P{p}'s "
+                 "local one.").format(g=self.g, p=self.p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,14 +203,19 @@ class RunqOverflow(Event):
     moved: tuple[int, ...] = ()
 
     def describe(self) -> str:
-        return (f"P{self.p}'s local queue is full: its older half plus G{self.g}, {_n(len(self.moved))}, "
-                f"move to the global queue in one batch (runqputslow).")
+        if len(self.moved) == 1:    # not with a real queue (half of 2 or more, plus one)
+            text = _("P{p}'s local queue is full: its older half plus G{g}, 1 G, move to the global "
+                     "queue in one batch (runqputslow).")
+        else:
+            text = _("P{p}'s local queue is full: its older half plus G{g}, {n} Gs, move to the global "
+                     "queue in one batch (runqputslow).")
+        return text.format(p=self.p, g=self.g, n=len(self.moved))
 
 
 @dataclass(frozen=True, slots=True)
 class Exit(Event):
     def describe(self) -> str:
-        return f"G{self.g} exits on P{self.p}."
+        return _("G{g} exits on P{p}.").format(g=self.g, p=self.p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +224,11 @@ class SyscallEnter(Event):
     blocking: bool = False
 
     def describe(self) -> str:
-        kind = "a blocking syscall" if self.blocking else "a syscall"
-        return f"G{self.g} enters {kind} ({self.us:g} µs); M{self.m} blocks in the kernel with it."
+        if self.blocking:
+            text = _("G{g} enters a blocking syscall ({us} µs); M{m} blocks in the kernel with it.")
+        else:
+            text = _("G{g} enters a syscall ({us} µs); M{m} blocks in the kernel with it.")
+        return text.format(g=self.g, us=f"{self.us:g}", m=self.m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +236,21 @@ class SyscallExit(Event):
     outcome: str = ""
 
     def describe(self) -> str:
-        return f"G{self.g}'s syscall returns on M{self.m}: {self.outcome}."
+        # outcome: written by whygo.sched.syscall in the running edition
+        return _("G{g}'s syscall returns on M{m}: {outcome}.").format(g=self.g, m=self.m, outcome=self.outcome)
 
 
 @dataclass(frozen=True, slots=True)
 class Spinning(Event):
     def describe(self) -> str:
-        return f"A G became runnable: wakep starts M{self.m} spinning on idle P{self.p} to look for work."
+        return _("A G became runnable: wakep starts M{m} spinning on idle P{p} to look for work.").format(
+            m=self.m, p=self.p)
 
 
 @dataclass(frozen=True, slots=True)
 class Idle(Event):
     def describe(self) -> str:
-        return f"M{self.m} found no work anywhere: P{self.p} goes idle and M{self.m} parks."
+        return _("M{m} found no work anywhere: P{p} goes idle and M{m} parks.").format(m=self.m, p=self.p)
 
 
 EVENT_TYPES = (Spawn, Run, Block, Wake, Steal, Handoff, Preempt, GlobalBatch, Fairness,

@@ -33,6 +33,8 @@ import random
 from dataclasses import dataclass
 from functools import partial
 
+from whygo.i18n import _
+
 from . import events as ev
 from .chan import Hchan, chanrecv, chansend
 from .invariants import check_invariants
@@ -87,16 +89,19 @@ class Scheduler(SyscallRules, SysmonRules):
                  steal_policy=None, record: bool = True, frames: bool = False,
                  check: bool = False, limit_us: float = 1e9) -> None:
         if isinstance(procs, bool) or not isinstance(procs, int) or not 1 <= procs <= 256:
-            raise ConfigError(f"procs={procs!r}: GOMAXPROCS must be an integer from 1 to 256")
+            raise ConfigError(_("procs={value}: GOMAXPROCS must be an integer from 1 to 256").format(value=repr(procs)))
         if isinstance(runq_size, bool) or not isinstance(runq_size, int) or runq_size < 2:
-            raise ConfigError(f"runq_size={runq_size!r}: a local run queue needs room for at least 2 Gs")
+            raise ConfigError(_("runq_size={value}: a local run queue needs room for at least 2 Gs")
+                              .format(value=repr(runq_size)))
         self.chans: dict[str, Hchan] = {}
         for name, cap in (channels or {}).items():
             if isinstance(cap, bool) or not isinstance(cap, int) or cap < 0:
-                raise ConfigError(f"channel {name!r}: capacity {cap!r} must be an integer >= 0 (0 = unbuffered)")
+                raise ConfigError(_("channel {name}: capacity {cap} must be an integer >= 0 (0 = unbuffered)")
+                                  .format(name=repr(name), cap=repr(cap)))
             self.chans[name] = Hchan(name, cap)
         if steal_policy is not None and not callable(steal_policy):
-            raise ConfigError(f"steal_policy={steal_policy!r} must be a function StealRequest -> StealChoice | None")
+            raise ConfigError(_("steal_policy={value} must be a function StealRequest -> StealChoice | None")
+                              .format(value=repr(steal_policy)))
         self.sched = Sched(procs, runq_size)
         self.allp = self.sched.allp
         self.allm: list[M] = []
@@ -147,7 +152,7 @@ class Scheduler(SyscallRules, SysmonRules):
         waits for all goroutines (as if main ended with a WaitGroup.Wait).
         """
         if self.allg:
-            raise ConfigError("a Scheduler runs once; make a new one for another run")
+            raise ConfigError(_("a Scheduler runs once; make a new one for another run"))
         # Start-up as in schedinit/procresize and rt0_go: M0 holds P0, the
         # other Ps go on the idle stack from the last to P1 (so P1 is on top),
         # and M0 runs the main goroutine. In Go, runtime.main first runs the
@@ -175,10 +180,11 @@ class Scheduler(SyscallRules, SysmonRules):
         check = self.check
         limit = self.limit_us
         while heap:
-            t, _, kind, obj, token = pop(heap)
+            t, _seq, kind, obj, token = pop(heap)
             if t > limit:
-                raise WorkloadError(f"the program still runs after {limit:g} µs of simulated time; "
-                                    f"is a workload endless? (pass limit_us=... to allow more)")
+                raise WorkloadError(_("the program still runs after {limit} µs of simulated time; "
+                                      "is a workload endless? (pass limit_us=... to allow more)")
+                                    .format(limit=f"{limit:g}"))
             self.now = t
             if kind == EV_SYSMON:
                 if self._pending == 0:
@@ -678,7 +684,9 @@ class Scheduler(SyscallRules, SysmonRules):
                                tuple(x.id for x in p.runq), p.schedtick))
         ms = tuple(MSnap(m.id, m.state, m.p.id if m.p else None, m.curg.id if m.curg else None)
                    for m in self.allm)
-        waiting = tuple((g.id, f"{g.waitreason} on {g.waitch}" if g.waitch else g.waitreason)
+        # the waitReason as the runtime writes it ("chan receive"), the rest in the running edition
+        waiting = tuple((g.id, _("{reason} on {ch}").format(reason=g.waitreason, ch=g.waitch)
+                         if g.waitch else g.waitreason)
                         for g in self.allg if g.status == _Gwaiting)
         return Snapshot(self.now, tuple(procs), tuple(g.id for g in self.sched.runq), ms, waiting,
                         self.sched.runq_size, event, event.describe() if event else "")
@@ -714,8 +722,8 @@ def _guarded(actions, gid: int, name: str):
     except WorkloadError:
         raise
     except Exception as exc:
-        raise WorkloadError(f"goroutine {gid} ({name or 'workload'}): its workload function "
-                            f"raised {exc!r}") from exc
+        raise WorkloadError(_("goroutine {gid} ({name}): its workload function raised {exc}")
+                            .format(gid=gid, name=name or "workload", exc=repr(exc))) from exc
 
 
 def simulate(main, *, procs: int = 4, channels: dict[str, int] | None = None, seed: int = 0,
@@ -727,7 +735,7 @@ def simulate(main, *, procs: int = 4, channels: dict[str, int] | None = None, se
     ``frames=True`` keeps one snapshot per event for the animation player.
     """
     if summary and frames:
-        raise ConfigError("summary=True records nothing, so it cannot keep frames; pick one")
+        raise ConfigError(_("summary=True records nothing, so it cannot keep frames; pick one"))
     s = Scheduler(procs, runq_size=runq_size, channels=channels, seed=seed,
                   steal_policy=steal_policy, record=not summary, frames=frames,
                   check=check, limit_us=limit_us)

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from math import gcd
 
+from whygo.i18n import _
+
 from .runq import runqgrab_count
 from .state import STEAL_TRIES
 
@@ -129,25 +131,30 @@ def check_choice(choice: object, req: StealRequest, capacity: int, policy: objec
     """Raise StealPolicyError if ``choice`` cannot be carried out."""
     name = getattr(policy, "__name__", repr(policy))
     if not isinstance(choice, StealChoice):
-        raise StealPolicyError(f"steal policy {name} returned {choice!r}; return a StealChoice or None")
+        raise StealPolicyError(_("steal policy {name} returned {choice}; return a StealChoice or None")
+                               .format(name=name, choice=repr(choice)))
     v = choice.victim
     if not isinstance(v, int) or isinstance(v, bool):
-        given = "a PView" if isinstance(v, PView) else f"{v!r}"
-        raise StealPolicyError(f"steal policy {name}: the victim must be a P id (an int such as view.id), "
-                               f"not {given}")
+        given = _("a PView") if isinstance(v, PView) else f"{v!r}"
+        raise StealPolicyError(_("steal policy {name}: the victim must be a P id (an int such as view.id), "
+                                 "not {given}").format(name=name, given=given))
     if not 0 <= v < len(req.procs):
-        raise StealPolicyError(f"steal policy {name}: there is no P{v} (Ps 0..{len(req.procs) - 1})")
+        raise StealPolicyError(_("steal policy {name}: there is no P{v} (Ps 0..{last})")
+                               .format(name=name, v=v, last=len(req.procs) - 1))
     if v == req.thief:
-        raise StealPolicyError(f"steal policy {name}: P{v} is the thief itself; steal from another P")
+        raise StealPolicyError(_("steal policy {name}: P{v} is the thief itself; steal from another P")
+                               .format(name=name, v=v))
     view = req.procs[v]
     if choice.runnext:
         if choice.count != 0 or not view.has_runnext:
-            raise StealPolicyError(f"steal policy {name}: P{v} has no runnext to take, or count "
-                                   f"was not 0 with runnext=True ({choice!r})")
+            raise StealPolicyError(_("steal policy {name}: P{v} has no runnext to take, or count "
+                                     "was not 0 with runnext=True ({choice})").format(name=name, v=v, choice=repr(choice)))
         return
     if not (isinstance(choice.count, int) and 1 <= choice.count <= view.runq_len):
-        raise StealPolicyError(f"steal policy {name}: cannot take {choice.count!r} Gs from P{v}, "
-                               f"whose queue holds {view.runq_len}")
+        raise StealPolicyError(_("steal policy {name}: cannot take {count} Gs from P{v}, "
+                                 "whose queue holds {n}").format(name=name, count=repr(choice.count), v=v,
+                                                                 n=view.runq_len))
     if choice.count - 1 > capacity:
-        raise StealPolicyError(f"steal policy {name}: {choice.count} Gs do not fit in P{req.thief}'s "
-                               f"local queue (capacity {capacity}, one G runs at once)")
+        raise StealPolicyError(_("steal policy {name}: {count} Gs do not fit in P{thief}'s "
+                                 "local queue (capacity {capacity}, one G runs at once)")
+                               .format(name=name, count=choice.count, thief=req.thief, capacity=capacity))

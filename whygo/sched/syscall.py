@@ -8,6 +8,8 @@ sysmon's ``retake`` (sysmon.py).
 """
 from __future__ import annotations
 
+from whygo.i18n import _
+
 from . import events as ev
 from .runq import globrunqput
 from .state import (EV_SYSCALL, M_IDLE, M_RUNNING, M_SYSCALL, G, M, P, _Grunnable, _Grunning,
@@ -65,16 +67,16 @@ class SyscallRules:
         sched = self.sched
         if not pp.runqempty() or sched.runq:
             m = self.startm(pp, False)
-            return f"goes to M{m.id}, which runs the waiting Gs"
+            return _("goes to M{m}, which runs the waiting Gs").format(m=m.id)
         if sched.nmspinning + sched.npidle == 0:
             sched.nmspinning += 1
             m = self.startm(pp, True)
-            return f"goes to M{m.id}, spinning to look for work"
+            return _("goes to M{m}, spinning to look for work").format(m=m.id)
         if sched.npidle == sched.gomaxprocs - 1:
             m = self.startm(pp, False)
-            return f"goes to M{m.id} (it is the last P that is not idle)"
+            return _("goes to M{m} (it is the last P that is not idle)").format(m=m.id)
         self.pidleput(pp)
-        return "has no work and goes idle"
+        return _("has no work and goes idle")
 
     def exitsyscall(self, gp: G) -> None:
         """The syscall returns. Mirrors runtime/proc.go: exitsyscall.
@@ -90,7 +92,7 @@ class SyscallRules:
         if pp is not None:
             self._close_span(gp, pp, "syscall")
             pp.syscalltick += 1
-            outcome = f"M{m.id} still holds P{pp.id}, so G{gp.id} just continues"
+            outcome = _("M{m} still holds P{p}, so G{g} just continues").format(m=m.id, p=pp.id, g=gp.id)
         else:
             pp, outcome = self._exitsyscall_try_get_p(m, oldp)
             if pp is None:
@@ -115,12 +117,13 @@ class SyscallRules:
             other.p = None
             oldp.m = None
             oldp.syscalltick += 1
-            return oldp, f"it takes its old P{oldp.id} back from M{other.id}, itself in a syscall"
+            return oldp, _("it takes its old P{p} back from M{m}, itself in a syscall").format(p=oldp.id, m=other.id)
         pp = self.pidleget()
         if pp is not None:
             self._wake_sysmon(syscall=True)
-            lost = f"P{oldp.id} was handed off" if oldp else "its P was given away at once"
-            return pp, f"{lost}; it takes idle P{pp.id}"
+            if oldp:
+                return pp, _("P{old} was handed off; it takes idle P{p}").format(old=oldp.id, p=pp.id)
+            return pp, _("its P was given away at once; it takes idle P{p}").format(p=pp.id)
         return None, ""
 
     def exitsyscall_no_p(self, m: M, gp: G) -> None:
@@ -138,4 +141,5 @@ class SyscallRules:
         if self.record:
             p = gp.lastp.id if gp.lastp else None
             self._emit(ev.SyscallExit(self.now, p, m.id, gp.id,
-                                      f"no P is free, so G{gp.id} goes to the global queue and M{m.id} parks"))
+                                      _("no P is free, so G{g} goes to the global queue and M{m} parks")
+                                      .format(g=gp.id, m=m.id)))

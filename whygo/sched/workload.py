@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Union
 
+from whygo.i18n import N_, _
+
 
 class WorkloadError(ValueError):
     """A workload asks for something the simulator cannot do."""
@@ -141,7 +143,7 @@ def exit() -> Exit:  # noqa: A001 - mirrors the brief's vocabulary
     return Exit()
 
 
-HELP = "use compute(us), send(ch), recv(ch), sleep(us), syscall(us), gosched(), spawn(workload) or exit()"
+HELP = N_("use compute(us), send(ch), recv(ch), sleep(us), syscall(us), gosched(), spawn(workload) or exit()")
 
 
 def where(gid: int, name: str, index: int, action: object) -> str:
@@ -149,30 +151,35 @@ def where(gid: int, name: str, index: int, action: object) -> str:
 
     ``index`` is the position of the action in the workload, counted from 0 like a list index.
     """
-    label = f" ({name})" if name else ""
-    return f"goroutine {gid}{label}, action [{index}] {action}"
+    if name:
+        return _("goroutine {gid} ({name}), action [{index}] {action}").format(
+            gid=gid, name=name, index=index, action=action)
+    return _("goroutine {gid}, action [{index}] {action}").format(gid=gid, index=index, action=action)
 
 
 def check_action(action: object, gid: int, name: str, index: int,
                  channels: Mapping[str, object]) -> None:
     """Raise WorkloadError if ``action`` cannot run; the message says what to do."""
     if not isinstance(action, ACTION_TYPES):
-        raise WorkloadError(f"{where(gid, name, index, repr(action))}: not an action; {HELP}")
+        raise WorkloadError(_("{where}: not an action; {help}").format(
+            where=where(gid, name, index, repr(action)), help=_(HELP)))
     if isinstance(action, (Compute, Sleep, Syscall)):
         us = action.us
         if isinstance(us, bool) or not isinstance(us, Real) or us != us or us < 0 or us == float("inf"):
-            raise WorkloadError(f"{where(gid, name, index, action)}: the duration must be a finite "
-                                f"number of microseconds >= 0 (got {us!r})")
+            raise WorkloadError(_("{where}: the duration must be a finite number of microseconds >= 0 "
+                                  "(got {us})").format(where=where(gid, name, index, action), us=repr(us)))
     elif isinstance(action, (Send, Recv)):
         if action.ch not in channels:
-            known = ", ".join(repr(c) for c in channels) or "none"
-            raise WorkloadError(f"{where(gid, name, index, action)}: unknown channel {action.ch!r}; "
-                                f"declare it in channels={{...}} (declared: {known})")
+            known = ", ".join(repr(c) for c in channels) or _("none")
+            raise WorkloadError(_("{where}: unknown channel {ch}; declare it in channels={{...}} "
+                                  "(declared: {known})").format(where=where(gid, name, index, action),
+                                                                ch=repr(action.ch), known=known))
     elif isinstance(action, Spawn):
         w = action.workload
         if not (callable(w) or isinstance(w, (list, tuple))):
-            raise WorkloadError(f"{where(gid, name, index, action)}: the workload must be a list of "
-                                f"actions or a function returning them (got {type(w).__name__})")
+            raise WorkloadError(_("{where}: the workload must be a list of actions or a function "
+                                  "returning them (got {kind})").format(where=where(gid, name, index, action),
+                                                                        kind=type(w).__name__))
 
 
 def actions_of(workload: object, gid: int, name: str) -> Iterable[object]:
@@ -183,7 +190,8 @@ def actions_of(workload: object, gid: int, name: str) -> Iterable[object]:
         try:
             return workload()
         except Exception as exc:  # a student's generator function failed to start
-            raise WorkloadError(f"goroutine {gid} ({name or 'workload'}): calling the workload "
-                                f"function failed: {exc!r}") from exc
-    raise WorkloadError(f"goroutine {gid} ({name or 'workload'}): a workload must be a list of "
-                        f"actions or a function returning them (got {type(workload).__name__})")
+            raise WorkloadError(_("goroutine {gid} ({name}): calling the workload function failed: {exc}")
+                                .format(gid=gid, name=name or "workload", exc=repr(exc))) from exc
+    raise WorkloadError(_("goroutine {gid} ({name}): a workload must be a list of actions or a function "
+                          "returning them (got {kind})").format(gid=gid, name=name or "workload",
+                                                                kind=type(workload).__name__))

@@ -14,6 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from whygo.chan import ChanSnap
+from whygo.i18n import N_, _
+from whygo.views.fonts import CJK_FONT, use_edition_font
 
 DPI = 80
 
@@ -31,9 +33,10 @@ def render_chan(snap: ChanSnap, *, title: str = "") -> Figure:
     ax.set_ylim(0, 32)
     ax.axis("off")
     head = (f"hchan  dataqsiz={snap.dataqsiz}  qcount={snap.qcount}  sendx={snap.sendx}  "
-            f"recvx={snap.recvx}     element copies so far: {snap.copies}")
-    ax.text(1, 29.5, (title + ":  " if title else "") + head, fontsize=9, family="DejaVu Sans Mono",
-            va="center")
+            f"recvx={snap.recvx}     " + _("element copies so far: {n}").format(n=snap.copies))
+    # DejaVu Sans Mono has no Chinese: the Chinese edition falls back to its CJK font
+    mono = ["DejaVu Sans Mono", CJK_FONT] if use_edition_font() else "DejaVu Sans Mono"
+    ax.text(1, 29.5, (title + ":  " if title else "") + head, fontsize=9, family=mono, va="center")
     # the ring buffer
     if snap.dataqsiz:
         w = min(10.0, 44.0 / snap.dataqsiz)
@@ -48,24 +51,25 @@ def render_chan(snap: ChanSnap, *, title: str = "") -> Figure:
                 ax.text(x0 + (i + 0.5) * w, 12.5, "↑ " + " ".join(marks), ha="center", va="center",
                         fontsize=7.5)
     else:
-        ax.text(50, 18.5, "no buffer: values go from goroutine to goroutine", ha="center",
+        ax.text(50, 18.5, _("no buffer: values go from goroutine to goroutine"), ha="center",
                 va="center", fontsize=9, style="italic", color="#555555")
     # wait queues
-    ax.text(2, 22.5, "sendq (parked senders)", fontsize=7.5, color="#555555")
+    ax.text(2, 22.5, _(SENDQ), fontsize=7.5, color="#555555")
     for k, (g, v) in enumerate(snap.sendq[:4]):
         ax.add_patch(Rectangle((2, 17.5 - 5 * k), 18, 4, facecolor=_PARK, edgecolor="#555555"))
-        ax.text(11, 19.5 - 5 * k, f"{g} holds {v}", ha="center", va="center", fontsize=8)
-    ax.text(80, 22.5, "recvq (parked receivers)", fontsize=7.5, color="#555555")
+        ax.text(11, 19.5 - 5 * k, _holds(g, v), ha="center", va="center", fontsize=8)
+    ax.text(80, 22.5, _(RECVQ), fontsize=7.5, color="#555555")
     for k, g in enumerate(snap.recvq[:4]):
         ax.add_patch(Rectangle((80, 17.5 - 5 * k), 18, 4, facecolor=_PARK, edgecolor="#555555"))
         ax.text(89, 19.5 - 5 * k, g, ha="center", va="center", fontsize=8)
     # receivers' stacks and this step's copies
-    stacks = ("   ".join(f"{g}'s stack: {', '.join(vs)}" for g, vs in snap.received)
-              or "nothing received yet")
+    stacks = ("   ".join(_("{g}'s stack: {values}").format(g=g, values=", ".join(vs)) for g, vs in snap.received)
+              or _("nothing received yet"))
     ax.text(50, 7.5, stacks, ha="center", va="center", fontsize=8.5,
             bbox=dict(boxstyle="round", facecolor=_RECV, edgecolor="none"))
     if snap.copied:
-        ax.text(50, 2.5, "this step copied  " + ";  ".join(snap.copied), ha="center", va="center",
+        ax.text(50, 2.5, _("this step copied  {copies}").format(copies=";  ".join(snap.copied)),
+                ha="center", va="center",
                 fontsize=8, color="#1f4e99")
     return fig
 
@@ -80,8 +84,14 @@ def render_chan(snap: ChanSnap, *, title: str = "") -> Figure:
 # copies as the rule line. Snapshots are only read (any object with ChanSnap's
 # fields), so this module does not depend on where the model lives.
 
-CHAN_KEY = (("buffer slot holding a value", "full"), ("empty slot", "slot"),
-            ("parked G (waiting)", "waiting"), ("values on a receiver's stack", "recv"))
+CHAN_KEY = ((N_("buffer slot holding a value"), "full"), (N_("empty slot"), "slot"),
+            (N_("parked G (waiting)"), "waiting"), (N_("values on a receiver's stack"), "recv"))
+SENDQ = N_("sendq (parked senders)")
+RECVQ = N_("recvq (parked receivers)")
+
+
+def _holds(g: str, value: str) -> str:
+    return _("{g} holds {value}").format(g=g, value=value)
 SLOT_W, SLOT_H = 54, 34
 CARD_W = 330
 
@@ -90,10 +100,12 @@ def _buffer_card(s, cap: int) -> dict:
     from whygo.player import card
     prims = [["t", 12, 22, "hchan", "h"],
              ["t", 12, 44, f"dataqsiz {s.dataqsiz} · qcount {s.qcount}", ""],
-             ["t", 12, 64, f"sendx {s.sendx} · recvx {s.recvx} · copies {s.copies}", ""]]
+             ["t", 12, 64, _("sendx {sendx} · recvx {recvx} · copies {copies}").format(
+                 sendx=s.sendx, recvx=s.recvx, copies=s.copies), ""]]
     if not s.dataqsiz:
-        prims.append(["t", 12, 100, "no buffer: values go", "s"])
-        prims.append(["t", 12, 118, "from goroutine to goroutine", "s"])
+        # one sentence on two lines of the card
+        prims.append(["t", 12, 100, _("no buffer: values go"), "s"])
+        prims.append(["t", 12, 118, _("from goroutine to goroutine"), "s"])
         return card(CARD_W, 150, prims)
     per_row = (CARD_W - 24) // SLOT_W
     y0 = 100
@@ -117,22 +129,22 @@ def _queue_card(title: str, items: Sequence[str], height: int) -> dict:
         prims.append(["r", 12, 34 + k * 32, CARD_W - 24, 26, "waiting"])
         prims.append(["t", 22, 52 + k * 32, text, ""])
     if not items:
-        prims.append(["t", 12, 52, "empty", "s"])
+        prims.append(["t", 12, 52, _("empty"), "s"])
     if len(items) > 5:
-        prims.append(["t", 12, 34 + 5 * 32 + 14, f"+{len(items) - 5} more", "s"])
+        prims.append(["t", 12, 34 + 5 * 32 + 14, _("+{n} more").format(n=len(items) - 5), "s"])
     return card(CARD_W, height, prims)
 
 
 def _stacks_card(s) -> dict:
     from whygo.player import card
-    prims = [["t", 12, 22, "receivers' stacks", "h"]]
+    prims = [["t", 12, 22, _("receivers' stacks"), "h"]]
     y = 34
     for g, values in s.received:
         prims.append(["r", 12, y, CARD_W - 24, 26, "recv"])
         prims.append(["t", 22, y + 18, f"{g}: {', '.join(values)}", ""])
         y += 32
     if not s.received:
-        prims.append(["t", 12, 52, "nothing received yet", "s"])
+        prims.append(["t", 12, 52, _("nothing received yet"), "s"])
     return card(CARD_W, max(y, 60) + 6, prims)
 
 
@@ -145,10 +157,11 @@ def chan_frames(snaps: Sequence) -> list[dict]:
     out = []
     for s in snaps:
         cards = [_buffer_card(s, cap),
-                 _queue_card("sendq (parked senders)", [f"{g} holds {v}" for g, v in s.sendq], qh),
-                 _queue_card("recvq (parked receivers)", list(s.recvq), qh),
+                 _queue_card(_(SENDQ), [_holds(g, v) for g, v in s.sendq], qh),
+                 _queue_card(_(RECVQ), list(s.recvq), qh),
                  _stacks_card(s)]
-        rule = ("this step copied " + "; ".join(f"`{c}`" for c in s.copied)) if s.copied else ""
+        rule = (_("this step copied {copies}").format(copies="; ".join(f"`{c}`" for c in s.copied))
+                if s.copied else "")
         out.append(frame(cards, s.caption, rule))
     return out
 

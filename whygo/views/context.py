@@ -7,10 +7,12 @@ Graphviz, identical everywhere; ``player(frames)`` animates a list of them.
 """
 from __future__ import annotations
 
+import unicodedata
 from typing import Sequence
 
 from whygo.context import CANCELED, DEADLINE_EXCEEDED, ContextSnapshot
 from whygo.graphviz_render import to_svg
+from whygo.i18n import N_, _
 
 _NL = "\\n"  # a Graphviz line break inside a label
 _FILL = {None: "#dcfce7", CANCELED: "#e5e7eb", DEADLINE_EXCEEDED: "#fee2e2"}
@@ -26,12 +28,7 @@ def to_dot(snap: ContextSnapshot) -> str:
              '  edge [color="#475569"];',
              f'  label={q(f"t = {snap.t} ms")}; labelloc=t; fontname="Helvetica";']
     for n in snap.nodes:
-        parts = [n.name] if n.kind == n.name else [n.name, n.kind]
-        if n.deadline is not None:
-            parts.append(f"deadline t={n.deadline}" + (" (own timer)" if n.own_timer else " (inherited)"))
-        if n.goroutine:
-            parts.append(f"waiting: {n.goroutine}" if n.err is None else f"woken: {n.goroutine}")
-        parts.append("err: nil" if n.err is None else f"err: {n.err}")
+        parts = _lines(n)
         width = "3" if n.err == DEADLINE_EXCEEDED else "1"
         lines.append(f"  {q(n.name)} [label={q(_NL.join(parts))}, fillcolor={q(_FILL[n.err])}, "
                      f"penwidth={width}];")
@@ -59,7 +56,7 @@ def render(snap: ContextSnapshot) -> str:
 # dashed once ``removeChild`` has unregistered the child. Snapshots are only
 # read (any object with ContextSnapshot's fields).
 
-CTX_KEY = (("live (err: nil)", "ctx"), ("Canceled", "ctx Canceled"), ("DeadlineExceeded", "ctx DeadlineExceeded"))
+CTX_KEY = ((N_("live (err: nil)"), "ctx"), ("Canceled", "ctx Canceled"), ("DeadlineExceeded", "ctx DeadlineExceeded"))
 CHAR_PX = 7.6          # a 13 px character, generously
 BOLD_PX = 9.2          # a 14 px bold one (the name)
 LINE_H = 17
@@ -67,13 +64,20 @@ PAD = 12
 
 
 def _lines(n) -> list[str]:
+    """A context's box: name, kind, deadline, its goroutine, err (as Go prints it)."""
     parts = [n.name] if n.kind == n.name else [n.name, n.kind]
     if n.deadline is not None:
-        parts.append(f"deadline t={n.deadline}" + (" (own timer)" if n.own_timer else " (inherited)"))
+        text = _("deadline t={t} (own timer)") if n.own_timer else _("deadline t={t} (inherited)")
+        parts.append(text.format(t=n.deadline))
     if n.goroutine:
-        parts.append(f"waiting: {n.goroutine}" if n.err is None else f"woken: {n.goroutine}")
+        parts.append((_("waiting: {g}") if n.err is None else _("woken: {g}")).format(g=n.goroutine))
     parts.append("err: nil" if n.err is None else f"err: {n.err}")
     return parts
+
+
+def _chars(text: str) -> float:
+    """Width of ``text`` in Latin characters: a Chinese character is about twice as wide."""
+    return sum(1.8 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def context_frames(snaps: Sequence) -> list[dict]:
@@ -85,7 +89,7 @@ def context_frames(snaps: Sequence) -> list[dict]:
     for s in snaps:
         for n in s.nodes:
             lines = _lines(n)
-            w = max(len(lines[0]) * BOLD_PX, *(len(t) * CHAR_PX for t in lines[1:])) + 2 * PAD
+            w = max(_chars(lines[0]) * BOLD_PX, *(_chars(t) * CHAR_PX for t in lines[1:])) + 2 * PAD
             h = len(lines) * LINE_H + 2 * PAD - 6
             ow, oh = size.get(n.name, (0, 0))
             size[n.name] = (max(w, ow), max(h, oh))
@@ -113,8 +117,8 @@ def context_frames(snaps: Sequence) -> list[dict]:
         prims: list = []
         for n in s.nodes:
             if n.parent is not None:
-                px, py, pw, _ = box(n.parent)
-                cx, cy, cw, _ = box(n.name)
+                px, py, pw, _ph = box(n.parent)
+                cx, cy, cw, _ch = box(n.name)
                 prims.append(["l", round(px + pw / 2, 1), round(py, 1), round(cx - cw / 2 - 2, 1), round(cy, 1),
                               "ed gone" if n.err is not None else "ed"])
         for n in s.nodes:
@@ -127,7 +131,7 @@ def context_frames(snaps: Sequence) -> list[dict]:
     return out
 
 
-def player(snaps: Sequence, title: str = "a context tree"):
+def player(snaps: Sequence, title: str = N_("a context tree")):
     """The vector player for a context-tree scenario."""
     from whygo.player import ScenePlayer
-    return ScenePlayer({"": context_frames(snaps)}, title=title, legend=CTX_KEY)
+    return ScenePlayer({"": context_frames(snaps)}, title=_(title), legend=CTX_KEY)

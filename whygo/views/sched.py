@@ -18,6 +18,7 @@ never touch the model. Each G keeps the same colour in every picture.
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -31,8 +32,10 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, IdentityTransform
 
+from whygo.i18n import N_, _
 from whygo.sched.snapshot import Snapshot
 from whygo.sched.timeline import Timeline
+from whygo.views.fonts import CJK_FONT, use_edition_font
 
 SLOTS_SHOWN = 16         # local queue slots drawn per P
 GLOBAL_SHOWN = 24        # global queue slots drawn
@@ -47,6 +50,9 @@ _EMPTY = "#f4f4f4"
 # A G's state colour, the same as the tokens of the vector player (whygo/player/player.css).
 STATE_COLOUR = {"running": "#5cb85c", "runnable": "#9cc8f2", "waiting": "#e4e4e4", "syscall": "#f6b26b"}
 _EDGE = "#555555"
+# The marks' names in a legend (the kinds are whygo.sched.timeline.MARK_KINDS).
+MARK_LABELS = {"steal": N_("steal"), "handoff": N_("handoff"), "preempt": N_("preempt"),
+               "gosched": N_("gosched"), "overflow": N_("overflow")}
 _MARK_STYLE = {"steal": ("v", "#2ca02c"), "handoff": ("D", "#d62728"), "preempt": ("X", "#000000"),
                "gosched": ("^", "#9467bd"), "overflow": ("s", "#ff7f0e")}
 
@@ -87,8 +93,13 @@ _STYLES = {"normal": FontProperties(family=MONO), "bold": FontProperties(family=
 
 @lru_cache(maxsize=1024)
 def _glyph(char: str, style: str) -> tuple[np.ndarray, np.ndarray]:
-    """The outline of one character at 1 pt (vertices, codes), computed once."""
-    outline = TextPath((0, 0), char, size=1, prop=_STYLES[style])
+    """The outline of one character at 1 pt (vertices, codes), computed once. DejaVu Sans
+    Mono has no Chinese: a Chinese character (a caption in the Chinese edition) is drawn
+    with the edition's CJK font."""
+    prop = _STYLES[style]
+    if _cells_of(char) == 2 and use_edition_font():
+        prop = FontProperties(family=CJK_FONT)
+    outline = TextPath((0, 0), char, size=1, prop=prop)
     return outline.vertices.copy(), outline.codes.copy()
 
 
@@ -127,11 +138,14 @@ class _GlyphText(Artist):
                 yield left, baseline - 1.25 * k * size_px, size_px, step, line, style
 
     def placed(self):
-        """(x px, baseline px, size px, char, style) of every glyph to draw."""
+        """(x px, baseline px, size px, char, style) of every glyph to draw. A Chinese
+        character takes two cells of the grid, as in a terminal."""
         for left, baseline, size_px, step, line, style in self._lines():
-            for i, char in enumerate(line):
+            col = 0
+            for char in line:
                 if char != " ":
-                    yield left + i * step, baseline, size_px, char, style
+                    yield left + col * step, baseline, size_px, char, style
+                col += _cells_of(char)
 
     def draw(self, renderer) -> None:
         vertices, codes = [], []
@@ -148,7 +162,7 @@ class _GlyphText(Artist):
             gc.restore()
 
     def get_window_extent(self, renderer=None) -> Bbox:
-        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, len(line) * step, 1.2 * size_px)
+        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, _columns(line) * step, 1.2 * size_px)
                  for left, baseline, size_px, step, line, _ in self._lines() if line]
         return Bbox.union(boxes) if boxes else Bbox.null()
 
@@ -232,9 +246,31 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
             parked.append(f"+{len(snapshot.waiting) - 8}")
         lines += _wrap_items("parked:  ", parked)
     cv.text(1, y - 4.5, "\n".join(lines), 7, va="top")
-    cv.text(1, 3.5, textwrap.fill(snapshot.caption or "", 118), 8, "italic")
+    cv.text(1, 3.5, _fill(snapshot.caption or "", 118), 8, "italic")
     cv.flush()
     return fig
+
+
+def _cells_of(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def _columns(text: str) -> int:
+    """Grid cells ``text`` takes: 2 for a Chinese character, 1 for any other."""
+    return sum(_cells_of(c) for c in text)
+
+
+def _fill(text: str, width: int) -> str:
+    """textwrap.fill for English; Chinese (no spaces to break at) is cut every ``width`` cells."""
+    if _columns(text) == len(text):
+        return textwrap.fill(text, width)
+    lines, line = [], ""
+    for char in text:
+        if _columns(line + char) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return "\n".join(lines + [line])
 
 
 def _wrap_items(prefix: str, items: list[str], width: int = 124) -> list[str]:
@@ -318,16 +354,16 @@ def render_timeline(timeline, *, title: str = "", ax=None, labels: int = 60) -> 
     for mk in tl.marks:
         marker, colour = _MARK_STYLE.get(mk.kind, ("o", "#444444"))
         ax.plot([mk.t_us], [mk.p + 0.42], marker=marker, color=colour, markersize=5, linestyle="none",
-                label=None if mk.kind in seen else mk.kind, clip_on=False)
+                label=None if mk.kind in seen else _(MARK_LABELS.get(mk.kind, mk.kind)), clip_on=False)
         seen.add(mk.kind)
     from matplotlib.patches import Patch
-    handles = [Patch(facecolor=STATE_COLOUR["running"], label="running"),
-               Patch(facecolor=STATE_COLOUR["syscall"], hatch="///", label="in a syscall")]
+    handles = [Patch(facecolor=STATE_COLOUR["running"], label=_("running")),
+               Patch(facecolor=STATE_COLOUR["syscall"], hatch="///", label=_("in a syscall"))]
     ax.set_yticks(range(tl.procs))
     ax.set_yticklabels([f"P{p}" for p in range(tl.procs)], fontsize=8)
     ax.set_ylim(tl.procs - 0.4, -0.6)
     ax.set_xlim(0, end * 1.02)
-    ax.set_xlabel("time (µs)", fontsize=8)
+    ax.set_xlabel(_("time (µs)"), fontsize=8)
     ax.tick_params(axis="x", labelsize=7)
     if title:
         ax.set_title(title, fontsize=9, loc="left")
@@ -392,26 +428,34 @@ def player(result, title: str = "", limit: int = 40):
 # ----- frames as data for the vector player (whygo.player) ---------------------------------
 # Which runtime rule each event shows, and the function of the pinned runtime it mirrors.
 RULES = {
-    "Spawn": ("go statement: the new G takes runnext", "runtime.newproc → runqput(next=true)"),
-    "Run": ("the scheduler picks the next G", "runtime.schedule → findRunnable → execute"),
-    "Block": ("a G blocks and leaves its P", "runtime.gopark"),
-    "Wake": ("a woken G goes to the waker's runnext", "runtime.goready → ready → runqput(next=true)"),
-    "Steal": ("work stealing: half of a victim's queue", "runtime.stealWork → runqsteal"),
-    "Handoff": ("a P leaves an M stuck in a syscall", "runtime.handoffp (retake / entersyscallblock)"),
-    "Preempt": ("a G ran too long: preempted", "runtime.sysmon → retake → preemptone"),
-    "GlobalBatch": ("an empty local queue takes a batch from the global queue", "runtime.globrunqget"),
-    "Fairness": ("every 61st tick the global queue goes first", "runtime.findRunnable (schedtick%61)"),
-    "GoschedToGlobal": ("Gosched: the G goes to the global queue", "runtime.goschedImpl → globrunqput"),
-    "RunqOverflow": ("a full local queue moves half to the global queue", "runtime.runqputslow"),
-    "Exit": ("a G exits", "runtime.goexit0"),
-    "SyscallEnter": ("a G enters a syscall with its M", "runtime.entersyscall"),
-    "SyscallExit": ("a syscall returns", "runtime.exitsyscall"),
-    "Spinning": ("wakep: an idle P gets a spinning M", "runtime.wakep → startm"),
-    "Idle": ("no work anywhere: the P idles, the M parks", "runtime.stopm"),
+    "Spawn": (N_("go statement: the new G takes runnext"), "runtime.newproc → runqput(next=true)"),
+    "Run": (N_("the scheduler picks the next G"), "runtime.schedule → findRunnable → execute"),
+    "Block": (N_("a G blocks and leaves its P"), "runtime.gopark"),
+    "Wake": (N_("a woken G goes to the waker's runnext"), "runtime.goready → ready → runqput(next=true)"),
+    "Steal": (N_("work stealing: half of a victim's queue"), "runtime.stealWork → runqsteal"),
+    "Handoff": (N_("a P leaves an M stuck in a syscall"), "runtime.handoffp (retake / entersyscallblock)"),
+    "Preempt": (N_("a G ran too long: preempted"), "runtime.sysmon → retake → preemptone"),
+    "GlobalBatch": (N_("an empty local queue takes a batch from the global queue"), "runtime.globrunqget"),
+    "Fairness": (N_("every 61st tick the global queue goes first"), "runtime.findRunnable (schedtick%61)"),
+    "GoschedToGlobal": (N_("Gosched: the G goes to the global queue"), "runtime.goschedImpl → globrunqput"),
+    "RunqOverflow": (N_("a full local queue moves half to the global queue"), "runtime.runqputslow"),
+    "Exit": (N_("a G exits"), "runtime.goexit0"),
+    "SyscallEnter": (N_("a G enters a syscall with its M"), "runtime.entersyscall"),
+    "SyscallExit": (N_("a syscall returns"), "runtime.exitsyscall"),
+    "Spinning": (N_("wakep: an idle P gets a spinning M"), "runtime.wakep → startm"),
+    "Idle": (N_("no work anywhere: the P idles, the M parks"), "runtime.stopm"),
 }
-PROGRAM_START = ("the program starts: M0 on P0 gets the main goroutine", "runtime.rt0_go → newproc(runtime.main)")
-G_STATES = (("running", "running"), ("runnable", "runnable"), ("waiting (parked)", "waiting"),
-            ("in a syscall", "syscall"), ("moved this step", "runnable to"), ("was here", "from"))
+PROGRAM_START = (N_("the program starts: M0 on P0 gets the main goroutine"), "runtime.rt0_go → newproc(runtime.main)")
+G_STATES = ((N_("running"), "running"), (N_("runnable"), "runnable"), (N_("waiting (parked)"), "waiting"),
+            (N_("in a syscall"), "syscall"), (N_("moved this step"), "runnable to"), (N_("was here"), "from"))
+# What a G or an M is doing, as the cards and captions name it (whygo.sched.state's M states
+# and the places of _where).
+STATE_WORDS = {"running": N_("running"), "syscall": N_("syscall"), "spinning": N_("spinning"),
+               "idle": N_("idle")}
+
+
+def _state(word: str) -> str:
+    return _(STATE_WORDS[word]) if word in STATE_WORDS else word
 CARD_W = 276                 # three to a row in a 900 px column, one to a row on a 390 px phone: cards reflow, never shrink
 PER_ROW = 6                  # queue tokens per row inside a card
 QUEUE_ROWS = 2
@@ -441,10 +485,10 @@ def _where(s: Snapshot) -> dict[int, tuple]:
 def _place_text(where: tuple) -> str:
     place, p = where
     if place == "global":
-        return "global runq"
+        return _("global runq")
     if place == "waiting":
-        return "parked"
-    return f"P{p} {place}" if p is not None else place
+        return _("parked")
+    return f"P{p} {_state(place)}" if p is not None else _state(place)
 
 
 def _queue(prims: list, x: float, y: float, gs: Sequence[int], moved: dict) -> None:
@@ -455,20 +499,21 @@ def _queue(prims: list, x: float, y: float, gs: Sequence[int], moved: dict) -> N
     for k, (g, state, mark) in enumerate(items):
         prims.append(["g", x + (k % PER_ROW) * TOK_STEP, y + (k // PER_ROW) * 30, f"G{g}", state, mark])
     if len(gs) > shown:
-        prims.append(["t", x + PER_ROW * TOK_STEP - 4, y + 2 * 30 + 14, f"+{len(gs) - shown} more", "s e"])
+        prims.append(["t", x + PER_ROW * TOK_STEP - 4, y + 2 * 30 + 14,
+                      _("+{n} more").format(n=len(gs) - shown), "s e"])
 
 
 def _p_card(p, runq_size: int, moved: dict, ghosts: dict) -> dict:
     from whygo.player import card
     prims = [["t", 12, 22, f"P{p.id}", "h"],
-             ["t", 48, 22, (f"M{p.m}" if p.m is not None else "no M") + f" · {p.status}", ""],
-             ["t", CARD_W - 12, 22, f"tick {p.schedtick}", "s e"]]
+             ["t", 48, 22, (f"M{p.m}" if p.m is not None else _("no M")) + f" · {p.status}", ""],
+             ["t", CARD_W - 12, 22, _("tick {n}").format(n=p.schedtick), "s e"]]
     if p.status != "_Prunning":
         prims.insert(0, ["r", 4, 4, CARD_W - 8, 26, "idle"])
     for label, x, g, state, slot in (("syscall" if p.in_syscall else "running", 12, p.curg,
                                       "syscall" if p.in_syscall else "running", "run"),
                                      ("runnext", 146, p.runnext, "runnable", "next")):
-        prims.append(["t", x, 56, label, "s"])
+        prims.append(["t", x, 56, _state(label), "s"])
         gx = x + 68
         if g is not None:
             prims.append(["g", gx, 38, f"G{g}", state, "to" if g in moved else ""])
@@ -476,14 +521,15 @@ def _p_card(p, runq_size: int, moved: dict, ghosts: dict) -> dict:
             prims.append(["g", gx, 38, f"G{ghosts[(p.id, slot)]}", state, "from"])
         else:
             prims.append(["q", gx, 38, 1, 1, 0, 0])
-    prims.append(["t", 12, 86, f"local runq {len(p.runq)}/{runq_size}", "s"])
+    prims.append(["t", 12, 86, _("local runq {n}/{size}").format(n=len(p.runq), size=runq_size), "s"])
     _queue(prims, 12, 94, p.runq, moved)
     return card(CARD_W, 168, prims)
 
 
 def _global_card(s: Snapshot, moved: dict) -> dict:
     from whygo.player import card
-    prims = [["t", 12, 22, "global runq", "h"], ["t", CARD_W - 12, 22, f"{len(s.global_runq)} Gs", "s e"]]
+    prims = [["t", 12, 22, _("global runq"), "h"],
+             ["t", CARD_W - 12, 22, _("{n} Gs").format(n=len(s.global_runq)), "s e"]]
     _queue(prims, 12, 36, s.global_runq, moved)
     return card(CARD_W, 110, prims)
 
@@ -494,24 +540,24 @@ def _ms_card(s: Snapshot, moved: dict, lines: int) -> dict:
     prims = [["t", 12, 22, "Ms", "h"]]
     y = 44
     for m in s.ms[:8]:
-        what = f"M{m.id} {m.state}" + (f" · P{m.p}" if m.p is not None else "") + \
+        what = f"M{m.id} {_state(m.state)}" + (f" · P{m.p}" if m.p is not None else "") + \
             (f" · G{m.g}" if m.g is not None else "")
         prims.append(["t", 12, y, what, ""])
         y += 20
     if len(s.ms) > 8:
-        prims.append(["t", 12, y, f"+{len(s.ms) - 8} more Ms", "s"])
+        prims.append(["t", 12, y, _("+{n} more Ms").format(n=len(s.ms) - 8), "s"])
         y += 20
     y += 8
-    prims.append(["t", 12, y, "parked Gs", "h"])
+    prims.append(["t", 12, y, _("parked Gs"), "h"])
     y += 10
     for g, why in s.waiting[:6]:
         prims.append(["g", 12, y, f"G{g}", "waiting", "to" if g in moved else ""])
         prims.append(["t", 60, y + 17, why[:32], "s"])
         y += 30
     if len(s.waiting) > 6:
-        prims.append(["t", 12, y + 14, f"+{len(s.waiting) - 6} more", "s"])
+        prims.append(["t", 12, y + 14, _("+{n} more").format(n=len(s.waiting) - 6), "s"])
     if not s.waiting:
-        prims.append(["t", 12, y + 14, "none", "s"])
+        prims.append(["t", 12, y + 14, _("none"), "s"])
     return card(CARD_W, max(lines, 0), prims)
 
 
@@ -550,9 +596,9 @@ def sched_frames(snaps: Sequence[Snapshot]) -> list[dict]:
             name, func = RULES[s.event.kind]
             if s.event.kind == "Spawn" and getattr(s.event, "parent", None) is None:
                 name, func = PROGRAM_START
-            rule = f"{name} (`{func}`)"
-        head = f"t = {s.t:g} µs. "
-        caption = head + (s.caption or "") + (f"\nMoved: {moves}." if moves else "")
+            rule = f"{_(name)} (`{func}`)"
+        head = _("t = {t} µs. ").format(t=f"{s.t:g}")
+        caption = head + (s.caption or "") + ("\n" + _("Moved: {moves}.").format(moves=moves) if moves else "")
         out.append(frame(cards, caption, rule))
         before = now
     return out
