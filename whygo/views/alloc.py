@@ -15,9 +15,6 @@ the model.
 """
 from __future__ import annotations
 
-import re
-import textwrap
-import unicodedata
 
 import numpy as np
 from matplotlib.colors import ListedColormap
@@ -30,6 +27,7 @@ from whygo.alloc.layout import SpanLayout
 from whygo.alloc.malloc import MCacheSnapshot
 from whygo.alloc.sizeclasses import SizeClassTable, load_table
 from whygo.i18n import N_, _, is_zh
+from whygo.views.fonts import wrap_text
 
 DPI = 80
 ROW = 64            # slots per row: one allocCache word
@@ -63,33 +61,6 @@ def _rows_shown(snapshot: MCacheSnapshot) -> list[tuple[int, int]]:
         first = min(max(focus - shown + 1, 0), total - shown)
         out.append((first, shown))
     return out
-
-
-# A token for wrapping Chinese: one CJK character, a run of other non-space characters, or spaces.
-_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+")
-_NO_LINE_START = set("，。、；：？！）」』》”’")
-
-
-def wrap_text(text: str, width: int) -> list[str]:
-    """``textwrap.wrap`` for figure captions, also for Chinese, which has no spaces to break at:
-    in the Chinese edition a line breaks between any two Chinese characters (not before closing
-    punctuation), and a Chinese character counts as two columns, as wide as it is drawn."""
-    if not is_zh():
-        return textwrap.wrap(text, width)
-    lines, line, used = [], "", 0
-    for token in _TOKEN.findall(text):
-        if token.isspace():
-            token = " "
-        cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
-        if used + cols > width and line.strip() and token != " " and token not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = "", 0
-        if not line and token == " ":
-            continue
-        line, used = line + token, used + cols
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
 
 
 def _tiny_label(snapshot: MCacheSnapshot) -> str:

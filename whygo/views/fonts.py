@@ -1,4 +1,4 @@
-"""The font of the figures: Chinese text in the Chinese edition draws with real glyphs.
+"""Text in figures: Chinese draws with real glyphs, is measured and wrapped as it is drawn.
 
 Matplotlib's default font (DejaVu Sans) has no Chinese. The Chinese edition adds Noto Sans
 CJK SC, which the course installs itself from PyPI (package ``mplfonts``), as a fallback
@@ -8,6 +8,9 @@ file (about 2 s), so the English edition, which does not need it, skips it.
 """
 from __future__ import annotations
 
+import re
+import textwrap
+import unicodedata
 from functools import lru_cache
 
 from whygo.i18n import is_zh
@@ -41,3 +44,35 @@ def _register() -> None:
     # matplotlib would announce once per figure ("findfont: Failed to find font weight bold"),
     # on stderr, in a stored output. Latin text in bold keeps DejaVu Sans Bold.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+
+
+def columns(text: str) -> int:
+    """Columns ``text`` takes in a monospaced grid: 2 for a Chinese (wide) character, 1 otherwise."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+# A token for wrapping Chinese: one CJK character, a run of other non-space characters, or spaces.
+_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+")
+_NO_LINE_START = set("，。、；：？！）」』》”’")
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """``textwrap.wrap`` for figure captions, also for Chinese, which has no spaces to break at:
+    in the Chinese edition a line breaks between any two Chinese characters (not before closing
+    punctuation), and a Chinese character counts as two columns, as wide as it is drawn."""
+    if not is_zh():
+        return textwrap.wrap(text, width)
+    lines, line, used = [], "", 0
+    for token in _TOKEN.findall(text):
+        if token.isspace():
+            token = " "
+        cols = columns(token)
+        if used + cols > width and line.strip() and token != " " and token not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if not line and token == " ":
+            continue
+        line, used = line + token, used + cols
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines

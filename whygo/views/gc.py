@@ -25,7 +25,7 @@ from whygo.gc.collector import RUNTIME_NAME
 from whygo.gc.snapshot import GCSnapshot
 from whygo.graphviz_render import to_svg
 from whygo.i18n import N_, _
-from whygo.views.alloc import wrap_text
+from whygo.views.fonts import wrap_text
 
 FILL = {"white": "white", "grey": "#a8a8a8", "black": "black"}
 ROOT_FILL = {"-": "#eeeeee", "grey": "#a8a8a8", "rescan": "#a8a8a8", "black": "#303030"}

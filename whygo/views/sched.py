@@ -17,8 +17,6 @@ never touch the model. Each G keeps the same colour in every picture.
 """
 from __future__ import annotations
 
-import textwrap
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -32,6 +30,7 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, IdentityTransform
 
+from whygo.views.fonts import columns, wrap_text
 from whygo.i18n import N_, _
 from whygo.sched.snapshot import Snapshot
 from whygo.sched.timeline import Timeline
@@ -97,7 +96,7 @@ def _glyph(char: str, style: str) -> tuple[np.ndarray, np.ndarray]:
     Mono has no Chinese: a Chinese character (a caption in the Chinese edition) is drawn
     with the edition's CJK font."""
     prop = _STYLES[style]
-    if _cells_of(char) == 2 and use_edition_font():
+    if columns(char) == 2 and use_edition_font():
         prop = FontProperties(family=CJK_FONT)
     outline = TextPath((0, 0), char, size=1, prop=prop)
     return outline.vertices.copy(), outline.codes.copy()
@@ -145,7 +144,7 @@ class _GlyphText(Artist):
             for char in line:
                 if char != " ":
                     yield left + col * step, baseline, size_px, char, style
-                col += _cells_of(char)
+                col += columns(char)
 
     def draw(self, renderer) -> None:
         vertices, codes = [], []
@@ -251,26 +250,14 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
     return fig
 
 
-def _cells_of(char: str) -> int:
-    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
-
-
 def _columns(text: str) -> int:
     """Grid cells ``text`` takes: 2 for a Chinese character, 1 for any other."""
-    return sum(_cells_of(c) for c in text)
+    return columns(text)
 
 
 def _fill(text: str, width: int) -> str:
-    """textwrap.fill for English; Chinese (no spaces to break at) is cut every ``width`` cells."""
-    if _columns(text) == len(text):
-        return textwrap.fill(text, width)
-    lines, line = [], ""
-    for char in text:
-        if _columns(line + char) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return "\n".join(lines + [line])
+    """textwrap.fill for English; Chinese (no spaces to break at) breaks between characters."""
+    return "\n".join(wrap_text(text, width))
 
 
 def _wrap_items(prefix: str, items: list[str], width: int = 124) -> list[str]:

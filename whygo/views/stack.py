@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from whygo.i18n import N_, _
-from whygo.views.alloc import wrap_text
+from whygo.views.fonts import wrap_text
 from whygo.stack.model import StackImage, StackSnapshot
 from whygo.stack.workload import frames  # noqa: F401  (re-exported for notebooks)
 
