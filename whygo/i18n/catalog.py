@@ -88,20 +88,17 @@ def code_messages(package: Path = PACKAGE) -> list[Message]:
     for path in sorted(package.rglob("*.py")):
         if "i18n" in path.relative_to(package).parts:
             continue
-        for context, msgid, line in calls_in(path.read_text(encoding="utf-8"), ("_", "N_", "tr")):
-            where = f"{path.relative_to(package.parent)}:{line}"
+        # The file only, not the line: a catalog should not change when code above a
+        # message moves (the message's place in the file keeps the catalog's order).
+        for context, msgid, _line in calls_in(path.read_text(encoding="utf-8"), ("_", "N_", "tr")):
+            where = f"{path.relative_to(package.parent)}"
             found.setdefault((context, msgid), Message(context, msgid, where))
-    return sorted(found.values(), key=lambda m: _where_key(m.where))
-
-
-def _where_key(where: str) -> tuple[str, int]:
-    path, _, line = where.rpartition(":")
-    return path, int(line or 0)
+    return list(found.values())
 
 
 def area_of(where: str) -> str:
-    """The code catalog of a message found at ``where`` ("whygo/sched/model.py:12" -> "sched")."""
-    parts = Path(where.rpartition(":")[0]).parts
+    """The code catalog of a message found in ``where`` ("whygo/sched/model.py" -> "sched")."""
+    parts = Path(where).parts
     inside = parts[parts.index("whygo") + 1:] if "whygo" in parts else parts
     return inside[0] if len(inside) > 1 else Path(inside[0]).stem
 
