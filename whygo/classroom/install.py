@@ -32,6 +32,7 @@ import tempfile
 from pathlib import Path
 
 from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
+from whygo.golang.build import go_mod
 from whygo.golang.toolchain import go_command
 from whygo.golang.warm import PACKAGES
 
@@ -150,7 +151,7 @@ def prime(go_build: Path) -> None:
     env = {"GOCACHE": str(go_build)}
     go_command("build", "-trimpath", *PACKAGES, "net/http/httptest", env=env, timeout=1200)
     with tempfile.TemporaryDirectory(prefix="whygo-prime-") as tmp:
-        (Path(tmp) / "go.mod").write_text("module prime\n\ngo 1.21\n")
+        (Path(tmp) / "go.mod").write_text(go_mod("prime"))   # as vet.py writes it: the same cache keys
         (Path(tmp) / "p_test.go").write_text(PRIME_TEST)
         go_command("test", "-c", "-trimpath", "-o", os.devnull, ".", cwd=tmp, env=env, timeout=1200)
         (Path(tmp) / "p_test.go").unlink()
