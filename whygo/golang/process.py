@@ -131,10 +131,12 @@ def interrupt_all() -> None:
 
 
 def _spawn(argv: Sequence[str], *, env: Mapping[str, str] | None, cwd: str | os.PathLike | None,
-           stdin, stdout, stderr, pass_fds: Sequence[int] = (), rule: StopRule = INTERRUPT) -> subprocess.Popen:
+           stdin, stdout, stderr, pass_fds: Sequence[int] = (), rule: StopRule = INTERRUPT,
+           user: tuple[int, int] | None = None) -> subprocess.Popen:
+    as_user = {} if user is None else {"user": user[0], "group": user[1], "extra_groups": []}
     proc = subprocess.Popen([str(a) for a in argv], env=None if env is None else dict(env), cwd=cwd,
                             start_new_session=True, stdin=stdin, stdout=stdout, stderr=stderr,
-                            pass_fds=tuple(pass_fds))
+                            pass_fds=tuple(pass_fds), **as_user)
     with _lock:
         _running[proc.pid] = proc
         _rules[proc.pid] = rule
@@ -165,6 +167,14 @@ class Captured:
     returncode: int            # negative: the signal that ended it (-2 SIGINT at a timeout)
     timed_out: bool
     dropped: tuple[int, int] = (0, 0)   # bytes of stdout, stderr read past the cap and not kept
+    argv: tuple[str, ...] = ()
+
+    def check(self) -> "Captured":
+        """Itself if the process exited with 0, else CalledProcessError (as ``subprocess.run``'s
+        ``check=True`` raises; a timeout counts as a failure)."""
+        if self.returncode != 0 or self.timed_out:
+            raise subprocess.CalledProcessError(self.returncode, list(self.argv), self.stdout, self.stderr)
+        return self
 
     @property
     def truncated(self) -> bool:
@@ -231,11 +241,12 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike | None = None, stdin: bytes | str | None = None,
         timeout: float | None = None, cap: int = 1_000_000,
         keep: Callable[[str], bool] | None = None, pass_fds: Sequence[int] = (),
-        stop: StopRule = INTERRUPT) -> Captured:
+        stop: StopRule = INTERRUPT, user: tuple[int, int] | None = None) -> Captured:
     """Run ``argv`` in its own process group to the end (or to ``timeout`` seconds).
 
     ``pass_fds`` stay open in the process (as :class:`subprocess.Popen` takes them);
-    ``stop`` is how its group is stopped (at the timeout, on an interrupt).
+    ``stop`` is how its group is stopped (at the timeout, on an interrupt);
+    ``user`` is a (uid, gid) to run as, without supplementary groups (the caller is root).
 
     Raises OSError if it cannot start, KeyboardInterrupt if interrupted (here or
     by :func:`interrupt_all`), after stopping the group. Never leaves a process
@@ -243,7 +254,8 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
     """
     data = stdin.encode() if isinstance(stdin, str) else stdin
     proc = _spawn(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL if data is None else subprocess.PIPE,
-                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds, rule=stop)
+                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds, rule=stop,
+                  user=user)
     sinks = {proc.stdout: _Sink(cap, keep), proc.stderr: _Sink(cap, keep)}
     timed_out = False
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -311,7 +323,7 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
         returncode = _reap(proc)
         out, err = sinks[proc.stdout], sinks[proc.stderr]
         return Captured(out.close(), err.close(), returncode, timed_out,
-                        (out.dropped, err.dropped))
+                        (out.dropped, err.dropped), tuple(str(a) for a in argv))
     except BaseException:
         _stop_groups([proc])
         raise
