@@ -191,3 +191,16 @@ def test_wait_reaps_or_times_out():
     assert q.wait(timeout=30) == 5
     q.stop()
     assert process._running == {}
+
+
+def test_check_raises_like_subprocess_run_check():
+    assert run([PY, "-c", "print('fine')"]).check().out == "fine\n"
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        run([PY, "-c", "import sys; print('oops', file=sys.stderr); sys.exit(3)"]).check()
+    assert failed.value.returncode == 3 and failed.value.stderr == b"oops\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_a_process_runs_as_the_given_user_without_extra_groups():
+    got = run(["sh", "-c", "id -u; id -g; id -G"], user=(65534, 65534), timeout=30)
+    assert got.check().out.split() == ["65534", "65534", "65534"]

@@ -28,7 +28,11 @@ too, so nothing outlives the call. A caller whose process was stopped by
 :func:`interrupt_all` sees KeyboardInterrupt.
 
 Nothing here imports the toolchain or IPython: the runner, the builder, the
-chapters and the labs all sit on top of it.
+chapters, the labs and their grader's sandboxes, the classroom commands and
+``make bench`` all sit on top of it. The only processes the course starts
+otherwise: a sandbox's own init (:mod:`whygo.labs.sandbox`, inside its
+namespaces), ``whygo go`` (which execs go in place of itself) and the kernel
+benchmark's Jupyter kernel (started by jupyter_client).
 """
 from __future__ import annotations
 
