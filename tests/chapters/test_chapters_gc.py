@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from matplotlib.figure import Figure
 
 from whygo.chapters import gc as ch
 from whygo.gc import find_lost_object, scenarios
@@ -91,12 +90,6 @@ def test_pause_quantile_rejects_a_bad_fraction_and_an_empty_histogram():
         ch.pause_quantile(BUCKETS, 99)
     with pytest.raises(ch.ChapterError, match="empty"):
         ch.pause_quantile([], 0.5)
-
-
-def test_render_pauses_draws_one_bar_per_bucket():
-    fig = ch.render_pauses(BUCKETS)
-    assert isinstance(fig, Figure)
-    assert len(fig.axes[0].patches) == len(BUCKETS)
 
 
 def _cycle(sweep, mark, term):

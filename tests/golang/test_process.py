@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -150,3 +151,56 @@ def test_interrupt_all_stops_a_running_benchmark():
     t.join(60)
     assert outcome == {"interrupted": True}
     assert dead(bench.pid)
+
+
+# -- the stop rule: one policy, the first signal and the grace chosen by the caller -----------
+
+TRAPS = ("import signal, sys, time\n"
+         "signal.signal(signal.SIGINT, lambda *_: (print('INT', flush=True), sys.exit(7)))\n"
+         "signal.signal(signal.SIGTERM, lambda *_: (print('TERM', flush=True), sys.exit(8)))\n"
+         "print('ready', flush=True)\ntime.sleep(60)")
+
+
+@pytest.mark.parametrize("rule, out, code", [
+    (process.INTERRUPT, "ready\nINT\n", 7),
+    (process.StopRule(signal.SIGTERM, 5.0), "ready\nTERM\n", 8),
+    (process.KILL, "ready\n", -signal.SIGKILL),     # a grader's sandbox: no handler gets to run
+])
+def test_a_timeout_stops_the_group_by_the_callers_rule(rule, out, code):
+    got = run([PY, "-c", TRAPS], timeout=1.0, stop=rule)
+    assert got.timed_out and (got.out, got.returncode) == (out, code)
+
+
+def test_a_started_process_is_stopped_by_its_rule_with_its_descriptors():
+    read_end, write_end = os.pipe()
+    script = f"import os; os.write({write_end}, b'hi'); os.close({write_end})\n" + TRAPS
+    with start([PY, "-c", script], stdout=write_end, pass_fds=(write_end,), stop=process.KILL) as r:
+        os.close(write_end)
+        assert os.read(read_end, 2) == b"hi"
+        assert r.exited() is None
+    os.close(read_end)
+    assert r.proc.returncode == -signal.SIGKILL and dead(r.pid)
+
+
+def test_wait_reaps_or_times_out():
+    r = start([PY, "-c", "import time; time.sleep(60)"])
+    with pytest.raises(subprocess.TimeoutExpired):
+        r.wait(timeout=0.2)
+    r.stop()
+    q = start([PY, "-c", "raise SystemExit(5)"])
+    assert q.wait(timeout=30) == 5
+    q.stop()
+    assert process._running == {}
+
+
+def test_check_raises_like_subprocess_run_check():
+    assert run([PY, "-c", "print('fine')"]).check().out == "fine\n"
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        run([PY, "-c", "import sys; print('oops', file=sys.stderr); sys.exit(3)"]).check()
+    assert failed.value.returncode == 3 and failed.value.stderr == b"oops\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_a_process_runs_as_the_given_user_without_extra_groups():
+    got = run(["sh", "-c", "id -u; id -g; id -G"], user=(65534, 65534), timeout=30)
+    assert got.check().out.split() == ["65534", "65534", "65534"]

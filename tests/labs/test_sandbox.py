@@ -30,10 +30,9 @@ pytestmark = pytest.mark.skipif(not SANDBOX.namespaces,
 
 def inside(script: str, *, limits: Limits = Limits(cpu_seconds=30), timeout: float = 60, **kw) -> dict:
     """Run ``script`` in a sandbox; the JSON object it printed last."""
-    with SANDBOX.start([sys.executable, "-I", "-c", script], limits=limits, stdout=subprocess.PIPE, **kw) as box:
-        out, _ = box.proc.communicate(timeout=timeout)
-    lines = out.decode().strip().splitlines()
-    assert lines, f"the script printed nothing: {box.error()}"
+    ran = SANDBOX.run([sys.executable, "-I", "-c", script], limits=limits, timeout=timeout, **kw)
+    lines = ran.captured.out.strip().splitlines()
+    assert lines, f"the script printed nothing: {ran.error()}"
     return json.loads(lines[-1])
 
 
@@ -208,8 +207,7 @@ def test_without_namespaces_a_uid_of_its_own_still_guards_the_graders_files():
     entry = next(p for p in sorted(Path(SANDBOX.go_cache).glob("*/*-d")))
     script = (f'id -u; echo x > mine && echo wrote-own; echo x >> "$GOCACHE/{entry.relative_to(SANDBOX.go_cache)}" '
               f'|| echo cache-refused; echo x > "{REPO}/pwned" || echo course-refused')
-    with partly.start(["/bin/sh", "-c", script], limits=Limits(cpu_seconds=30), stdout=subprocess.PIPE) as box:
-        out = box.proc.communicate(timeout=60)[0].decode().split()
+    out = partly.run(["/bin/sh", "-c", script], limits=Limits(cpu_seconds=30), timeout=60).captured.out.split()
     assert UID_RANGE[0] <= int(out[0]) < UID_RANGE[1]
     assert out[1:] == ["wrote-own", "cache-refused", "course-refused"]
     assert not (REPO / "pwned").exists() and entry.read_bytes()[-2:] != b"x\n"

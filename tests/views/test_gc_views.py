@@ -92,3 +92,13 @@ def test_gc_dot_lists_buffered_pointers():
     from whygo.gc.scenarios import wbbuf
     frame = wbbuf().frames[9]
     assert "wbBuf P0: C, C" in gc_dot(frame) and 'xlabel="wbBuf"' in gc_dot(frame)
+
+
+def test_render_pauses_draws_one_bar_per_bucket_and_refuses_a_run_without_pauses():
+    import pytest
+    from whygo.views.pauses import render_pauses
+    buckets = [(1e-6, 2e-6, 50), (2e-6, 4e-6, 49), (4e-6, 8e-6, 1)]
+    fig = render_pauses(buckets)
+    assert isinstance(fig, Figure) and len(fig.axes[0].patches) == len(buckets)
+    with pytest.raises(ValueError, match="no GC pause"):
+        render_pauses([(None, 1e-9, 0), (0.0, 1e-9, 0)])

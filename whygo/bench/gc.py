@@ -20,12 +20,12 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 from whygo.gc import GC, Heap, random_heap, random_step
+from whygo.golang import process
 
 MARK_OBJECTS = 100_000
 FIRST_CALL = ("import time; t = time.perf_counter(); from whygo.graphviz_render import to_svg; "
@@ -77,8 +77,7 @@ def frame_ms(repeat: int = 20) -> float:
 
 
 def _first_call(env: dict[str, str]) -> float:
-    out = subprocess.run([sys.executable, "-c", FIRST_CALL], capture_output=True, text=True,
-                         env=env, check=True).stdout
+    out = process.run([sys.executable, "-c", FIRST_CALL], env=env, timeout=300).check().out
     return float(out.strip().splitlines()[-1])
 
 

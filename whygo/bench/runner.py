@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -43,7 +42,7 @@ def _timed(fn) -> float:
 
 
 def measure():
-    from whygo.golang import runner
+    from whygo.golang import process, runner
     from whygo.golang.build import go_mod
     from whygo.golang.toolchain import go_env, toolchain
 
@@ -60,13 +59,12 @@ def measure():
 
         def go_build_and_run(source: str) -> None:
             main.write_text(source)
-            subprocess.run([go, "build", "-o", "x", "."], cwd=module, env=env, check=True,
-                           capture_output=True)
-            subprocess.run(["./x"], cwd=module, env=env, check=True, capture_output=True)
+            process.run([go, "build", "-o", "x", "."], cwd=module, env=env, timeout=300).check()
+            process.run(["./x"], cwd=module, env=env, timeout=300).check()
 
         def go_run(source: str) -> None:
             main.write_text(source)
-            subprocess.run([go, "run", "main.go"], cwd=module, env=env, check=True, capture_output=True)
+            process.run([go, "run", "main.go"], cwd=module, env=env, timeout=300).check()
 
         def through_runner(source: str, expect_cached: bool) -> None:
             result = runner.run(source)

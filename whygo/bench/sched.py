@@ -20,11 +20,12 @@
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
 from typing import Iterator
+
+from whygo.golang import process
 
 # Run in a fresh process and read /proc (Linux): ru_maxrss would keep the
 # parent's high-water mark across fork+exec and hide the growth.
@@ -83,8 +84,8 @@ def measure() -> Iterator[tuple[str, float, str]]:
     yield "sched.100k_peak_mb", peak / 1e6, "MB"
 
     if sys.platform.startswith("linux"):
-        out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT], capture_output=True, text=True, check=True)
-        yield "sched.100k_rss_mb", float(out.stdout.strip()), "MB"
+        out = process.run([sys.executable, "-c", _RSS_SCRIPT], timeout=300).check().out
+        yield "sched.100k_rss_mb", float(out.strip()), "MB"
 
     snap = _busy_snapshot()
     frame = lambda: render_frame(snap, render_sched, snap.caption)  # noqa: E731

@@ -16,10 +16,11 @@ a time of a run that did not pass means nothing.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from whygo.golang import process
 
 ROOT = Path(__file__).resolve().parents[2]
 # pytest's closing line: "==== 1150 passed, 2 skipped in 301.20s (0:05:01) ====",
@@ -34,13 +35,14 @@ def pytest_durations(output: str) -> list[float]:
 
 def measure():
     start = time.perf_counter()
-    proc = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT,
-                          capture_output=True, text=True)
+    # pytest's closing lines are kept even past the cap: they are what is measured
+    proc = process.run(["make", "--no-print-directory", "test"], cwd=ROOT, cap=64 << 20,
+                       keep=lambda line: bool(_CLOSING.match(line)))
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-2000:])
+        sys.stderr.write(proc.out[-4000:] + proc.err[-2000:])
         raise RuntimeError(f"make test failed (exit status {proc.returncode}); no time to report")
-    durations = pytest_durations(proc.stdout)
+    durations = pytest_durations(proc.out)
     if len(durations) != 2:
         raise RuntimeError(f"expected two pytest runs in make test's output, found {len(durations)}")
     yield ("test.suite_seconds", seconds, "s")

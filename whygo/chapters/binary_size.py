@@ -33,6 +33,11 @@ from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir, run
 from whygo.i18n import N_, _
 
+__all__ = ["ARTICLE_TABLE", "LINKNAME_ARTICLE", "LINKNAME_BODYLESS", "PROGRAM", "VARIANTS",
+           "ChapterError", "Measure", "bodyless", "build", "compare_run_times", "gocode_dir",
+           "gosource", "inline_decisions", "measure", "measure_all", "median", "mentions",
+           "overflow_summary", "read_elf", "run", "run_times", "size_table"]
+
 PROGRAM = "cmd/riskscorer"
 
 # The builds the chapter compares: a label -> the flags given to `go build`.

@@ -1,8 +1,8 @@
 """Chapter 3.1 (the garbage collector): the glue its notebook needs.
 
 The GC model is :mod:`whygo.gc` (scenarios in :mod:`whygo.gc.scenarios`, the
-pacer in :mod:`whygo.gc.pacer`), its drawing :mod:`whygo.views.gc` and
-:mod:`whygo.views.pacer`, the real runtime's evidence
+pacer in :mod:`whygo.gc.pacer`), its drawing :mod:`whygo.views.gc`,
+:mod:`whygo.views.pacer` and :mod:`whygo.views.pauses`, the real runtime's evidence
 :mod:`whygo.golang.evidence`; the notebook quotes runtime/mbarrier.go through
 :mod:`whygo.golang.gosource`. This module re-exports those and adds:
 
@@ -13,16 +13,15 @@ pacer in :mod:`whygo.gc.pacer`), its drawing :mod:`whygo.views.gc` and
 * :func:`barrier_table` -- one row per barrier: what it shaded, re-scanned, lost.
 * :func:`write_barrier_calls` -- which functions of a Go snippet the compiler
   gave a write barrier (``runtime.gcWriteBarrierN`` calls in ``-gcflags=-S``).
-* :func:`pause_quantile`, :func:`render_pauses`, :func:`stw_table` -- the
-  pause figures of a real run (runtime/metrics histogram and gctrace) beside
-  the article's table.
+* :func:`pause_quantile`, :func:`stw_table` -- the pause figures of a real
+  run (runtime/metrics histogram and gctrace) beside the article's table
+  (the histogram drawn by :func:`whygo.views.pauses.render_pauses`).
 """
 from __future__ import annotations
 
 import re
 from typing import Iterable, Sequence
 
-from matplotlib.figure import Figure
 
 from whygo import report
 from whygo.anim import Player
@@ -37,8 +36,7 @@ from whygo.golang.runner import run
 from whygo.i18n import _
 from whygo.views.gc import gc_player, render_gc
 from whygo.views.pacer import render_goals, render_pacer
-
-DPI = 80
+from whygo.views.pauses import render_pauses
 
 
 # ---------------------------------------------------------------------------
@@ -139,31 +137,6 @@ def pause_quantile(buckets: Sequence[tuple[float | None, float | None, int]], q:
         if seen >= q * total:
             return high if high is not None else low
     return buckets[-1][1] or buckets[-1][0]
-
-
-def render_pauses(buckets: Sequence[tuple[float | None, float | None, int]], *,
-                  limit_s: float | None = 150e-6, title: str = "") -> Figure:
-    """The pause histogram: one bar per non-empty bucket, time on a log axis, in µs."""
-    finite = [(lo, hi, c) for lo, hi, c in buckets if lo is not None and hi is not None and lo > 0]
-    if not finite:
-        raise ChapterError("no finite, non-empty bucket to draw: the run had no GC pause")
-    fig = Figure(figsize=(8, 3.6), dpi=DPI)
-    ax = fig.add_subplot()
-    for lo, hi, c in finite:
-        ax.bar(lo * 1e6, c, width=(hi - lo) * 1e6, align="edge", color="#4c72b0",
-               edgecolor="#2a4a7a")
-    if limit_s is not None:
-        ax.axvline(limit_s * 1e6, color="#d62728", ls="--", lw=1.2,
-                   label=f"article: 99% of pauses <= {limit_s * 1e6:g} µs")
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
-    ax.set_xscale("log")
-    ax.set_xlabel("pause (µs, log scale)")
-    ax.set_ylabel("pauses")
-    ax.set_title(title or "GC stop-the-world pauses (runtime/metrics /sched/pauses/total/gc:seconds)",
-                 fontsize=10)
-    ax.grid(alpha=0.25)
-    fig.tight_layout()
-    return fig
 
 
 def stw_figures(cycles: Sequence, buckets: Sequence) -> dict[str, float]:

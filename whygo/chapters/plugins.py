@@ -34,6 +34,10 @@ from whygo.golang.runner import gocode_dir
 from whygo.golang.toolchain import c_compiler, course_cache_dir, toolchain
 from whygo.i18n import _
 
+__all__ = ["API_FILE", "ARTICLE_PLUGIN", "HOST", "PLUGIN", "WORKER", "Build", "ChapterError",
+           "build", "build_article_plugin", "build_tags", "c_compiler", "deps", "doc_lines",
+           "gosource", "module_with_changed_api", "read_elf", "run", "run_wasm", "without_paths"]
+
 HOST = "cmd/pluginhost"
 WORKER = "cmd/pluginworker"
 PLUGIN = "cmd/pluginhost/testdata/tenantplugin"

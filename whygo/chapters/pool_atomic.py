@@ -21,6 +21,9 @@ from whygo.golang.benchfmt import BenchFormatError, RoundRatios
 from whygo.golang.programs import ChapterError
 from whygo.i18n import _
 
+__all__ = ["ChapterError", "CounterGain", "PoolRun", "counter_gains", "gosource", "parse_runs",
+           "pool_pressure"]
+
 PROGRAM = "cmd/poolpressure"
 
 

@@ -16,8 +16,8 @@ lines of each point, and draws the plots.
 * :func:`waits_from_trace` measures, from a real ``runtime/trace``, how long
   each goroutine waited between becoming runnable and running: the
   same quantity ``/sched/latencies:seconds`` counts in a histogram.
-* :func:`plot_load` and :func:`plot_sched` draw the curves (pure functions of
-  the points).
+* :func:`plot_load`, :func:`plot_sched` and :func:`plot_timeline` hand the
+  points, grouped, to :mod:`whygo.views.sched_load`, which draws them.
 
 Everything that starts Go goes through ``whygo.golang``; no IPython here.
 """
@@ -34,6 +34,11 @@ from whygo.golang import gotrace, programs
 from whygo.golang.programs import ChapterError
 from whygo.golang.schedtrace import SchedSample, parse_schedtrace
 from whygo.i18n import _
+from whygo.views.sched_load import render_load, render_sched, render_timeline
+
+__all__ = ["PROGRAM", "ChapterError", "Point", "SchedSummary", "by_procs", "gm_ratio", "knee",
+           "median_point", "parse_points", "plot_load", "plot_sched", "plot_timeline", "pressure_test",
+           "quantile", "sched_summary", "traced_waits", "waits_from_trace"]
 
 PROGRAM = "cmd/loadserver"
 
@@ -196,86 +201,19 @@ def quantile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-# ---- views ----------------------------------------------------------------------------------
+# ---- views (drawn by whygo.views.sched_load) -------------------------------------------------
 
 def plot_load(points: Sequence[Point]):
-    """Throughput and p99 latency against client goroutines, one line per server GOMAXPROCS."""
-    import matplotlib.pyplot as plt
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), dpi=75)
-    for procs, group in by_procs(points).items():
-        xs = [p.conc for p in group]
-        (line,) = left.plot(xs, [p.qps for p in group], marker="o", label=f"GOMAXPROCS={procs}")
-        right.plot(xs, [p.p99_us / 1000 for p in group], marker="o", label=f"GOMAXPROCS={procs}")
-        k = knee(group)
-        # The knee in its series' own colour, edged in black: several knees often fall on
-        # the same client count, and black stars there would hide which series they mark.
-        left.plot([k.conc], [k.qps], marker="*", markersize=15, color=line.get_color(),
-                  markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=3)
-    # Throughput from zero, so that the heights compare as ratios (a flat line stays flat).
-    left.set_ylim(bottom=0)
-    for ax in (left, right):
-        ax.set_xscale("log", base=2)
-        ax.set_xlabel("client goroutines")
-        ax.grid(alpha=0.3)
-    left.set_ylabel("requests / s")
-    left.set_title("throughput (★ = knee)")
-    right.set_ylabel("p99 latency (ms)")
-    right.set_yscale("log")
-    right.set_title("tail latency")
-    left.legend(fontsize=8)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    """Throughput and p99 latency against client goroutines, one line per server GOMAXPROCS,
+    each series' knee starred."""
+    groups = by_procs(points)
+    return render_load(groups, {procs: knee(group) for procs, group in groups.items()})
 
 
 def plot_sched(points: Sequence[Point]):
-    """What schedtrace and runtime/metrics saw on the server, against client goroutines:
-    run queues, idle Ps, OS threads (schedtrace) and the p99 wait for a P (runtime/metrics)."""
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(2, 2, figsize=(9, 5.6), dpi=75)
-    axes = axes.ravel()
-    for procs, group in by_procs(points).items():
-        xs = [p.conc for p in group]
-        sums = [sched_summary(p) for p in group]
-        label = f"GOMAXPROCS={procs}"
-        axes[0].plot(xs, [s.mean_runnable for s in sums], marker="o", label=label)
-        axes[1].plot(xs, [s.idle_share for s in sums], marker="o", label=label)
-        axes[2].plot(xs, [s.max_threads for s in sums], marker="o", label=label)
-        axes[3].plot(xs, [p.server["sched_latency_p99_us"] / 1000 for p in group], marker="o",
-                     label=label)
-    titles = ("schedtrace: runnable Gs in run queues (mean)",
-              "schedtrace: idle Ps / GOMAXPROCS (mean)",
-              "schedtrace: OS threads (max)",
-              "runtime/metrics: p99 wait for a P (ms)")
-    for ax, title in zip(axes, titles):
-        ax.set_xscale("log", base=2)
-        ax.set_xlabel("client goroutines")
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3)
-    axes[2].set_ylim(bottom=0)
-    axes[3].set_yscale("log")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    """What schedtrace and runtime/metrics saw on the server, against client goroutines."""
+    return render_sched({procs: [(p, sched_summary(p)) for p in group]
+                         for procs, group in by_procs(points).items()})
 
 
-def plot_timeline(point: Point):
-    """One point's schedtrace as a time series: each P's local run queue and the global queue."""
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(8, 3), dpi=75)
-    ms = [s.ms - point.samples[0].ms for s in point.samples]
-    nprocs = max(len(s.local_runq) for s in point.samples)
-    for i in range(nprocs):
-        ax.plot(ms, [s.local_runq[i] if i < len(s.local_runq) else 0 for s in point.samples],
-                marker=".", label=f"P{i} local runq")
-    ax.plot(ms, [s.runqueue for s in point.samples], marker=".", color="black", label="global runq")
-    ax.set_xlabel("ms since the point started")
-    ax.set_ylabel("goroutines")
-    ax.set_title(f"schedtrace, GOMAXPROCS={point.procs}, {point.conc} client goroutines",
-                 fontsize=10)
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+plot_timeline = render_timeline

@@ -29,7 +29,6 @@ import asyncio
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -43,10 +42,12 @@ from whygo.classroom.collect import collect
 from whygo.classroom.hub import Hub
 from whygo.classroom.install import install
 from whygo.classroom.report import read_grades, write_feedback, write_gradebook, write_report
+from whygo.golang import process
 from whygo.labs.catalog import get
 from whygo.labs.notebook import solutions
 
 REPO = Path(__file__).resolve().parents[2]
+GRADE_TIMEOUT = 4 * 3600   # seconds for `whygo grade` over the whole class
 
 
 def name_prefix(root: Path = REPO) -> str:
@@ -149,8 +150,8 @@ def grade_round_trip(class_dir: Path, lab_id: str, out: Path, *, workers: int = 
     hand_ins = collect(class_dir, lab_id, out)
     files = [h.file for h in hand_ins if h.file]
     if files:
-        subprocess.run([sys.executable, "-m", "whygo.cli", "grade", *files, "--lab", lab_id, "--out",
-                        str(out / "grades.csv"), "--workers", str(workers)], check=True, capture_output=True)
+        process.run([sys.executable, "-m", "whygo.cli", "grade", *files, "--lab", lab_id, "--out",
+                     str(out / "grades.csv"), "--workers", str(workers)], timeout=GRADE_TIMEOUT).check()
     seconds = time.monotonic() - start
     grades = read_grades(out)
     write_gradebook(grades, out / "gradebook.csv")

@@ -18,9 +18,10 @@ import hashlib
 import os
 import pwd
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Iterator
+
+from whygo.golang import process
 
 SEED_STAMP = "whygo-seed"      # in a Go build cache: which seed it was filled from
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -152,30 +153,16 @@ def _write_new(folder: int, name: str, data: bytes, st: pwd.struct_passwd, *, re
 def as_student(st: pwd.struct_passwd, argv: list[str], *, input: bytes | None = None,
                cap: int = 64 << 20, timeout: float = 60) -> subprocess.CompletedProcess:
     """Run ``argv`` (system coreutils, never a program from the student's home) with the
-    student's uid and groups, in their home; stdout is kept up to ``cap`` bytes."""
+    student's uid and group, in their home (:func:`whygo.golang.process.run`, killed at
+    ``timeout``: TimeoutExpired); stdout is kept up to ``cap`` bytes, more is a HomeError."""
     env = {"HOME": st.pw_dir, "USER": st.pw_name, "LOGNAME": st.pw_name, "PATH": "/usr/bin:/bin", "LC_ALL": "C"}
-    with tempfile.TemporaryFile() as errors:   # a file, not a pipe: stdout is read to the end first
-        proc = subprocess.Popen(argv, user=st.pw_uid, group=st.pw_gid, extra_groups=[], cwd=st.pw_dir, env=env,
-                                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=errors)
-        try:
-            if input is not None:
-                with contextlib.suppress(BrokenPipeError):
-                    proc.stdin.write(input)
-                proc.stdin.close()
-            out = proc.stdout.read(cap + 1)   # a file that grows while it is read stops at the cap
-            if len(out) <= cap:
-                proc.wait(timeout=timeout)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
-        errors.seek(0)
-        err = errors.read(64 << 10)
-    if len(out) > cap:
+    got = process.run(argv, user=(st.pw_uid, st.pw_gid), cwd=st.pw_dir, env=env, stdin=input, cap=cap,
+                      timeout=timeout, stop=process.KILL)
+    if got.timed_out:
+        raise subprocess.TimeoutExpired(argv, timeout)
+    if got.dropped[0]:
         raise HomeError(f"{argv[-1]} of {st.pw_name} is larger than {cap >> 20} MB")
-    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+    return subprocess.CompletedProcess(argv, got.returncode, got.stdout, got.stderr[:64 << 10])
 
 
 def read_as_student(st: pwd.struct_passwd, path: str) -> tuple[bytes, float]:

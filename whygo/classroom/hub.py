@@ -21,6 +21,10 @@ import requests
 from whygo.classroom import limits
 from whygo.classroom.hubconfig import CONFIG, hub_dir, hub_url, teacher_token
 from whygo.classroom.users import read_roster, student
+from whygo.golang import process
+
+
+STOP_GRACE = 90.0   # seconds the hub gets after SIGTERM to stop its spawners and proxy
 
 
 class HubError(RuntimeError):
@@ -37,8 +41,12 @@ class Hub:
         self.class_dir = Path(class_dir).resolve()
         self.url = f"http://127.0.0.1:{port}" if port else hub_url(self.class_dir)
         self.api_url = f"{self.url}/hub/api"
-        self.proc: subprocess.Popen | None = None
+        self.running: process.Running | None = None
         self.log_path = hub_dir(self.class_dir) / "hub.log"
+
+    @property
+    def proc(self) -> subprocess.Popen | None:
+        return None if self.running is None else self.running.proc
 
     @property
     def token(self) -> str:
@@ -50,13 +58,16 @@ class Hub:
 
     def start(self, timeout: float = 180) -> "Hub":
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(hub_command(self.class_dir), cwd=hub_dir(self.class_dir),
-                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+            # stopped with SIGTERM (the hub stops its spawners and proxy), SIGKILL after STOP_GRACE
+            self.running = process.start(hub_command(self.class_dir), cwd=hub_dir(self.class_dir),
+                                         stdout=log, stderr=subprocess.STDOUT,
+                                         stop=process.StopRule(signal.SIGTERM, STOP_GRACE))
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise HubError(f"the hub exited ({self.proc.returncode}):\n{self.log_tail()}")
+            code = self.running.exited()
+            if code is not None:
+                self.stop()
+                raise HubError(f"the hub exited ({code}):\n{self.log_tail()}")
             with contextlib.suppress(requests.RequestException):
                 if self.api("GET", "/", timeout=5).status_code == 200:
                     return self
@@ -70,18 +81,9 @@ class Hub:
         except OSError:
             return ""
 
-    def stop(self, timeout: float = 90) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
         proxy_pid = hub_dir(self.class_dir) / "proxy.pid"
         with contextlib.suppress(OSError, ValueError, ProcessLookupError):
             os.kill(int(proxy_pid.read_text()), signal.SIGKILL)

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import sysconfig
 import tempfile
 from pathlib import Path
 
 from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
+from whygo.golang import process
+from whygo.golang.build import go_mod
 from whygo.golang.toolchain import go_command
 from whygo.golang.warm import PACKAGES
 
@@ -54,12 +55,11 @@ def _runs_as_nobody(python: str) -> bool:
     if os.geteuid() != 0:
         return True   # cannot tell; the check at the end runs as this user instead
     try:
-        done = subprocess.run([python, "-c", "import sys; print(sys.version_info[:2])"], user=NOBODY,
-                              group=NOBODY, extra_groups=[], env={"PATH": "/usr/bin:/bin", "HOME": "/"},
-                              cwd="/", capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
+        done = process.run([python, "-c", "import sys; print(sys.version_info[:2])"], user=(NOBODY, NOBODY),
+                           env={"PATH": "/usr/bin:/bin", "HOME": "/"}, cwd="/", timeout=60)
+    except OSError:
         return False
-    return done.returncode == 0 and done.stdout.strip() == str(tuple(sys.version_info[:2]))
+    return done.returncode == 0 and done.out.strip() == str(tuple(sys.version_info[:2]))
 
 
 def shared_python() -> str:
@@ -78,8 +78,7 @@ def shared_python() -> str:
 def make_env(class_dir: Path) -> Path:
     env = Path(class_dir) / "env"
     if not env_python(class_dir).exists():
-        subprocess.run([shared_python(), "-m", "venv", "--without-pip", str(env)], check=True,
-                       capture_output=True)
+        process.run([shared_python(), "-m", "venv", "--without-pip", str(env)], timeout=600).check()
     version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
     site = env / "lib" / version / "site-packages"
     ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
@@ -123,9 +122,9 @@ def warm(class_dir: Path) -> str:
     env = dict(os.environ, GOCACHE=str(go_build), WHYGO_CACHE=str(course))
     for argv in (["-m", "whygo.cli", "warm"],   # and the std package list every cell's imports read
                  ["-c", "from whygo.golang.snippet import std_packages; std_packages()"]):
-        done = subprocess.run([sys.executable, *argv], env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise InstallError(f"warming the caches failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        done = process.run([sys.executable, *argv], env=env, timeout=3600)
+        if done.returncode != 0 or done.timed_out:
+            raise InstallError(f"warming the caches failed:\n{done.out[-2000:]}{done.err[-2000:]}")
     prime(go_build)
     for top in (go_build, course):
         for root, dirs, files in os.walk(top):
@@ -150,7 +149,7 @@ def prime(go_build: Path) -> None:
     env = {"GOCACHE": str(go_build)}
     go_command("build", "-trimpath", *PACKAGES, "net/http/httptest", env=env, timeout=1200)
     with tempfile.TemporaryDirectory(prefix="whygo-prime-") as tmp:
-        (Path(tmp) / "go.mod").write_text("module prime\n\ngo 1.21\n")
+        (Path(tmp) / "go.mod").write_text(go_mod("prime"))   # as vet.py writes it: the same cache keys
         (Path(tmp) / "p_test.go").write_text(PRIME_TEST)
         go_command("test", "-c", "-trimpath", "-o", os.devnull, ".", cwd=tmp, env=env, timeout=1200)
         (Path(tmp) / "p_test.go").unlink()
@@ -166,14 +165,13 @@ def course_cache_seed(class_dir: Path) -> list[str]:
 
 def check(class_dir: Path) -> str:
     """Import the course and find Go as ``nobody``, as a student's kernel would; what it printed."""
-    as_nobody = dict(user=NOBODY, group=NOBODY, extra_groups=[]) if os.geteuid() == 0 else {}
-    done = subprocess.run([str(env_python(class_dir)), "-c", CHECK], cwd="/", capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LC_ALL": "C"}, timeout=120,
-                          **as_nobody)
+    done = process.run([str(env_python(class_dir)), "-c", CHECK], cwd="/", timeout=120,
+                       env={"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LC_ALL": "C"},
+                       user=(NOBODY, NOBODY) if os.geteuid() == 0 else None)
     if done.returncode != 0:
         raise InstallError(f"{env_python(class_dir)} cannot run the course as an unprivileged user:\n"
-                           f"{done.stderr.strip()[-3000:]}")
-    return done.stdout.strip()
+                           f"{done.err.strip()[-3000:]}")
+    return done.out.strip()
 
 
 def install(class_dir: str | Path) -> list[str]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import pwd
 import re
-import subprocess
 from pathlib import Path
 
 from whygo.classroom.limits import kill_uid
+from whygo.golang import process
 
 MARK = "whygo student"
+ACCOUNT_TIMEOUT = 120   # seconds for useradd / userdel (they lock /etc/passwd; never this long)
 NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 
 
@@ -72,8 +73,8 @@ def add_users(names: list[str], *, base_dir: str = "/home") -> list[pwd.struct_p
             raise RosterError(f"user {name!r} exists and was not made by whygo classroom: "
                               f"rename the student in the roster or remove that account yourself")
         if existing is None:
-            subprocess.run(["useradd", "--create-home", "--base-dir", base_dir, "--shell", "/bin/bash",
-                            "--user-group", "--comment", MARK, name], check=True, capture_output=True)
+            process.run(["useradd", "--create-home", "--base-dir", base_dir, "--shell", "/bin/bash",
+                         "--user-group", "--comment", MARK, name], timeout=ACCOUNT_TIMEOUT).check()
         st = student(name)
         os.chmod(st.pw_dir, 0o700)   # nobody else reads a student's work, caches or feedback
         made.append(st)
@@ -87,6 +88,6 @@ def remove_users(names: list[str]) -> list[str]:
         if not is_ours(name):
             continue
         kill_uid(student(name).pw_uid)
-        subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+        process.run(["userdel", "--remove", name], timeout=ACCOUNT_TIMEOUT)
         removed.append(name)
     return removed

@@ -7,8 +7,10 @@ each says exactly what the others say:
 1. :func:`parse_flags` turns the flag line into :class:`CellFlags` (one
    parser for the magic's line and the kernel's ``//whygo: ...`` comment);
 2. :func:`run_cell` runs a ``%%go`` cell, :func:`run_bench_cell` a
-   ``%%gobench`` cell; each returns a :class:`CellOutcome`: the ordered
-   output chunks and, for a failed cell, the error;
+   ``%%gobench`` cell, :func:`run_task_cell` compiles a lab's ``%%task``
+   cell (its line is a check id, :func:`parse_task_line`); each returns a
+   :class:`CellOutcome`: the ordered output chunks and, for a failed cell,
+   the error;
 3. the front end writes the chunks (the magics: ``sys.stdout``/``sys.stderr``;
    the kernel: stream messages) and reports the error (a short
    ``GoCellError``; an ``error`` reply).
@@ -31,13 +33,15 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from whygo.golang import build, diagnostics
 from whygo.golang.diagnostics import where
 from whygo.golang.flags import CellFlagsError, FlagParser
-from whygo.golang.gotest import CELL_FILE, parse_bench_flags, run_bench
+from whygo.golang.gotest import CELL_FILE, check_target, parse_bench_flags, run_bench
 from whygo.golang.toolchain import ToolchainError
 
 __all__ = ["CellFlags", "CellFlagsError", "CellOutcome", "compile_failure", "failure_note",
-           "parse_flags", "run_bench_cell", "run_cell", "usage", "where"]
+           "parse_flags", "parse_task_line", "run_bench_cell", "run_cell", "run_task_cell", "usage",
+           "where"]
 
 
 # -- flags ---------------------------------------------------------------
@@ -294,4 +298,39 @@ def run_bench_cell(line: str, cell: str) -> CellOutcome:
         outcome.chunks.append(("stderr", ran.stderr))
     outcome.error = ran.error
     outcome.result = ran.table
+    return outcome
+
+
+def parse_task_line(line: str) -> str:
+    """The check id on a ``%%task`` line (``escape/1``); CellFlagsError if it is not one."""
+    name = line.strip()
+    if not name or " " in name or "/" not in name:
+        raise CellFlagsError(f"%%task needs one check id like 'escape/1', got {name!r}")
+    return name
+
+
+def run_task_cell(name: str, cell: str, context: str = "package main\n") -> CellOutcome:
+    """A ``%%task`` cell: compile it with ``-gcflags=-m`` as a library beside ``context``
+    (declarations its lab gives: diet's ``type Item``), no link, no run; the compiler's
+    decisions on the learner's lines, or the compile errors as the error."""
+    outcome = CellOutcome()
+    built = build.build(check_target(cell, ("context.go", context), "lab"),
+                        flags=["-trimpath", "-gcflags=-m"], output=False)
+    errors = diagnostics.compile_errors(built.log, {CELL_FILE})
+    if not built.ok:
+        first = errors[0] if errors else None
+        if first is None:
+            headline = "the build timed out" if built.timed_out else "the build failed"
+        else:
+            at = f"at {where(first, CELL_FILE)}" if first.line else "in the task's wrapper: "
+            headline = f"compile error {at}{first.message.splitlines()[0]}"
+        outcome.error = compile_failure(headline, errors, CELL_FILE) if errors else headline
+        outcome.compile_failed = True
+        return outcome
+    # Inlined standard-library code reports on the line that calls it; its
+    # "inlining call" notes and its panic strings would bury the learner's own decisions.
+    decisions = [d for d in diagnostics.compiler_decisions(built.log, {CELL_FILE})
+                 if d.file == CELL_FILE and not d.message.startswith(("inlining call to", '"'))]
+    listed = "".join(f"  line {d.line}: {d.message}\n" for d in decisions) or "  (none)\n"
+    outcome.out(f"saved as {name}; the compiler's decisions (-gcflags=-m) on your lines:\n{listed}")
     return outcome

@@ -15,6 +15,7 @@ stopped like every program on timeout, interrupt or ``interrupt_all``.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 import time
@@ -124,6 +125,23 @@ def _table():
 def cell_target(*files: snippet.GoFile) -> build.Target:
     """A temporary module of these files, compiler messages read for the cell's lines."""
     return build.Target(list(files), reported={CELL_FILE}, own={CELL_FILE}, table=_table())
+
+
+def check_target(cell: str, extra: tuple[str, str], package: str = "main") -> build.Target:
+    """A lab's build: the learner's cell (completed like a %%gobench cell) beside ``extra``
+    (file name, text: a check's harness, or the declarations a task may use).
+    ``package`` other than "main" builds a library: ``go build`` skips ``_test.go``
+    files, so the cell is then ``cell.go``."""
+    filename = CELL_FILE if package == "main" else "cell.go"
+    cell_go = cell_file(cell, filename=filename, package=package)
+    if cell_go.form == "program":
+        cell_go = dataclasses.replace(cell_go, text=_package(cell_go.text, package))
+    context = snippet.GoFile(extra[0], _package(extra[1], package), extra[0], "program", ())
+    return cell_target(cell_go, context)
+
+
+def _package(text: str, name: str) -> str:
+    return text if name == "main" else re.sub(r"(?m)^package main\b", f"package {name}", text, count=1)
 
 
 def _keep_always(line: str) -> bool:

@@ -14,9 +14,13 @@ own result lines out.
 :func:`start` starts a process that keeps running (a server) and returns a
 :class:`Running` to stop it later, or to use as a context manager.
 
-One stopping policy for both: SIGINT to the group (a Go program dies at once
-with status 2, or runs its own handler), then SIGKILL to the group after
-:data:`GRACE_SECONDS`. It applies at a timeout, on KeyboardInterrupt in the
+One stopping policy for both: the rule's first signal to the group, then
+SIGKILL to the group after its grace. The rule is :data:`INTERRUPT` unless
+the caller names another: SIGINT (a Go program dies at once with status 2,
+or runs its own handler), SIGKILL after :data:`GRACE_SECONDS`. The grader
+passes :data:`KILL` (SIGKILL at once: a sandbox's ``unshare`` takes its pid
+namespace down) or SIGTERM with a longer grace (a sandbox's reaper kills its
+descendants on SIGTERM). It applies at a timeout, on KeyboardInterrupt in the
 caller, on :func:`interrupt_all` from another thread (a kernel's interrupt
 or shutdown), and on :meth:`Running.stop`. When a process run by :func:`run`
 exits, what is left of its group (a grandchild in the background) is killed
@@ -24,7 +28,11 @@ too, so nothing outlives the call. A caller whose process was stopped by
 :func:`interrupt_all` sees KeyboardInterrupt.
 
 Nothing here imports the toolchain or IPython: the runner, the builder, the
-chapters and the labs all sit on top of it.
+chapters, the labs and their grader's sandboxes, the classroom commands and
+``make bench`` all sit on top of it. The only processes the course starts
+otherwise: a sandbox's own init (:mod:`whygo.labs.sandbox`, inside its
+namespaces), ``whygo go`` (which execs go in place of itself) and the kernel
+benchmark's Jupyter kernel (started by jupyter_client).
 """
 from __future__ import annotations
 
@@ -38,15 +46,29 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
-__all__ = ["Captured", "Running", "GRACE_SECONDS", "interrupt_all", "run", "start"]
+__all__ = ["Captured", "GRACE_SECONDS", "INTERRUPT", "KILL", "Running", "StopRule", "interrupt_all",
+           "run", "start"]
 
 GRACE_SECONDS = 0.5        # between SIGINT and SIGKILL
 DRAIN_SECONDS = 2.0        # after the process is gone, how long to wait for its pipes to close
 READ_CHUNK = 1 << 16
 LINE_LIMIT = 1 << 16       # with `keep`, a longer line is judged in pieces of this size
 
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """How a group is stopped: ``first`` to the group, then SIGKILL after ``grace`` seconds."""
+    first: int = signal.SIGINT
+    grace: float = GRACE_SECONDS
+
+
+INTERRUPT = StopRule()                        # every program of the course
+KILL = StopRule(signal.SIGKILL, 0.0)          # nothing to wait for (a sandbox with its own pid namespace)
+
 _lock = threading.Lock()
 _running: dict[int, subprocess.Popen] = {}   # pgid -> process, for interrupt_all
+_rules: dict[int, StopRule] = {}             # pgid -> how it is stopped
 _interrupted: set[int] = set()
 
 # A group is signalled only while its leader is not reaped. Once reaped, the
@@ -86,11 +108,17 @@ def _reap(proc: subprocess.Popen) -> int:
         return proc.wait()
 
 
+def _rule(proc: subprocess.Popen) -> StopRule:
+    with _lock:
+        return _rules.get(proc.pid, INTERRUPT)
+
+
 def _stop_groups(procs: Sequence[subprocess.Popen]) -> None:
-    """The one policy: SIGINT each group, give them GRACE_SECONDS, then SIGKILL the groups."""
-    for p in procs:
-        _signal_group(p, signal.SIGINT)
-    end = time.monotonic() + GRACE_SECONDS
+    """The one policy: each group its rule's first signal, the longest grace, then SIGKILL."""
+    rules = [_rule(p) for p in procs]
+    for p, rule in zip(procs, rules):
+        _signal_group(p, rule.first)
+    end = time.monotonic() + max((r.grace for r in rules), default=0.0)
     while time.monotonic() < end and any(_exit_status(p) is None for p in procs):
         time.sleep(0.01)
     for p in procs:
@@ -107,11 +135,15 @@ def interrupt_all() -> None:
 
 
 def _spawn(argv: Sequence[str], *, env: Mapping[str, str] | None, cwd: str | os.PathLike | None,
-           stdin, stdout, stderr) -> subprocess.Popen:
+           stdin, stdout, stderr, pass_fds: Sequence[int] = (), rule: StopRule = INTERRUPT,
+           user: tuple[int, int] | None = None) -> subprocess.Popen:
+    as_user = {} if user is None else {"user": user[0], "group": user[1], "extra_groups": []}
     proc = subprocess.Popen([str(a) for a in argv], env=None if env is None else dict(env), cwd=cwd,
-                            start_new_session=True, stdin=stdin, stdout=stdout, stderr=stderr)
+                            start_new_session=True, stdin=stdin, stdout=stdout, stderr=stderr,
+                            pass_fds=tuple(pass_fds), **as_user)
     with _lock:
         _running[proc.pid] = proc
+        _rules[proc.pid] = rule
     return proc
 
 
@@ -119,6 +151,7 @@ def _forget(proc: subprocess.Popen) -> bool:
     """Unregister ``proc``; True if :func:`interrupt_all` had stopped it."""
     with _lock:
         _running.pop(proc.pid, None)
+        _rules.pop(proc.pid, None)
         interrupted = proc.pid in _interrupted
         _interrupted.discard(proc.pid)
     return interrupted
@@ -138,6 +171,14 @@ class Captured:
     returncode: int            # negative: the signal that ended it (-2 SIGINT at a timeout)
     timed_out: bool
     dropped: tuple[int, int] = (0, 0)   # bytes of stdout, stderr read past the cap and not kept
+    argv: tuple[str, ...] = ()
+
+    def check(self) -> "Captured":
+        """Itself if the process exited with 0, else CalledProcessError (as ``subprocess.run``'s
+        ``check=True`` raises; a timeout counts as a failure)."""
+        if self.returncode != 0 or self.timed_out:
+            raise subprocess.CalledProcessError(self.returncode, list(self.argv), self.stdout, self.stderr)
+        return self
 
     @property
     def truncated(self) -> bool:
@@ -203,8 +244,13 @@ def _pidfd(pid: int) -> int | None:
 def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
         cwd: str | os.PathLike | None = None, stdin: bytes | str | None = None,
         timeout: float | None = None, cap: int = 1_000_000,
-        keep: Callable[[str], bool] | None = None) -> Captured:
+        keep: Callable[[str], bool] | None = None, pass_fds: Sequence[int] = (),
+        stop: StopRule = INTERRUPT, user: tuple[int, int] | None = None) -> Captured:
     """Run ``argv`` in its own process group to the end (or to ``timeout`` seconds).
+
+    ``pass_fds`` stay open in the process (as :class:`subprocess.Popen` takes them);
+    ``stop`` is how its group is stopped (at the timeout, on an interrupt);
+    ``user`` is a (uid, gid) to run as, without supplementary groups (the caller is root).
 
     Raises OSError if it cannot start, KeyboardInterrupt if interrupted (here or
     by :func:`interrupt_all`), after stopping the group. Never leaves a process
@@ -212,7 +258,8 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
     """
     data = stdin.encode() if isinstance(stdin, str) else stdin
     proc = _spawn(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL if data is None else subprocess.PIPE,
-                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds, rule=stop,
+                  user=user)
     sinks = {proc.stdout: _Sink(cap, keep), proc.stderr: _Sink(cap, keep)}
     timed_out = False
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -239,8 +286,8 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
                 break
             if deadline is not None and now >= deadline and not timed_out:
                 timed_out = True
-                _signal_group(proc, signal.SIGINT)
-                kill_at = now + GRACE_SECONDS
+                _signal_group(proc, stop.first)
+                kill_at = now + stop.grace
             if kill_at is not None and (now >= kill_at or status is not None):
                 _signal_group(proc, signal.SIGKILL)
                 kill_at = None
@@ -280,7 +327,7 @@ def run(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
         returncode = _reap(proc)
         out, err = sinks[proc.stdout], sinks[proc.stderr]
         return Captured(out.close(), err.close(), returncode, timed_out,
-                        (out.dropped, err.dropped))
+                        (out.dropped, err.dropped), tuple(str(a) for a in argv))
     except BaseException:
         _stop_groups([proc])
         raise
@@ -317,6 +364,17 @@ class Running:
             raise KeyboardInterrupt("interrupted")
         return code
 
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the leader to exit (``subprocess.TimeoutExpired`` after ``timeout`` s), reap
+        it and return its status; what is left of its group is stopped by :meth:`stop`."""
+        if timeout is not None:
+            end = time.monotonic() + timeout
+            while _exit_status(self.proc) is None:
+                if time.monotonic() >= end:
+                    raise subprocess.TimeoutExpired(self.argv, timeout)
+                time.sleep(0.01)
+        return _reap(self.proc)
+
     def stderr_text(self) -> str:
         """What the process wrote on stderr (read once it has exited; "" if not captured)."""
         if self.proc.stderr is None:
@@ -328,8 +386,10 @@ class Running:
             _stop_groups([self.proc])
         _signal_group(self.proc, signal.SIGKILL)   # the leader may be gone, its children not
         code = _reap(self.proc)
-        if self.proc.stderr is not None:
-            self.proc.stderr.close()
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
         _forget(self.proc)
         return code
 
@@ -341,10 +401,16 @@ class Running:
 
 
 def start(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
-          cwd: str | os.PathLike | None = None, capture_stderr: bool = True) -> Running:
+          cwd: str | os.PathLike | None = None, capture_stderr: bool = True,
+          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=None,
+          pass_fds: Sequence[int] = (), stop: StopRule = INTERRUPT) -> Running:
     """Start ``argv`` in its own process group and return at once. stdin and stdout
-    are /dev/null; stderr is a pipe to read after it exits (a process that writes
-    more than a pipe holds to stderr before then would block: servers do not)."""
-    proc = _spawn(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                  stderr=subprocess.PIPE if capture_stderr else subprocess.DEVNULL)
+    are /dev/null unless given (a file, a descriptor, ``subprocess.PIPE``); stderr is a
+    pipe to read after it exits (a process that writes more than a pipe holds to stderr
+    before then would block: servers do not), /dev/null without ``capture_stderr``, or
+    ``stderr`` when given. ``pass_fds`` and ``stop`` as for :func:`run`."""
+    if stderr is None:
+        stderr = subprocess.PIPE if capture_stderr else subprocess.DEVNULL
+    proc = _spawn(argv, env=env, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,
+                  pass_fds=pass_fds, rule=stop)
     return Running(proc, argv)

@@ -9,6 +9,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from whygo.golang.build import go_mod
 from whygo.golang.toolchain import go_command
 
 
@@ -22,7 +23,7 @@ def vet(source: str) -> list[str]:
     if not source.lstrip().startswith("package "):
         raise VetError("vet() needs a whole Go file that starts with 'package main'")
     with tempfile.TemporaryDirectory(prefix="whygo-vet-") as tmp:
-        Path(tmp, "go.mod").write_text("module vetme\n\ngo 1.22\n")
+        Path(tmp, "go.mod").write_text(go_mod("vetme"))   # the pinned toolchain's language version
         Path(tmp, "main.go").write_text(source)
         proc = go_command("vet", ".", cwd=tmp, check=False, timeout=120)
     out = []

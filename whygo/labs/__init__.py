@@ -9,13 +9,15 @@ In a lab notebook::
 Modules: ``protocol`` (the verdict line both kernels print and the grader
 reads), ``feedback`` (the verdict as the learner sees it: a coloured box, hints
 in tiers, the lab's progress), ``catalog`` (labs, cell ids, solutions),
-``registry`` (where checks and task contexts are found), ``tasks`` (``%%task``),
-``golab`` (build the learner's Go with a check's test harness), one module of
+``registry`` (where checks and task contexts are found), ``tasks`` (``%%task``:
+glue over :func:`whygo.golang.cells.run_task_cell`), ``golab`` (build the
+learner's Go with a check's test harness), one module of
 checks per Python-kernel lab (``escape``, ``sched``, ``barrier``, ``diet``,
 ``binary``; the Go-kernel lab ``leak`` checks itself in Go), ``notebook``
 (cell ids, solution injection, student versions), ``execute`` (runs one
 notebook in a fresh kernel, in its own process), ``grade`` (``whygo grade``),
-``sandbox``, ``answers`` and ``judge`` (how the grader contains a submission).
+``sandbox``, ``answers`` and ``judge`` (how the grader contains a submission;
+its processes are started and stopped by :mod:`whygo.golang.process`).
 """
 from __future__ import annotations
 

@@ -15,12 +15,10 @@ It never raises for bad Go: compile errors and timeouts come back in the
 """
 from __future__ import annotations
 
-import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whygo.golang import build, diagnostics, gotest, process, snippet
+from whygo.golang import build, diagnostics, gotest, process
 from whygo.golang.diagnostics import CompileError, Diagnostic
 from whygo.golang.toolchain import go_env
 
@@ -60,33 +58,9 @@ def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[str, str, int | No
     return got.out, got.err, None if got.timed_out else got.returncode, got.timed_out
 
 
-def _target(cell: str, extra: tuple[str, str], package: str) -> build.Target:
-    """The learner's cell (completed like a %%gobench cell) beside the check's own file."""
-    filename = CELL_FILE if package == "main" else "cell.go"   # go build does not compile _test.go files
-    cell_file = gotest.cell_file(cell, filename=filename, package=package)
-    if cell_file.form == "program":
-        cell_file = dataclasses.replace(cell_file, text=_package(cell_file.text, package))
-    context = snippet.GoFile(extra[0], _package(extra[1], package), extra[0], "program", ())
-    return gotest.cell_target(cell_file, context)
-
-
-def _package(text: str, name: str) -> str:
-    return text if name == "main" else re.sub(r"(?m)^package main\b", f"package {name}", text, count=1)
-
-
 def _failed(log: str, timed_out: bool) -> list[CompileError]:
     return diagnostics.compile_errors(log, {CELL_FILE}) or [
         CompileError(0, 0, "the build timed out" if timed_out else "the build failed", "")]
-
-
-def go_compile(cell: str, context: str = "package main\n", *, gcflags: str = "-m") -> GoCheckRun:
-    """Compile ``cell`` with ``context`` (declarations it may use) as a library: no link, no run."""
-    built = build.build(_target(cell, ("context.go", context), "lab"),
-                        flags=["-trimpath", f"-gcflags={gcflags}"], output=False)
-    result = GoCheckRun(decisions=diagnostics.compiler_decisions(built.log, {CELL_FILE}))
-    if not built.ok:
-        result.compile_errors = _failed(built.log, built.timed_out)
-    return result
 
 
 def go_check(cell: str, harness: str, *, gcflags: str = "-m", run_args: list[str] | None = None,
@@ -95,8 +69,8 @@ def go_check(cell: str, harness: str, *, gcflags: str = "-m", run_args: list[str
 
     ``run_args`` go to the test binary (default: run every Test, verbose).
     """
-    built = build.build_held(_target(cell, ("check_test.go", harness), "main"), test=True,
-                        flags=["-trimpath", f"-gcflags={gcflags}"], name="cell.test")
+    built = build.build_held(gotest.check_target(cell, ("check_test.go", harness)), test=True,
+                             flags=["-trimpath", f"-gcflags={gcflags}"], name="cell.test")
     result = GoCheckRun(decisions=diagnostics.compiler_decisions(built.log, {CELL_FILE}))
     if not built.ok:
         result.compile_errors = _failed(built.log, built.timed_out)

@@ -52,10 +52,12 @@ from whygo.labs.answers import AnswerProcessGone, Answers, OutOfTime
 from whygo.labs.catalog import LABS, Lab
 from whygo.labs.notebook import LabNotebookError, cells_by_id, lab_of, read, shipped
 from whygo.labs.protocol import parse_verdicts
-from whygo.labs.sandbox import Box, Limits, Sandbox
+from whygo.labs.sandbox import Box, Limits, Ran, Sandbox
 
 PASSED, NOT_YET, DID_NOT_RUN = "passed", "not yet", "did not run"
 KILL_GRACE = 30.0     # seconds the Go lab's worker gets beyond --timeout to shut its kernel down
+VERDICT_CAP = 100_000  # bytes of a judge's stdout read (its verdict lines)
+EVENT_CELLS = 64      # the Go lab's events are kept up to this many cells of --max-output
 ENTER_FAILED = 125    # exit status of a sandbox that could not be built (sandbox.main)
 PYTHON = [sys.executable, "-I", "-m"]
 
@@ -92,6 +94,9 @@ class Setup:
 
     def start(self, argv: list[str], **kw) -> Box:
         return self.sandbox.start(argv, limits=self.limits, hide=list(self.hide), **kw)
+
+    def run(self, argv: list[str], **kw) -> Ran:
+        return self.sandbox.run(argv, limits=self.limits, hide=list(self.hide), **kw)
 
 
 class SandboxFailed(RuntimeError):
@@ -190,25 +195,27 @@ def _cell_events(cid: str, reply: dict) -> list[dict]:
 def judge(check: str, fds: tuple[int, int], setup: Setup, deadline: float) -> dict:
     """Run one check in a fresh sandbox; its verdict text (the judge's stdout)."""
     argv = [*PYTHON, "whygo.labs.judge", check, "--requests", str(fds[0]), "--replies", str(fds[1])]
-    with setup.start(argv, stdout=subprocess.PIPE, pass_fds=fds) as box:
-        try:
-            out, _ = box.proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            raise OutOfTime() from None
-        _raise_if_not_started(box)
-    text = out.decode(errors="replace")[:100_000]
+    ran = setup.run(argv, pass_fds=fds, timeout=max(0.0, deadline - time.monotonic()), cap=VERDICT_CAP)
+    if ran.captured.timed_out:
+        raise OutOfTime()
+    _raise_if_failed_to_enter(ran.captured.returncode, ran.error())
+    text = ran.captured.out
     if not parse_verdicts(text):
-        return {"text": text, "error": f"the check stopped without a verdict (exit status {box.proc.returncode})"}
+        return {"text": text, "error": f"the check stopped without a verdict (exit status {ran.captured.returncode})"}
     return {"text": text, "error": None}
 
 
 def _raise_if_not_started(box: Box) -> None:
     try:
-        code = box.proc.wait(timeout=5)
+        code = box.wait(timeout=5)
     except subprocess.TimeoutExpired:
         return
-    if code == ENTER_FAILED and box.error():
-        raise SandboxFailed(f"the sandbox could not be built: {box.error()}")
+    _raise_if_failed_to_enter(code, box.error())
+
+
+def _raise_if_failed_to_enter(code: int, error: str) -> None:
+    if code == ENTER_FAILED and error:
+        raise SandboxFailed(f"the sandbox could not be built: {error}")
 
 
 # -- the Go-kernel lab: one kernel in one sandbox ---------------------------------------------
@@ -223,17 +230,12 @@ def run_kernel_lab(lab: Lab, tasks: dict[str, str], setup: Setup, work: Path) ->
     spec = Path(KernelSpecManager().get_kernel_spec(lab.kernel).resource_dir) / "kernel.json"
     copy = {"submission.ipynb": notebook,   # the spec too: an installed one may be readable by root only
             f".local/share/jupyter/kernels/{lab.kernel}/kernel.json": spec}
-    killed = []
-    with setup.start(argv, copy=copy, stdout=subprocess.PIPE) as box:
-        try:
-            out, _ = box.proc.communicate(timeout=setup.timeout + KILL_GRACE)
-        except subprocess.TimeoutExpired:
-            box.kill()
-            out, _ = box.proc.communicate()
-            killed = [{"event": "killed"}]
-        _raise_if_not_started(box)
+    ran = setup.run(argv, copy=copy, timeout=setup.timeout + KILL_GRACE, cap=EVENT_CELLS * setup.max_output)
+    killed = [{"event": "killed"}] if ran.captured.timed_out else []
+    if not killed:
+        _raise_if_failed_to_enter(ran.captured.returncode, ran.error())
     events = []
-    for line in out.decode(errors="replace").splitlines():
+    for line in ran.captured.out.splitlines():
         try:
             events.append(json.loads(line))
         except json.JSONDecodeError:

@@ -37,6 +37,13 @@ command. The parent stays as pid 1: it reaps orphans and, when the command
 ends, exits, which kills whatever the command left behind. The grader kills a
 sandbox by killing ``unshare``: ``--kill-child`` takes the whole namespace down.
 
+The grader starts, times out and stops a sandbox like every other process of
+the course, with :mod:`whygo.golang.process` (its own process group, output
+kept up to a cap, registered for ``interrupt_all``); only the rule differs
+(:meth:`Sandbox.stop_rule`): SIGKILL at once with namespaces, else SIGTERM
+(the reaper then kills every descendant) and SIGKILL 5 s later. The enter
+step itself (fork, reap, exec below) is the sandbox's own init, inside it.
+
 What it cannot do: it does not cap the total memory of all the sandbox's
 processes together (only each one, times the process limit), and what it
 reads through the Go cache's lower layer is the grader's compiled packages.
@@ -65,6 +72,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+from whygo.golang import process
 
 UID_RANGE = (2_000_000_000, 2_100_000_000)
 PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 4, 36, 38
@@ -125,27 +134,51 @@ class Sandbox:
     def probe(cls) -> "Sandbox":
         return _probe()
 
+    def stop_rule(self) -> process.StopRule:
+        """Killing ``unshare`` takes the pid namespace down at once; without one, the reaper
+        (:func:`_reap`) kills its descendants on SIGTERM and is given the time to."""
+        return process.KILL if self.namespaces else process.StopRule(signal.SIGTERM, 5.0)
+
     def start(self, argv: list[str], *, limits: Limits, hide: list[Path] = (), copy: dict[str, Path] = {},
               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds: tuple[int, ...] = ()) -> "Box":
-        """Run ``argv`` in a new sandbox; ``copy`` maps a file name in its folder to a file to copy there."""
+        """Start ``argv`` in a new sandbox and return at once; ``copy`` maps a file name in its
+        folder to a file to copy there. Leaving the ``with`` block stops it and removes its folder."""
+        work, enter = self._prepare(argv, limits, hide, copy)
+        try:
+            with open(work / "stderr", "wb") as stderr:
+                running = process.start(enter, stdin=stdin, stdout=stdout, stderr=stderr, pass_fds=pass_fds,
+                                        stop=self.stop_rule())
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        return Box(running, work)
+
+    def run(self, argv: list[str], *, limits: Limits, timeout: float, cap: int = 1_000_000,
+            hide: list[Path] = (), copy: dict[str, Path] = {}, pass_fds: tuple[int, ...] = ()) -> "Ran":
+        """Run ``argv`` in a new sandbox to its end or to ``timeout`` seconds (then it is stopped);
+        stdout and stderr kept up to ``cap`` bytes each (:func:`whygo.golang.process.run`)."""
+        work, enter = self._prepare(argv, limits, hide, copy)
+        try:
+            return Ran(process.run(enter, timeout=timeout, cap=cap, pass_fds=pass_fds, stop=self.stop_rule()))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _prepare(self, argv: list[str], limits: Limits, hide, copy) -> tuple[Path, list[str]]:
+        """The sandbox's work folder (its config inside) and the command that enters it."""
         copy = {**{f".cache/whygo/{Path(f).name}": Path(f) for f in self.std_lists}, **copy}
         work = Path(tempfile.mkdtemp(prefix="whygo-sandbox-"))
         try:
             config = self._config(work, argv, limits, hide, copy)
             (work / "config.json").touch(mode=0o600)
             (work / "config.json").write_text(json.dumps(config))
-            stderr = open(work / "stderr", "wb")
-            enter = [sys.executable, "-I", "-m", "whygo.labs.sandbox", str(work / "config.json")]
-            if self.namespaces:
-                enter = [shutil.which("unshare"), "--mount", "--net", "--pid", "--ipc", "--uts", "--fork",
-                         "--kill-child", "--", *enter]
-            with stderr:
-                proc = subprocess.Popen(enter, stdin=stdin, stdout=stdout, stderr=stderr, pass_fds=pass_fds,
-                                        start_new_session=True)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
-        return Box(proc, work, self.namespaces)
+        enter = [sys.executable, "-I", "-m", "whygo.labs.sandbox", str(work / "config.json")]
+        if self.namespaces:
+            enter = [shutil.which("unshare"), "--mount", "--net", "--pid", "--ipc", "--uts", "--fork",
+                     "--kill-child", "--", *enter]
+        return work, enter
 
     def _config(self, work: Path, argv, limits: Limits, hide, copy) -> dict:
         uid = _free_uid() if self.own_uid else None
@@ -170,35 +203,44 @@ class Sandbox:
                 "limits": limits.rlimits(), "disk_mb": limits.disk_mb, "env": full_env, "argv": argv}
 
 
+def _last_words(stderr: str) -> str:
+    """The enter step's message, if the sandbox could not start ("" if it did)."""
+    return next((l[len(ENTER_FAILED):] for l in reversed(stderr.splitlines()) if l.startswith(ENTER_FAILED)), "")
+
+
+@dataclass
+class Ran:
+    """A sandbox run to its end by :meth:`Sandbox.run`."""
+    captured: process.Captured
+
+    def error(self) -> str:
+        return _last_words(self.captured.err)
+
+
 @dataclass
 class Box:
-    """One running sandbox."""
-    proc: subprocess.Popen
+    """One running sandbox (:meth:`Sandbox.start`)."""
+    running: process.Running
     work: Path
-    namespaces: bool
+
+    @property
+    def proc(self) -> subprocess.Popen:
+        """The process that entered the sandbox, for its pipes (stdin, stdout)."""
+        return self.running.proc
 
     def wait(self, timeout: float | None = None) -> int:
-        return self.proc.wait(timeout=timeout)
+        return self.running.wait(timeout)
 
     def kill(self) -> None:
-        """Stop everything in the sandbox (with namespaces, killing ``unshare`` takes its pid namespace down)."""
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM if not self.namespaces else signal.SIGKILL)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:   # the reaper did not answer SIGTERM
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        """Stop everything in the sandbox, by :meth:`Sandbox.stop_rule`."""
+        self.running.stop()
 
     def error(self) -> str:
         """The enter step's last words, if the sandbox could not start."""
         try:
-            lines = (self.work / "stderr").read_bytes()[-4000:].decode(errors="replace").splitlines()
+            return _last_words((self.work / "stderr").read_bytes()[-4000:].decode(errors="replace"))
         except OSError:
             return ""
-        return next((l[len(ENTER_FAILED):] for l in reversed(lines) if l.startswith(ENTER_FAILED)), "")
 
     def __enter__(self) -> "Box":
         return self
@@ -292,10 +334,10 @@ def _probe() -> Sandbox:
 def _trial(sandbox: Sandbox) -> str | None:
     """Start one sandbox that runs ``true``; None if it worked, else why not."""
     try:
-        with sandbox.start(["/bin/true"], limits=Limits(cpu_seconds=10)) as box:
-            if box.wait(timeout=30) == 0:
-                return None
-            return box.error() or f"the sandbox exited with status {box.proc.returncode}"
+        ran = sandbox.run(["/bin/true"], limits=Limits(cpu_seconds=10), timeout=30)
+        if ran.captured.returncode == 0:
+            return None
+        return ran.error() or f"the sandbox exited with status {ran.captured.returncode}"
     except (OSError, subprocess.SubprocessError) as exc:
         return str(exc)
 
