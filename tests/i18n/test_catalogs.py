@@ -124,3 +124,15 @@ def test_a_message_that_moves_to_another_catalog_keeps_its_translation():
 def test_code_catalogs_follow_the_package_layout():
     assert catalog.area_of("whygo/sched/model.py") == "sched"
     assert catalog.area_of("whygo/claims.py") == "claims"
+
+
+def test_an_english_message_has_one_translation_or_a_context():
+    """Every catalog answers _() lookups: the same English translated two ways in two places
+    would pick one at random. Give such a message a context (_("goroutines", "axis label"))."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for path in sorted((catalog.LOCALE_DIR / catalog.LANGUAGE).rglob("*.po")):
+        for e in polib.pofile(str(path)):
+            if e.msgctxt is None and e.msgstr and not e.fuzzy:
+                seen.setdefault(e.msgid, {}).setdefault(e.msgstr, []).append(path.name)
+    ambiguous = {msgid: found for msgid, found in seen.items() if len(found) > 1}
+    assert not ambiguous, ambiguous

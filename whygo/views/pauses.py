@@ -13,6 +13,8 @@ from typing import Sequence
 
 from matplotlib.figure import Figure
 
+from whygo.i18n import _
+
 DPI = 80
 BAR, BAR_EDGE, LIMIT = "#4c72b0", "#2a4a7a", "#d62728"
 
@@ -30,12 +32,12 @@ def render_pauses(buckets: Sequence[tuple[float | None, float | None, int]], *,
         ax.bar(lo * 1e6, c, width=(hi - lo) * 1e6, align="edge", color=BAR, edgecolor=BAR_EDGE)
     if limit_s is not None:
         ax.axvline(limit_s * 1e6, color=LIMIT, ls="--", lw=1.2,
-                   label=f"article: 99% of pauses <= {limit_s * 1e6:g} µs")
+                   label=_("article: 99% of pauses <= {limit} µs").format(limit=f"{limit_s * 1e6:g}"))
         ax.legend(loc="upper right", fontsize=8, frameon=False)
     ax.set_xscale("log")
-    ax.set_xlabel("pause (µs, log scale)")
-    ax.set_ylabel("pauses")
-    ax.set_title(title or "GC stop-the-world pauses (runtime/metrics /sched/pauses/total/gc:seconds)",
+    ax.set_xlabel(_("pause (µs, log scale)"))
+    ax.set_ylabel(_("pauses"))
+    ax.set_title(title or _("GC stop-the-world pauses (runtime/metrics /sched/pauses/total/gc:seconds)"),
                  fontsize=10)
     ax.grid(alpha=0.25)
     fig.tight_layout()

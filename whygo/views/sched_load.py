@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from whygo.i18n import _
+
+
 def render_load(series: Mapping[int, Sequence], knees: Mapping[int, object]):
     """Throughput and p99 latency against client goroutines: ``series`` maps a server
     GOMAXPROCS to its points (by concurrency), ``knees`` to its knee point."""
@@ -33,13 +36,13 @@ def render_load(series: Mapping[int, Sequence], knees: Mapping[int, object]):
     left.set_ylim(bottom=0)
     for ax in (left, right):
         ax.set_xscale("log", base=2)
-        ax.set_xlabel("client goroutines")
+        ax.set_xlabel(_("client goroutines"))
         ax.grid(alpha=0.3)
-    left.set_ylabel("requests / s")
-    left.set_title("throughput (★ = knee)")
-    right.set_ylabel("p99 latency (ms)")
+    left.set_ylabel(_("requests / s"))
+    left.set_title(_("throughput (★ = knee)"))
+    right.set_ylabel(_("p99 latency (ms)"))
     right.set_yscale("log")
-    right.set_title("tail latency")
+    right.set_title(_("tail latency"))
     left.legend(fontsize=8)
     fig.tight_layout()
     plt.close(fig)
@@ -63,13 +66,13 @@ def render_sched(series: Mapping[int, Sequence[tuple[object, object]]]):
         axes[2].plot(xs, [s.max_threads for s in sums], marker="o", label=label)
         axes[3].plot(xs, [p.server["sched_latency_p99_us"] / 1000 for p in group], marker="o",
                      label=label)
-    titles = ("schedtrace: runnable Gs in run queues (mean)",
-              "schedtrace: idle Ps / GOMAXPROCS (mean)",
-              "schedtrace: OS threads (max)",
-              "runtime/metrics: p99 wait for a P (ms)")
+    titles = (_("schedtrace: runnable Gs in run queues (mean)"),
+              _("schedtrace: idle Ps / GOMAXPROCS (mean)"),
+              _("schedtrace: OS threads (max)"),
+              _("runtime/metrics: p99 wait for a P (ms)"))
     for ax, title in zip(axes, titles):
         ax.set_xscale("log", base=2)
-        ax.set_xlabel("client goroutines")
+        ax.set_xlabel(_("client goroutines"))
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     axes[2].set_ylim(bottom=0)
@@ -90,9 +93,9 @@ def render_timeline(point):
         ax.plot(ms, [s.local_runq[i] if i < len(s.local_runq) else 0 for s in point.samples],
                 marker=".", label=f"P{i} local runq")
     ax.plot(ms, [s.runqueue for s in point.samples], marker=".", color="black", label="global runq")
-    ax.set_xlabel("ms since the point started")
-    ax.set_ylabel("goroutines")
-    ax.set_title(f"schedtrace, GOMAXPROCS={point.procs}, {point.conc} client goroutines",
+    ax.set_xlabel(_("ms since the point started"))
+    ax.set_ylabel(_("goroutines", "axis label"))
+    ax.set_title(_("schedtrace, GOMAXPROCS={procs}, {conc} client goroutines").format(procs=point.procs, conc=point.conc),
                  fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
