@@ -21,6 +21,7 @@ its processes are started and stopped by :mod:`whygo.golang.process`).
 """
 from __future__ import annotations
 
+from whygo.i18n import _
 from whygo.labs.protocol import Verdict, not_yet
 
 __all__ = ["check", "load_ipython_extension", "main_grade", "main_student"]
@@ -44,14 +45,16 @@ def run_check(check_id: str, ns: dict | None = None) -> Verdict:
     table = checks()
     if check_id not in table:
         return not_yet(check_id if "/" in check_id else "unknown/0",
-                       f"there is no check {check_id!r}", f"the checks are {', '.join(table)}")
+                       _("there is no check {check!r}").format(check=check_id),
+                       _("the checks are {checks}").format(checks=", ".join(table)))
     try:
         return table[check_id](_namespace() if ns is None else ns)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:   # a check never shows a traceback
-        return not_yet(check_id, f"the check could not run your code: {type(exc).__name__}: {exc}",
-                       "run the cells above in order, then this one again")
+        return not_yet(check_id, _("the check could not run your code: {error}").format(
+                           error=f"{type(exc).__name__}: {exc}"),
+                       _("run the cells above in order, then this one again"))
 
 
 def check(check_id: str, ns: dict | None = None) -> None:

@@ -44,6 +44,8 @@ import sys
 import time
 from typing import Any, BinaryIO
 
+from whygo.i18n import _
+
 MAX_REPLY = 4_000_000             # bytes of one reply line the reader accepts
 DISPLAY_ONLY = ("show_build",)    # lab helpers that build and print, nothing a check reads
 
@@ -79,7 +81,7 @@ class CappedOutput(io.TextIOBase):
 def encode(value: Any, depth: int = 0) -> Any:
     """JSON-ready data, or TypeError for what a check cannot read (sets, arrays, open files...)."""
     if depth > 20:
-        raise TypeError("data nested too deep")
+        raise TypeError(_("data nested too deep"))
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):
@@ -90,7 +92,7 @@ def encode(value: Any, depth: int = 0) -> Any:
         cls = type(value)
         return {"$dataclass": f"{cls.__module__}.{cls.__qualname__}",
                 "fields": {f.name: encode(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)}}
-    raise TypeError(f"a {type(value).__name__} is not data a check can read")
+    raise TypeError(_("a {type} is not data a check can read").format(type=type(value).__name__))
 
 
 def randoms_in(args: tuple) -> list[random.Random]:

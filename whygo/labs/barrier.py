@@ -11,6 +11,7 @@ the shortest interleaving found, replayable line by line.
 from __future__ import annotations
 
 from whygo.gc import BarrierContext, Heap, find_lost_object
+from whygo.i18n import _
 from whygo.labs.protocol import Verdict, not_yet, passed
 
 SEEDS = range(8)
@@ -27,19 +28,19 @@ def _first_loss(barrier):
 
 def _loss_verdict(check: str, name: str, seed: int, found, *hints: str) -> Verdict:
     steps = "; ".join(found.steps)
-    return not_yet(check, f"{name} lost reachable object(s) {', '.join(found.lost)} "
-                          f"(seed {seed}, {len(found.steps)} steps: {steps})", *hints)
+    return not_yet(check, _("{name} lost reachable object(s) {lost} (seed {seed}, {n} steps: {steps})").format(
+                       name=name, lost=", ".join(found.lost), seed=seed, n=len(found.steps), steps=steps), *hints)
 
 
 def _run(check: str, name: str, barrier, *hints: str):
     if not callable(barrier):
-        return not_yet(check, f"no function `{name}(heap, slot_owner, old, new, ctx)` found",
-                       f"run the task cell that defines {name}")
+        return not_yet(check, _("no function `{name}(heap, slot_owner, old, new, ctx)` found").format(name=name),
+                       _("run the task cell that defines {name}").format(name=name))
     try:
         loss = _first_loss(barrier)
     except Exception as exc:   # the learner's barrier is code under test (GCModelError included)
-        return not_yet(check, f"the collector stopped: {type(exc).__name__}: {exc}",
-                       "return a list of object names (old, new or None); never change the heap")
+        return not_yet(check, _("the collector stopped: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                       _("return a list of object names (old, new or None); never change the heap"))
     if loss is not None:
         return _loss_verdict(check, name, *loss, *hints)
     return None
@@ -54,7 +55,7 @@ def _only_old_and_new(barrier) -> str | None:
         shaded = set(barrier(heap, "A", "B", "C", ctx)) - {None}
         extra = shaded - {"B", "C"}
         if extra:
-            return f"for A.f0 = C (old value B) it shaded {', '.join(sorted(extra))} too"
+            return _("for A.f0 = C (old value B) it shaded {extra} too").format(extra=", ".join(sorted(extra)))
     return None
 
 
@@ -62,26 +63,27 @@ def check_barrier(ns: dict) -> Verdict:
     check = "barrier/1"
     barrier = ns.get("my_barrier")
     bad = _run(check, "my_barrier", barrier,
-               "follow the lost object: which pointer did the mutator hide from the marker?",
-               "shade the slot's old value (the deletion barrier), and the new one (the insertion "
-               "barrier): the hybrid barrier of mbarrier.go")
+               _("follow the lost object: which pointer did the mutator hide from the marker?"),
+               _("shade the slot's old value (the deletion barrier), and the new one (the insertion "
+                 "barrier): the hybrid barrier of mbarrier.go"))
     if bad:
         return bad
     extra = _only_old_and_new(barrier)
     if extra:
-        return not_yet(check, f"my_barrier is safe but shades objects the write does not touch: {extra}",
-                       "shade only old and/or new, like gcWriteBarrier")
-    return passed(check, f"no reachable object lost in {len(SEEDS) * TRIES} random interleavings, "
-                         f"and only old and new are shaded")
+        return not_yet(check, _("my_barrier is safe but shades objects the write does not touch: "
+                                "{extra}").format(extra=extra),
+                       _("shade only old and/or new, like gcWriteBarrier"))
+    return passed(check, _("no reachable object lost in {n} random interleavings, "
+                           "and only old and new are shaded").format(n=len(SEEDS) * TRIES))
 
 
 def check_conditional(ns: dict) -> Verdict:
     check = "barrier/2"
     barrier = ns.get("commented_barrier")
     bad = _run(check, "commented_barrier", barrier,
-               "read the comment above the write barrier in mbarrier.go: which of the two shades "
-               "depends on the writer's stack?",
-               "shade(*slot) always; shade(ptr) only while the writer's stack is grey")
+               _("read the comment above the write barrier in mbarrier.go: which of the two shades "
+                 "depends on the writer's stack?"),
+               _("shade(*slot) always; shade(ptr) only while the writer's stack is grey"))
     if bad:
         return bad
     heap = Heap.from_spec({"objects": {"A": {"f0": "B"}, "B": {"f0": None}, "C": {"f0": None}},
@@ -89,14 +91,15 @@ def check_conditional(ns: dict) -> Verdict:
     try:
         black_stack = set(barrier(heap, "A", "B", "C", BarrierContext("g1", False, "mark"))) - {None}
     except Exception as exc:
-        return not_yet(check, f"commented_barrier raised {type(exc).__name__}: {exc}")
+        return not_yet(check, _("commented_barrier raised {error}").format(error=f"{type(exc).__name__}: {exc}"))
     if "C" in black_stack:
-        return not_yet(check, "commented_barrier is safe, but it shades the new pointer even when the "
-                              "writer's stack is already black (scanned)",
-                       "the comment in mbarrier.go: `if current stack is grey: shade(ptr)`",
-                       "use `ctx.stack_grey`")
-    return passed(check, f"the barrier of mbarrier.go's comment loses nothing in {len(SEEDS) * TRIES} "
-                         f"interleavings and skips shade(ptr) once the stack is black")
+        return not_yet(check, _("commented_barrier is safe, but it shades the new pointer even when the "
+                                "writer's stack is already black (scanned)"),
+                       _("the comment in mbarrier.go: `if current stack is grey: shade(ptr)`"),
+                       _("use `ctx.stack_grey`"))
+    return passed(check, _("the barrier of mbarrier.go's comment loses nothing in {n} "
+                           "interleavings and skips shade(ptr) once the stack is black").format(
+                               n=len(SEEDS) * TRIES))
 
 
 CHECKS = {"barrier/1": check_barrier, "barrier/2": check_conditional}

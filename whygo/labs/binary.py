@@ -14,6 +14,7 @@ from __future__ import annotations
 from whygo.golang import process
 from whygo.golang.elfinfo import read_elf
 from whygo.golang.runner import run_package
+from whygo.i18n import _
 from whygo.labs.protocol import Verdict, not_yet, passed
 
 PROGRAM = "labs/binarydiet"
@@ -34,28 +35,32 @@ def _selftest(binary) -> str | None:
     try:
         got = process.run([str(binary), "-selftest"], timeout=30)
     except OSError as exc:
-        return f"the binary does not run: {exc}"
+        return _("the binary does not run: {error}").format(error=exc)
     if got.timed_out:
-        return "the binary does not run: its -selftest did not finish in 30 s"
+        return _("the binary does not run: its -selftest did not finish in 30 s")
     if got.out != SELFTEST_OUTPUT:
-        return f"the binary's -selftest printed {got.out!r}, expected {SELFTEST_OUTPUT!r}"
+        return _("the binary's -selftest printed {got!r}, expected {expected!r}").format(
+            got=got.out, expected=SELFTEST_OUTPUT)
     return None
 
 
 def _student_build(check: str, ns: dict):
     build = ns.get("BUILD")
     if not isinstance(build, dict):
-        return None, not_yet(check, "no `BUILD` dict found", "run the task cell that sets BUILD")
+        return None, not_yet(check, _("no `BUILD` dict found"), _("run the task cell that sets BUILD"))
     unknown = set(build) - KEYS
     if unknown:
-        return None, not_yet(check, f"BUILD has key(s) {', '.join(sorted(unknown))} the lab does not allow",
-                             f"use only {', '.join(sorted(KEYS))}: flags alone, the source stays as it is")
+        return None, not_yet(check, _("BUILD has key(s) {keys} the lab does not allow").format(
+                                 keys=", ".join(sorted(unknown))),
+                             _("use only {keys}: flags alone, the source stays as it is").format(
+                                 keys=", ".join(sorted(KEYS))))
     binary, error = _build(build)
     if error:
-        return None, not_yet(check, f"the build failed: {error}", "check the flags' spelling")
+        return None, not_yet(check, _("the build failed: {error}").format(error=error),
+                             _("check the flags' spelling"))
     problem = _selftest(binary)
     if problem:
-        return None, not_yet(check, problem, "some flags change behaviour; keep the program working")
+        return None, not_yet(check, problem, _("some flags change behaviour; keep the program working"))
     return read_elf(binary), None
 
 
@@ -64,19 +69,25 @@ def show_build(build: dict) -> None:
     from whygo.report import size
     binary, error = _build(build)
     if error:
-        print(f"build failed: {error}")
+        print(_("build failed: {error}").format(error=error))
         return
     info = read_elf(binary)
-    print(f"{size(info.size)}; {_linking(info)}; symbol table: {'yes' if info.has_symtab else 'no'}; "
-          f"DWARF: {'yes' if info.dwarf_bytes else 'no'}")
+    print(_("{size}; {linking}; symbol table: {symtab}; DWARF: {dwarf}").format(
+        size=size(info.size), linking=_linking(info), symtab=_yes(info.has_symtab), dwarf=_yes(info.dwarf_bytes)))
+
+
+def _yes(present) -> str:
+    return _("yes", "the binary has it") if present else _("no", "the binary lacks it")
 
 
 def _linking(info) -> str:
     """Static or dynamic, without the loader's path (it differs between machines)."""
     if info.static:
-        return "statically linked"
-    needs = ", ".join(info.needed) or "no shared library"
-    return f"dynamically linked (needs a program interpreter{' (PT_INTERP)' if info.interpreter else ''}, {needs})"
+        return _("statically linked")
+    needs = ", ".join(info.needed) or _("no shared library")
+    if info.interpreter:
+        return _("dynamically linked (needs a program interpreter (PT_INTERP), {needs})").format(needs=needs)
+    return _("dynamically linked (needs a program interpreter, {needs})").format(needs=needs)
 
 
 def check_static(ns: dict) -> Verdict:
@@ -85,11 +96,11 @@ def check_static(ns: dict) -> Verdict:
     if bad:
         return bad
     if info.static:
-        return passed(check, "statically linked: no PT_INTERP, no DT_NEEDED")
-    return not_yet(check, f"the binary is {_linking(info)}",
-                   "which package of the program wants the C library when cgo is on?",
-                   "with cgo on, package net links the C library's resolver; turn cgo off and Go's own "
-                   "resolver is used, with nothing to load at start")
+        return passed(check, _("statically linked: no PT_INTERP, no DT_NEEDED"))
+    return not_yet(check, _("the binary is {linking}").format(linking=_linking(info)),
+                   _("which package of the program wants the C library when cgo is on?"),
+                   _("with cgo on, package net links the C library's resolver; turn cgo off and Go's own "
+                     "resolver is used, with nothing to load at start"))
 
 
 def check_small(ns: dict) -> Verdict:
@@ -99,24 +110,24 @@ def check_small(ns: dict) -> Verdict:
         return bad
     default, error = _build({})
     if error:
-        return not_yet(check, f"the reference build failed: {error}")
+        return not_yet(check, _("the reference build failed: {error}").format(error=error))
     ref = read_elf(default)
     ratio = info.size / ref.size
     if not info.static:
-        return not_yet(check, "the binary is not statically linked yet", "finish task 1 first")
+        return not_yet(check, _("the binary is not statically linked yet"), _("finish task 1 first"))
     if ratio <= SIZE_TARGET and not info.has_symtab and not info.dwarf_bytes:
-        return passed(check, f"static, no symbol table, no DWARF, at most {SIZE_TARGET:.0%} of the "
-                             f"default build")
+        return passed(check, _("static, no symbol table, no DWARF, at most {target:.0%} of the "
+                               "default build").format(target=SIZE_TARGET))
     missing = []
     if info.has_symtab:
-        missing.append("the symbol table (.symtab) is still there")
+        missing.append(_("the symbol table (.symtab) is still there"))
     if info.dwarf_bytes:
-        missing.append("DWARF debug sections are still there")
+        missing.append(_("DWARF debug sections are still there"))
     if ratio > SIZE_TARGET:
-        missing.append(f"it is more than {SIZE_TARGET:.0%} of the default build")
-    return not_yet(check, "; ".join(missing),
-                   "a binary carries a symbol table and debug information that running it does not need",
-                   "the linker can drop the symbol table (-s) and DWARF (-w): ldflags")
+        missing.append(_("it is more than {target:.0%} of the default build").format(target=SIZE_TARGET))
+    return not_yet(check, _("; ", "between clauses").join(missing),
+                   _("a binary carries a symbol table and debug information that running it does not need"),
+                   _("the linker can drop the symbol table (-s) and DWARF (-w): ldflags"))
 
 
 CHECKS = {"binary/1": check_static, "binary/2": check_small}

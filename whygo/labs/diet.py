@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from whygo.golang.benchfmt import parse
+from whygo.i18n import _
 from whygo.labs.golab import go_check
 from whygo.labs.protocol import Verdict, not_yet, passed
 from whygo.labs.registry import ANSWERS
@@ -82,11 +83,11 @@ REPORT_EXPECTED = ['"apples: 3\\npears: 12\\nplums: 150\\nfigs: 7\\n" <nil>']
 def measure(check: str, harness: str) -> tuple[list[str], float | None, str] | Verdict:
     """(values printed by the test, allocs/op, benchmark text) or a "not yet" verdict."""
     if check not in ANSWERS:
-        return not_yet(check, f"no code saved for {check} yet",
-                       f"run the task cell (the one starting with %%task {check}) first")
+        return not_yet(check, _("no code saved for {check} yet").format(check=check),
+                       _("run the task cell (the one starting with %%task {check}) first").format(check=check))
     run = go_check(ANSWERS[check], harness, gcflags="-m", run_args=BENCH_ARGS, timeout=120)
     if run.problem():
-        return not_yet(check, run.problem(), "fix the task cell until it runs without errors")
+        return not_yet(check, run.problem(), _("fix the task cell until it runs without errors"))
     table = parse(run.stdout)
     rows = list(table)
     allocs = rows[0].allocs_per_op if rows else None
@@ -97,29 +98,32 @@ def _judge(check: str, name: str, harness: str, expected: list[str], target: int
     got = measure(check, harness)
     if isinstance(got, Verdict):
         return got
-    values, allocs, _ = got
+    values, allocs, _text = got
     if values != expected:
-        return not_yet(check, f"{name} output changed: got {values}, expected {expected}",
-                       "make it allocate less, but keep the exact output")
+        return not_yet(check, _("{name} output changed: got {got}, expected {expected}").format(
+                           name=name, got=values, expected=expected),
+                       _("make it allocate less, but keep the exact output"))
     if allocs is None:
-        return not_yet(check, f"the benchmark of {name} printed no allocs/op")
+        return not_yet(check, _("the benchmark of {name} printed no allocs/op").format(name=name))
     if allocs <= target:
-        return passed(check, f"{name} makes {allocs:g} allocs/op (target <= {target}) with the same output")
-    return not_yet(check, f"{name} makes {allocs:g} allocs/op; the target is <= {target}", *hints)
+        return passed(check, _("{name} makes {allocs:g} allocs/op (target <= {target}) with the same "
+                               "output").format(name=name, allocs=allocs, target=target))
+    return not_yet(check, _("{name} makes {allocs:g} allocs/op; the target is <= {target}").format(
+                       name=name, allocs=allocs, target=target), *hints)
 
 
 def check_render(ns: dict) -> Verdict:
     return _judge("diet/1", "Render", RENDER_HARNESS, RENDER_EXPECTED, 1,
-                  "list what allocates on each call: the compiler's decisions under the task cell "
-                  "name the values that escape",
-                  "fmt.Sprintf and the parts slice each allocate: write into one strings.Builder "
-                  "(Grow it first) and format numbers with strconv.AppendInt into a stack array")
+                  _("list what allocates on each call: the compiler's decisions under the task cell "
+                    "name the values that escape"),
+                  _("fmt.Sprintf and the parts slice each allocate: write into one strings.Builder "
+                    "(Grow it first) and format numbers with strconv.AppendInt into a stack array"))
 
 
 def check_report(ns: dict) -> Verdict:
     return _judge("diet/2", "WriteReport", REPORT_HARNESS, REPORT_EXPECTED, 0,
-                  "the buffer escapes (it reaches an interface call), so each call allocates a new one",
-                  "reuse buffers with a sync.Pool, and avoid fmt's interface arguments")
+                  _("the buffer escapes (it reaches an interface call), so each call allocates a new one"),
+                  _("reuse buffers with a sync.Pool, and avoid fmt's interface arguments"))
 
 
 CHECKS = {"diet/1": check_render, "diet/2": check_report}

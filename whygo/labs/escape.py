@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from whygo.i18n import _
 from whygo.labs.golab import escapes, go_check
 from whygo.labs.protocol import Verdict, not_yet, passed
 from whygo.labs.registry import ANSWERS
@@ -61,8 +62,9 @@ func TestCheck(t *testing.T) {
 
 def _answer(check: str, task_cell: str) -> str | Verdict:
     if check not in ANSWERS:
-        return not_yet(check, f"no code saved for {check} yet",
-                       f"run the {task_cell} cell (the one starting with %%task {check}) first")
+        return not_yet(check, _("no code saved for {check} yet").format(check=check),
+                       _("run the {cell} cell (the one starting with %%task {check}) first").format(
+                           cell=task_cell, check=check))
     return ANSWERS[check]
 
 
@@ -73,21 +75,24 @@ def _measure(check: str, harness: str) -> tuple[list[str], float, list[str]] | V
         return source
     run = go_check(source, harness, gcflags=GCFLAGS, timeout=60)
     if run.problem():
-        return not_yet(check, run.problem(), "fix the task cell until it runs without errors")
+        return not_yet(check, run.problem(), _("fix the task cell until it runs without errors"))
     values = re.findall(r"^VALUE (.*)$", run.stdout, re.M)
     allocs = re.findall(r"^ALLOCS (\S+)$", run.stdout, re.M)
     if not allocs:
-        return not_yet(check, "the check's test printed nothing (did the function panic?)")
-    heap = [f"line {d.line}: {d.message}" for d in escapes(run.decisions, 1, 10**6)]
+        return not_yet(check, _("the check's test printed nothing (did the function panic?)"))
+    heap = [_("line {line}: {decision}").format(line=d.line, decision=d.message) for d in escapes(run.decisions, 1, 10**6)]
     return values, float(allocs[0]), heap
 
 
 def _verdict(check: str, name: str, allocs: float, heap: list[str], *hints: str) -> Verdict:
     if allocs == 0 and not heap:
-        return passed(check, f"{name} makes 0 allocations per call and the compiler keeps it on the stack")
-    what = f"{name} makes {allocs:g} allocation(s) per call"
+        return passed(check, _("{name} makes 0 allocations per call and the compiler keeps it on the "
+                               "stack").format(name=name))
     if heap:
-        what += "; the compiler says " + "; ".join(heap)
+        what = _("{name} makes {allocs:g} allocation(s) per call; the compiler says {decisions}").format(
+            name=name, allocs=allocs, decisions="; ".join(heap))
+    else:
+        what = _("{name} makes {allocs:g} allocation(s) per call").format(name=name, allocs=allocs)
     return not_yet(check, what, *hints)
 
 
@@ -98,12 +103,13 @@ def check_point(ns: dict) -> Verdict:
         return got
     values, allocs, heap = got
     if values != ["3 4"]:
-        return not_yet(check, f"NewPoint(3, 4) gave X, Y = {values[0] if values else '?'}, expected 3 4",
-                       "keep the fields right while you change the return type")
+        return not_yet(check, _("NewPoint(3, 4) gave X, Y = {got}, expected 3 4").format(
+                           got=values[0] if values else "?"),
+                       _("keep the fields right while you change the return type"))
     return _verdict(check, "NewPoint", allocs, heap,
-                    "read the compiler's decision about p: why must p outlive the call of NewPoint?",
-                    "a pointer to a local that is returned must outlive the call, so it moves to the "
-                    "heap; return the Point itself (a 16-byte value is cheap to copy)")
+                    _("read the compiler's decision about p: why must p outlive the call of NewPoint?"),
+                    _("a pointer to a local that is returned must outlive the call, so it moves to the "
+                      "heap; return the Point itself (a 16-byte value is cheap to copy)"))
 
 
 def check_mean(ns: dict) -> Verdict:
@@ -114,12 +120,13 @@ def check_mean(ns: dict) -> Verdict:
     values, allocs, heap = got
     expected = ["2", "0", "0", "2.5"]
     if values != expected:
-        return not_yet(check, f"Mean gave {values} for the inputs [1 2 -1 3], nil, [-5], [2.5]; "
-                              f"expected {expected}", "keep ignoring negative values; Mean of nothing is 0")
+        return not_yet(check, _("Mean gave {got} for the inputs [1 2 -1 3], nil, [-5], [2.5]; "
+                                "expected {expected}").format(got=values, expected=expected),
+                       _("keep ignoring negative values; Mean of nothing is 0"))
     return _verdict(check, "Mean", allocs, heap,
-                    "with a length unknown at compile time, make gets at most a small stack buffer "
-                    "and a longer slice goes to the heap: does Mean need to keep the values at all?",
-                    "you need no slice: keep a running sum and a count of the values you keep")
+                    _("with a length unknown at compile time, make gets at most a small stack buffer "
+                      "and a longer slice goes to the heap: does Mean need to keep the values at all?"),
+                    _("you need no slice: keep a running sum and a count of the values you keep"))
 
 
 CHECKS = {"escape/1": check_point, "escape/2": check_mean}

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from whygo.i18n import N_, _
 from whygo.labs.catalog import LABS
+from whygo.labs.leak import localized
 from whygo.labs.protocol import VERDICT_RE, Verdict, parse_verdicts
 
 TEXT = {
@@ -129,13 +130,14 @@ def shown(verdict: Verdict, feedback: Feedback | None = None) -> CheckResult:
 
 
 def split_output(text: str, feedback: Feedback | None = None) -> list[str | CheckResult]:
-    """Program output with each verdict line replaced by its CheckResult (the Go kernel's check cells)."""
+    """Program output with each verdict line replaced by its CheckResult (the Go kernel's check cells),
+    its English message and hints in the running edition (:mod:`whygo.labs.leak`)."""
     parts: list[str | CheckResult] = []
     pos = 0
     for m in VERDICT_RE.finditer(text):
         if m.start() > pos:
             parts.append(text[pos:m.start()])
-        parts.append(shown(parse_verdicts(m.group(0))[0], feedback))
+        parts.append(shown(localized(parse_verdicts(m.group(0))[0]), feedback))
         pos = m.end() + (1 if text[m.end():m.end() + 1] == "\n" else 0)
     if pos < len(text):
         parts.append(text[pos:])

@@ -28,6 +28,7 @@ import os
 import sys
 from typing import Any
 
+from whygo.i18n import _
 from whygo.labs.answers import AnswerProcessGone, Answers, randoms_in
 from whygo.labs.sandbox import private_stdout
 
@@ -46,10 +47,10 @@ def decode(data: Any) -> Any:
     if isinstance(data, dict):
         if "$dataclass" not in data:
             return {k: decode(v) for k, v in data.items()}
-        module, _, name = str(data["$dataclass"]).rpartition(".")
+        module, _dot, name = str(data["$dataclass"]).rpartition(".")
         cls = getattr(importlib.import_module(module), name, None) if module.startswith("whygo.") else None
         if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-            raise TypeError(f"the answer is a {name}, not a value of the course's types")
+            raise TypeError(_("the answer is a {name}, not a value of the course's types").format(name=name))
         return cls(**{k: decode(v) for k, v in dict(data.get("fields", {})).items()})
     return data
 

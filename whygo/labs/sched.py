@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from whygo.i18n import N_, _
 from whygo.labs.protocol import Verdict, not_yet, passed
 from whygo.sched import compute, gosched, simulate, spawn
 from whygo.sched.events import Run
@@ -32,11 +33,15 @@ def place(source: str) -> str:
 
 @dataclass(frozen=True)
 class Situation:
-    question: str
+    text: str               # the question in English (N_): ``question`` is it in the running edition
     program: Callable[[], list]
     procs: int
     gid: int                # the goroutine asked about: main is G1, its k-th `go` makes G(k+1)
     which: str = "first"    # "first" run, or "last" (after it was put back)
+
+    @property
+    def question(self) -> str:
+        return _(self.text)
 
 
 def _tasks(n: int, us: int = 100) -> list:
@@ -44,15 +49,15 @@ def _tasks(n: int, us: int = 100) -> list:
 
 
 SITUATIONS: dict[str, Situation] = {
-    "a": Situation("1 P. main runs `go a()` and keeps computing. Where does a run from?",
+    "a": Situation(N_("1 P. main runs `go a()` and keeps computing. Where does a run from?"),
                    lambda: [spawn([compute(10)], "a"), compute(50)], 1, 2),
-    "b": Situation("1 P. main runs `go a()` then `go b()`. Where does a run from?",
+    "b": Situation(N_("1 P. main runs `go a()` then `go b()`. Where does a run from?"),
                    lambda: [spawn([compute(10)], "a"), spawn([compute(10)], "b"), compute(50)], 1, 2),
-    "c": Situation("1 P. a calls runtime.Gosched() halfway. Where does a resume from?",
+    "c": Situation(N_("1 P. a calls runtime.Gosched() halfway. Where does a resume from?"),
                    lambda: [spawn([compute(10), gosched(), compute(10)], "a"), compute(50)], 1, 2, "last"),
-    "d": Situation("4 Ps. main starts t0..t7 (100 µs each) and computes. Where does t1 run from?",
+    "d": Situation(N_("4 Ps. main starts t0..t7 (100 µs each) and computes. Where does t1 run from?"),
                    lambda: _tasks(8) + [compute(100)], 4, 3),
-    "e": Situation("1 P. main starts t0..t299 without blocking. Where does t0 run from?",
+    "e": Situation(N_("1 P. main starts t0..t299 without blocking. Where does t0 run from?"),
                    lambda: _tasks(300, 10) + [compute(10)], 1, 2),
 }
 
@@ -69,30 +74,34 @@ def show_situation(key: str) -> None:
     """Print the question and, step by step, what the simulator did."""
     s = SITUATIONS[key]
     result = simulate(s.program(), procs=s.procs, seed=0)
-    print(f"situation {key}: {s.question}  (the goroutine asked about is G{s.gid})")
+    print(_("situation {key}: {question}  (the goroutine asked about is G{gid})").format(
+        key=key, question=s.question, gid=s.gid))
     for event in result.events[:40]:
         print(f"  {event.t:7g} µs  {event.describe()}")
     if len(result.events) > 40:
-        print(f"  ... {len(result.events) - 40} more events")
+        print("  " + _("... {n} more events").format(n=len(result.events) - 40))
 
 
 def check_predictions(ns: dict) -> Verdict:
     check = "sched/1"
     predictions = ns.get("predictions")
     if not isinstance(predictions, dict):
-        return not_yet(check, "no `predictions` dict found", "run the task-1 cell: predictions = {'a': ..., ...}")
+        return not_yet(check, _("no `predictions` dict found"),
+                       _("run the task-1 cell: predictions = {'a': ..., ...}"))
     missing = [k for k in SITUATIONS if predictions.get(k) not in PLACES]
     if missing:
-        return not_yet(check, f"situation(s) {', '.join(missing)} have no answer among {', '.join(PLACES)}",
-                       "replace every '?' by runnext, local, global or stolen")
+        return not_yet(check, _("situation(s) {missing} have no answer among {places}").format(
+                           missing=", ".join(missing), places=", ".join(PLACES)),
+                       _("replace every '?' by runnext, local, global or stolen"))
     wrong = [k for k in SITUATIONS if predictions[k] != truth(k)]
     if wrong:
-        return not_yet(check, f"{len(SITUATIONS) - len(wrong)} of {len(SITUATIONS)} right; "
-                              f"look again at {', '.join(wrong)}",
-                       "run show_situation('" + wrong[0] + "') and find the goroutine's first Run event",
-                       "then read runqput (where `go` puts a new G) and goschedImpl and findRunnable "
-                       "in runtime/proc.go")
-    return passed(check, f"all {len(SITUATIONS)} predictions match the simulator")
+        return not_yet(check, _("{right} of {total} right; look again at {wrong}").format(
+                           right=len(SITUATIONS) - len(wrong), total=len(SITUATIONS), wrong=", ".join(wrong)),
+                       _("run show_situation('{key}') and find the goroutine's first Run event").format(
+                           key=wrong[0]),
+                       _("then read runqput (where `go` puts a new G) and goschedImpl and findRunnable "
+                         "in runtime/proc.go"))
+    return passed(check, _("all {n} predictions match the simulator").format(n=len(SITUATIONS)))
 
 
 # -- task 2: a stealing policy ----------------------------------------------------------
@@ -115,22 +124,23 @@ def check_policy(ns: dict) -> Verdict:
     check = "sched/2"
     policy = ns.get("my_steal")
     if not callable(policy):
-        return not_yet(check, "no function `my_steal(req)` found", "run the task-2 cell")
+        return not_yet(check, _("no function `my_steal(req)` found"), _("run the task-2 cell"))
     ideal = sum(WORK_US) / PROCS
     try:
         span = makespan(policy)
     except Exception as exc:  # the learner's policy is code under test: report, never crash
-        return not_yet(check, f"the simulator stopped: {type(exc).__name__}: {exc}",
-                       "return None or StealChoice(victim, count): victim is a P id (an int, such as "
-                       "`view.id`) and 1 <= count <= that P's runq_len")
+        return not_yet(check, _("the simulator stopped: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                       _("return None or StealChoice(victim, count): victim is a P id (an int, such as "
+                         "`view.id`) and 1 <= count <= that P's runq_len"))
     if span <= TARGET * ideal:
-        return passed(check, f"16 tasks finish at {span:g} µs on {PROCS} Ps "
-                             f"(ideal {ideal:g} µs, target <= {TARGET * ideal:g} µs)")
-    return not_yet(check, f"16 tasks finish at {span:g} µs; the target is <= {TARGET * ideal:g} µs "
-                          f"(ideal {ideal:g} µs)",
-                   "an idle P must take work from a P that has some: look at each view's runq_len",
-                   "pick another P with a non-empty runq and take about half of it, as runqgrab does "
-                   "(n - n/2)")
+        return passed(check, _("16 tasks finish at {span:g} µs on {procs} Ps "
+                               "(ideal {ideal:g} µs, target <= {target:g} µs)").format(
+                                   span=span, procs=PROCS, ideal=ideal, target=TARGET * ideal))
+    return not_yet(check, _("16 tasks finish at {span:g} µs; the target is <= {target:g} µs "
+                            "(ideal {ideal:g} µs)").format(span=span, target=TARGET * ideal, ideal=ideal),
+                   _("an idle P must take work from a P that has some: look at each view's runq_len"),
+                   _("pick another P with a non-empty runq and take about half of it, as runqgrab does "
+                     "(n - n/2)"))
 
 
 CHECKS = {"sched/1": check_predictions, "sched/2": check_policy}

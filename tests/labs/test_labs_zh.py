@@ -1,0 +1,98 @@
+"""The labs' words in the Chinese edition: checks' messages and hints, lab 2's questions, lab 4's Go.
+
+The verdict line's prefix ("[check X] not yet:", " — hint: ") is protocol and stays English
+in both editions; the message and hints after it are in the running edition (WHYGO_LANG).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from whygo.labs import run_check
+from whygo.labs.catalog import LABS
+from whygo.labs.feedback import Feedback, split_output
+from whygo.labs.leak import MESSAGES
+from whygo.labs.notebook import cells_by_id, read
+from whygo.labs.protocol import parse_verdicts
+from whygo.labs.sched import SITUATIONS
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+UNANSWERED = {"predictions": {k: "?" for k in SITUATIONS}}
+
+
+@pytest.fixture
+def english(monkeypatch):
+    monkeypatch.delenv("WHYGO_LANG", raising=False)
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    monkeypatch.setenv("WHYGO_LANG", "zh")
+
+
+def test_a_check_speaks_english_by_default(english):
+    v = run_check("sched/1", UNANSWERED)
+    assert v.message == "situation(s) a, b, c, d, e have no answer among runnext, local, global, stolen"
+    assert v.hint == "replace every '?' by runnext, local, global or stolen"
+    assert v.line().startswith("[check sched/1] not yet: situation(s) a, b")
+
+
+def test_a_check_speaks_chinese_under_whygo_lang_zh(chinese):
+    v = run_check("sched/1", UNANSWERED)
+    assert v.message == "情形 a, b, c, d, e 还没有答案（答案应为 runnext, local, global, stolen 之一）"
+    assert CJK.search(v.hint) and "runnext" in v.hint
+    line = Feedback().record(v).shown.line()
+    assert line.startswith("[check sched/1] not yet: 情形 a, b") and " — hint: 把每个 '?'" in line
+    assert parse_verdicts(line)[0].check == "sched/1" and not parse_verdicts(line)[0].passed
+
+
+def test_every_hint_tier_is_translated(chinese):
+    wrong = {"predictions": {k: "global" for k in SITUATIONS}}
+    v = run_check("sched/1", wrong)
+    assert len(v.hints) == 2 and all(CJK.search(h) for h in v.hints), v.hints
+    assert "show_situation('" in v.hints[0]
+
+
+def test_lab_2_questions_follow_the_edition(english, monkeypatch):
+    assert SITUATIONS["a"].question == "1 P. main runs `go a()` and keeps computing. Where does a run from?"
+    monkeypatch.setenv("WHYGO_LANG", "zh")
+    assert SITUATIONS["a"].question.startswith("1 个 P。main 执行 `go a()`")
+
+
+LEAK_LINE = ("[check leak/2] not yet: 4 goroutines were still blocked 3 s after fetchAll returned"
+             " — hint: after fetchAll returns, who receives from results?"
+             " — more: each one is stuck sending on a channel nobody reads: give the channel a slot per URL,"
+             " or let the sender select on ctx.Done()")
+
+
+def test_lab_4_go_verdicts_stay_as_printed_in_english(english):
+    [result] = split_output(LEAK_LINE + "\n", Feedback())
+    assert result.verdict.line() == LEAK_LINE
+
+
+def test_lab_4_go_verdicts_are_shown_in_chinese(chinese):
+    fb = Feedback()
+    [first] = split_output(LEAK_LINE + "\n", fb)
+    assert repr(first) == ("[check leak/2] not yet: fetchAll 返回 3 s 后，仍有 4 个 goroutine 处于阻塞状态"
+                           " — hint: fetchAll 返回之后，谁还从 results 接收？")
+    [again] = split_output(LEAK_LINE + "\n", fb)     # the next tier, in Chinese too
+    assert again.shown.hint.startswith("每个 goroutine 都卡在")
+    assert "实验 4" in first._repr_html_()
+    unknown = "[check leak/1] passed: something the table does not know"
+    assert repr(split_output(unknown, Feedback())[0]) == unknown      # shown as printed
+
+
+def _go_messages(source: str) -> set[str]:
+    """The sentences a check cell of lab 4 prints: its Go string literals that are prose,
+    with Sprintf's %d as the catalog's {n}."""
+    literals = re.findall(r'"((?:[^"\\]|\\.)*)"', source)
+    return {s.replace("%d", "{n}") for s in literals
+            if " " in s.strip() and "[check " not in s and " — " not in s}
+
+
+def test_lab_4_messages_registered_for_the_catalog_are_those_its_go_prints():
+    lab = LABS["leak"]
+    cells = cells_by_id(read(lab.path))
+    printed = set().union(*(_go_messages(cells[lab.check_cell(c)].source) for c in lab.checks))
+    assert printed == set(MESSAGES)
