@@ -38,22 +38,24 @@ lab: setup
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-# Everything, two workers at once (a notebook's cells stay together on one worker),
-# and the notebooks again on one CPU: an output that depends on the CPU count cannot land.
+# Everything, two workers at once (a notebook's cells, and a module's tests, stay together on one
+# worker; the longest modules start first: tests/conftest.py LONGEST_FIRST), and alongside it
+# go vet + go test over gocode/ and the notebooks again on one CPU, so an output that depends on
+# the CPU count cannot land. Much of the suite waits on programs, servers and browsers, not on
+# the CPU; the side passes' logs are printed when everything has ended.
+# The one-CPU pass runs the Chinese edition (zh/): the same code cells as the English notebooks,
+# so each cell runs twice, once per edition, once of them on one CPU.
 test: setup browser classroom-setup
 	@$(BIN)/whygo doctor --quiet
-	cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...
-	@# The one-CPU notebook pass runs alongside the main pass (much of the suite waits on
-	@# programs, servers and browsers, not on the CPU); its log is printed when both end.
-	@# It runs the Chinese edition (zh/): the same code cells as the English notebooks, so
-	@# each cell runs twice, once per edition, once of them on one CPU.
-	@mkdir -p build; echo "==> the Chinese notebooks and labs on one CPU, alongside (log: build/test-1cpu.log)"; \
+	@mkdir -p build; echo "==> alongside: go vet + go test over gocode/ (log: build/test-go.log), the Chinese notebooks and labs on one CPU (log: build/test-1cpu.log)"; \
+	(cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...) > build/test-go.log 2>&1 & gotest=$$!; \
 	taskset -c 0 $(PYTEST) -q zh/notebooks zh/labs $(NBVAL) > build/test-1cpu.log 2>&1 & onecpu=$$!; \
-	$(PYTEST) -n 2 --dist loadscope -m "not machines" --durations=15 tests notebooks labs $(NBVAL); all=$$?; \
-	wait $$onecpu; one=$$?; \
+	$(PYTEST) -n 2 --dist loadscope --no-loadscope-reorder -m "not machines" --durations=15 tests notebooks labs $(NBVAL); all=$$?; \
+	wait $$gotest; go=$$?; wait $$onecpu; one=$$?; \
+	echo "==> go vet + go test over gocode/:"; cat build/test-go.log; \
 	echo "==> the Chinese notebooks and labs on one CPU (taskset -c 0):"; \
 	if [ $$one = 0 ]; then tail -n 1 build/test-1cpu.log; else cat build/test-1cpu.log; fi; \
-	[ $$all = 0 ] && [ $$one = 0 ]
+	[ $$all = 0 ] && [ $$go = 0 ] && [ $$one = 0 ]
 
 # The notebooks and labs of both editions on one CPU, the size of a typical Binder or hub container.
 test-1cpu: setup

@@ -6,8 +6,10 @@ mode with a throw-away profile. Static pages are served by a
 ``ThreadingHTTPServer`` in a thread on a free 127.0.0.1 port, so nothing is
 left running after a test.
 
-``built_book()`` and ``demo_book()`` build a site once per test session and
-are shared by tests/site/test_site.py and tests/browser/test_browser_site.py:
+``built_book()`` and ``demo_book()`` build a site once per test run and are
+shared by tests/site/ and tests/browser/ (with pytest-xdist, by every worker:
+the first to ask builds under a file lock, the others wait and reuse it, so
+two workers never build into the same folder at once):
 
 * the real course, from book.toml (skipped while a listed notebook is missing:
   tests/site/test_manifest.py already fails on that);
@@ -19,6 +21,7 @@ are shared by tests/site/test_site.py and tests/browser/test_browser_site.py:
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
@@ -215,16 +218,39 @@ def write_demo_course(root: Path) -> Path:
     return root
 
 
+def _once_per_run(name: str, build) -> Path:
+    """``build()`` (which returns a folder under WORK) once per test run, shared by the xdist
+    workers of that run: they take turns on a lock, and the first one's folder, named in a
+    stamp with the run's id, is what the others get. Without xdist: once per process."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid-{os.getpid()}"
+    WORK.mkdir(parents=True, exist_ok=True)
+    stamp = WORK / f"{name}.built"
+    with open(WORK / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)      # released when the file closes
+        if stamp.is_file():
+            built_by, _, folder = stamp.read_text().partition("\n")
+            if built_by == run and Path(folder).is_dir():
+                return Path(folder)
+        stamp.unlink(missing_ok=True)
+        folder = build()
+        stamp.write_text(f"{run}\n{folder}")
+        return folder
+
+
 @functools.lru_cache(maxsize=None)
 def demo_book() -> tuple[Path, object]:
-    """(html dir, manifest) of the demo course, built once per session."""
+    """(html dir, manifest) of the demo course, built once per test run."""
     from whygo.book import load_manifest
     from whygo.site import build
-    root = write_demo_course(WORK / "demo-course")
-    manifest = load_manifest(root / "book.toml")
-    html = build(manifest=manifest, root=root, source_dir=WORK / "demo-src",
-                 output_dir=WORK / "demo-out", clean=True)
-    return html, manifest
+    root = WORK / "demo-course"
+
+    def build_demo() -> Path:
+        write_demo_course(root)
+        return build(manifest=load_manifest(root / "book.toml"), root=root, source_dir=WORK / "demo-src",
+                     output_dir=WORK / "demo-out", clean=True)
+
+    html = _once_per_run("demo", build_demo)
+    return html, load_manifest(root / "book.toml")
 
 
 @functools.lru_cache(maxsize=None)
@@ -236,12 +262,13 @@ def _real_book():
     if missing:
         return None, manifest, missing
     # both editions: the English site, the Chinese one in its zh/ folder
-    html = build_editions(source_dir=WORK / "real-src", output_dir=WORK / "real-out", clean=True)
+    html = _once_per_run("real", lambda: build_editions(source_dir=WORK / "real-src",
+                                                        output_dir=WORK / "real-out", clean=True))
     return html, manifest, []
 
 
 def built_book() -> tuple[Path, object]:
-    """(html dir, manifest) of the real course, built once per session; skips while
+    """(html dir, manifest) of the real course, built once per test run; skips while
     a notebook listed in book.toml is not written yet."""
     html, manifest, missing = _real_book()
     if html is None:

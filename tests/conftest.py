@@ -1,4 +1,5 @@
-"""Shared pytest set-up: a headless matplotlib, the repository root, markers by folder."""
+"""Shared pytest set-up: a headless matplotlib, the repository root, markers by folder, and
+under pytest-xdist the longest modules first."""
 import os
 from pathlib import Path
 
@@ -25,7 +26,34 @@ FOLDER_MARKERS = {
 }
 
 
+# The modules and notebooks that take a minute or more (`--durations=0` on 2 cores), longest
+# first. `make test` hands whole modules to its two workers (--dist loadscope) in collection
+# order (--no-loadscope-reorder): started first, they run while the other worker works through
+# the many short ones, instead of starting last and ending the run alone (xdist's own order,
+# most tests first, put the JupyterHub class, a few long tests, near the end).
+LONGEST_FIRST = (
+    "tests/classroom/test_classroom.py",           # a JupyterHub and a class of 3
+    "tests/browser/test_browser_player.py",
+    "tests/labs/test_labs.py",                     # every lab, starter and solution, executed
+    "tests/browser/test_browser_first_contact.py",  # make lab's JupyterLab, walked in Chromium
+    "tests/browser/test_browser_site.py",
+    "tests/browser/test_browser_lab.py",
+    "tests/models/test_sched_scenarios.py",
+    "notebooks/03-3-allocator.ipynb",
+    "tests/labs/test_grade.py",
+    "tests/site/test_site.py",
+    "tests/kernel/test_magics.py",
+    "notebooks/02-3-scheduler-under-load.ipynb",
+    "tests/golang/test_runner.py",
+    "tests/labs/test_grade_sandbox.py",
+    "notebooks/03-1-garbage-collector.ipynb",
+)
+
+
 def pytest_collection_modifyitems(config, items):
+    if hasattr(config, "workerinput"):   # an xdist worker: every worker sorts the same way
+        first = {path: rank for rank, path in enumerate(LONGEST_FIRST)}
+        items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))   # stable
     tests = Path(__file__).resolve().parent
     for item in items:
         try:

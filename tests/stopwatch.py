@@ -19,6 +19,7 @@ below the 3 s that a deadline moved late, or a grace stretched from 0.5 s to
 from __future__ import annotations
 
 import re
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -132,3 +133,90 @@ class When(threading.Thread):
         time.sleep(self.settle)
         self.at = time.time()
         self.action()
+
+
+class PolicyClock:
+    """What the stop policy of whygo/golang/process.py saw and did, thread by thread and in
+    order: every reading of its clock (``time.monotonic``), every process it started and every
+    signal it sent to a group. Installed by :meth:`install` (a pytest ``monkeypatch``).
+
+    *When* it acted is then judged against its own readings instead of a wall clock that a
+    loaded machine stretches: "SIGKILL after half a second" holds when SIGKILL was sent at the
+    first look at the clock past the grace. A slow machine makes the looks late, never early,
+    so it cannot break that; a grace stretched to 8 s, or a deadline moved late, still shows as
+    looks past the limit after which the policy kept waiting.
+    """
+
+    def __init__(self):
+        self.events: list[tuple[int, object, float]] = []   # (thread, "now" | "spawn" | signal, t)
+        self._lock = threading.Lock()
+
+    def install(self, monkeypatch) -> "PolicyClock":
+        from whygo.golang import process
+        spawn, signal_group = process._spawn, process._signal_group
+
+        def spied_spawn(*args, **kwargs):
+            self._log("spawn")
+            return spawn(*args, **kwargs)
+
+        def spied_signal_group(proc, sig):
+            self._log(sig)
+            return signal_group(proc, sig)
+
+        monkeypatch.setattr(process, "time", self)
+        monkeypatch.setattr(process, "_spawn", spied_spawn)
+        monkeypatch.setattr(process, "_signal_group", spied_signal_group)
+        return self
+
+    # process.py's `time`: every other name is the real module's (sleep...)
+    def monotonic(self) -> float:
+        return self._log("now")
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+    def _log(self, kind) -> float:
+        t = time.monotonic()
+        with self._lock:
+            self.events.append((threading.get_ident(), kind, t))
+        return t
+
+    def _thread(self, thread: int) -> list[tuple[object, float]]:
+        with self._lock:
+            return [(kind, t) for th, kind, t in self.events if th == thread]
+
+    def threads_that_sent(self, sig: int) -> list[int]:
+        with self._lock:
+            return list(dict.fromkeys(th for th, kind, _ in self.events if kind == sig))
+
+    def assert_sigint_at_the_deadline(self, timeout: float, thread: int | None = None) -> None:
+        """The last program started ran until the first look at the clock at or past its
+        deadline (``timeout`` after the first look once it started), and got SIGINT then."""
+        events = self._thread(thread or threading.get_ident())
+        start = max(i for i, (kind, _) in enumerate(events) if kind == "spawn")
+        sigint = next(i for i, (kind, _) in enumerate(events) if i > start and kind == signal.SIGINT)
+        looks = [t for kind, t in events[start:sigint] if kind == "now"]
+        _acted_at_first_look_past(looks, looks[0] + timeout, "SIGINT", "the deadline")
+
+    def assert_sigkill_after_each_sigint_within_the_grace(self, grace: float) -> None:
+        """In every thread that sent SIGINT: SIGKILL followed, at the first look at the clock
+        past the grace (counted from the first look after the SIGINT)."""
+        threads = self.threads_that_sent(signal.SIGINT)
+        assert threads, "no SIGINT was sent"
+        for thread in threads:
+            events = self._thread(thread)
+            for i, (kind, _) in enumerate(events):
+                if kind != signal.SIGINT:
+                    continue
+                kill = next((j for j in range(i, len(events)) if events[j][0] == signal.SIGKILL), None)
+                assert kill is not None, "SIGINT was never followed by SIGKILL"
+                looks = [t for k, t in events[i:kill] if k == "now"]
+                if looks:
+                    _acted_at_first_look_past(looks, looks[0] + grace, "SIGKILL", "the grace")
+
+
+def _acted_at_first_look_past(looks: list[float], due: float, action: str, what: str) -> None:
+    """``looks`` end with the look that led to ``action``; every earlier one came before ``due``."""
+    waited = [t for t in looks[:-1] if t >= due]
+    assert not waited, (f"{action} was not sent at the first look at the clock past {what}: the policy looked "
+                        f"{len(waited)} more time(s), up to {waited[-1] - due:.2f} s past it, and kept waiting")

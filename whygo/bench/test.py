@@ -3,8 +3,8 @@
 Runs ``make test`` once from the repository root and reports:
 
 * ``test.suite_seconds``: the whole run, wall clock (set-up already done, so
-  this is go vet + go test, then the two-worker pytest pass with the one-CPU
-  pass running alongside it);
+  this is the two-worker pytest pass with go vet + go test over gocode/ and
+  the one-CPU pass running alongside it);
 * ``test.pytest_seconds``: the two-worker pass over tests, notebooks and labs,
   as pytest reports it;
 * ``test.notebooks_seconds``: the notebooks and labs again on one CPU
