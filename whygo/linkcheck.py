@@ -89,7 +89,7 @@ def check_site(html_dir: Path | str, *, check_anchors: bool = True) -> list[Brok
     if not site.is_dir():
         raise LinkCheckError(f"{site} is not a folder: pass the built site (the folder with index.html)")
     pages = sorted(p for p in site.rglob("*.html")
-                   if p.relative_to(site).parts[0] not in NOT_PAGES)
+                   if not set(p.relative_to(site).parts) & set(NOT_PAGES))   # zh/_static too
     if not pages:
         raise LinkCheckError(f"{site} holds no .html pages: build the book first (whygo book build)")
     parsed: dict[Path, _PageParser] = {}

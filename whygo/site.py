@@ -153,8 +153,10 @@ def book_toc(manifest: Manifest) -> dict:
     return toc
 
 
-def book_config(manifest: Manifest, *, force_execute: bool = False, edition: str = "en") -> dict:
-    """_config.yml for Jupyter Book 1.x, from the manifest (``edition``: "en" or "zh")."""
+def book_config(manifest: Manifest, *, force_execute: bool = False, edition: str = "en",
+                switch: bool = False) -> dict:
+    """_config.yml for Jupyter Book 1.x, from the manifest (``edition``: "en" or "zh";
+    ``switch``: the other edition is built beside it, so each page links to its twin)."""
     launch = manifest.launch
     repository = launch.get("repository", "")
     config: dict = {
@@ -205,6 +207,7 @@ def book_config(manifest: Manifest, *, force_execute: bool = False, edition: str
                 "html_extra_path": [EXTRA_DIR],   # our index.html (see redirect_html)
                 "language": SPHINX_LANGUAGE[edition],   # zh_CN: Chinese words in the search
                 "whygo_edition": edition,               # read by _language_switch
+                "whygo_language_switch": switch,
             },
         },
     }
@@ -307,7 +310,7 @@ def switch_href(pagename: str, edition: str) -> str:
 def _language_switch(app, pagename, templatename, context, doctree) -> None:
     """Sphinx ``html-page-context``: a link to this page in the other edition, at the top of
     the article, in the other edition's language (a reader looks for their own)."""
-    if doctree is None:        # search, genindex: no article to put it in
+    if doctree is None or not app.config.whygo_language_switch:   # no article, or no twin
         return
     edition = app.config.whygo_edition
     other = "zh" if edition == "en" else "en"
@@ -322,6 +325,7 @@ def _language_switch(app, pagename, templatename, context, doctree) -> None:
 def setup(app) -> dict:
     """Sphinx entry point: the book's _config.yml lists this module as an extension."""
     app.add_config_value("whygo_edition", "en", "html")
+    app.add_config_value("whygo_language_switch", False, "html")
     app.connect("doctree-read", _register_output_anchors)
     app.connect("doctree-read", _remove_setup_cells)
     app.connect("html-page-context", _language_switch)
@@ -342,7 +346,7 @@ def _yaml(data: dict) -> str:
 
 def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
                    source_dir: Path = SOURCE_DIR, force_execute: bool = False,
-                   edition: str = "en") -> Path:
+                   edition: str = "en", switch: bool = False) -> Path:
     """Write _config.yml and _toc.yml and link the notebook folders into ``source_dir``.
 
     ``root`` is where the manifest's notebook paths live (the repository, or a test's tmp).
@@ -380,7 +384,8 @@ def prepare_source(manifest: Manifest | None = None, *, root: Path = ROOT,
     _write_if_changed(source_dir / EXTRA_DIR / "index.html",
                       redirect_html(_docname(root_entry(manifest).notebook)))
     _write_if_changed(source_dir / "_config.yml",
-                      _yaml(book_config(manifest, force_execute=force_execute, edition=edition)))
+                      _yaml(book_config(manifest, force_execute=force_execute, edition=edition,
+                                        switch=switch)))
     _write_if_changed(source_dir / "_toc.yml", _yaml(book_toc(manifest)))
     return source_dir
 
@@ -400,7 +405,7 @@ def build(force_execute: bool = False, *, clean: bool = False, manifest: Manifes
 
 def plan_build(force_execute: bool = False, *, clean: bool = False, manifest: Manifest | None = None,
                 root: Path = ROOT, source_dir: Path = SOURCE_DIR, output_dir: Path = OUTPUT_DIR,
-                edition: str = "en"):
+                edition: str = "en", switch: bool = False):
     """Prepare one edition's source; returns the ``jupyter-book build`` to run (``run_build``)."""
     try:
         manifest = manifest or load_manifest()
@@ -412,7 +417,7 @@ def plan_build(force_execute: bool = False, *, clean: bool = False, manifest: Ma
         shutil.rmtree(source_dir, ignore_errors=True)
     with _edition(edition):
         src = prepare_source(manifest, root=root, source_dir=source_dir, force_execute=force_execute,
-                             edition=edition)
+                             edition=edition, switch=switch)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
            "build", str(src), "--path-output", str(output_dir), "--builder", "html"]
     if force_execute or clean:
@@ -458,9 +463,9 @@ def build_editions(force_execute: bool = False, *, clean: bool = False,
     except ManifestError as exc:
         raise SiteError(f"cannot build the book: {exc}") from exc
     plans = [plan_build(force_execute, clean=clean, manifest=manifest, source_dir=source_dir,
-                        output_dir=output_dir),
+                        output_dir=output_dir, switch=True),
              plan_build(force_execute, clean=clean, manifest=manifest, root=ROOT / ZH_FOLDER,
-                        source_dir=zh_source, output_dir=zh_output, edition="zh")]
+                        source_dir=zh_source, output_dir=zh_output, edition="zh", switch=True)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         html, zh_html = pool.map(lambda plan: run_build(plan, quiet=quiet), plans)
     target = html / ZH_FOLDER

@@ -349,7 +349,7 @@ def test_build_options_set_launch_links_for_one_build(monkeypatch, capsys):
     a value that is not a web address stops before building."""
     import whygo.site
     seen = {}
-    monkeypatch.setattr(whygo.site, "build", lambda **kw: seen.update(kw) or Path("/nowhere"))
+    monkeypatch.setattr(whygo.site, "build_editions", lambda **kw: seen.update(kw) or Path("/nowhere"))
     monkeypatch.setattr(whygo.site, "build_warnings", lambda *a: [])
     assert whygo.site.main(["build", "--repository", "https://github.com/o/r",
                             "--jupyterhub-url", "https://hub.example.edu", "--binderhub-url", ""]) == 0
