@@ -129,6 +129,16 @@ def test_a_gc_line_in_an_unknown_format_is_an_error_naming_it():
         parse_line("gc 7 @1.5s 3%: 1+2 ms clock")
 
 
+def test_a_last_line_cut_short_by_the_program_exiting_is_left_out():
+    """The runtime prints a cycle's line after main may have called os.Exit: the process can
+    end mid-line. Only such a last, unterminated line is forgiven; inside the text it is an error."""
+    whole = fixture("gctrace_forced_mixed.txt")
+    cut = "gc 16 @1.540s 6%: 0.034+24+0.044 ms clock, 0.069+0.47/10/37+"
+    assert parse_gctrace(whole.rstrip("\n") + "\n" + cut).cycles == parse_gctrace(whole).cycles
+    with pytest.raises(GCTraceError):
+        parse_gctrace(cut + "\n" + whole)
+
+
 def test_unrelated_lines_are_not_cycles():
     assert parse_line("scav 0 KiB work") is None
     assert parse_line("") is None

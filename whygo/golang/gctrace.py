@@ -104,9 +104,16 @@ def parse_line(line: str) -> GCCycle | None:
 
 
 def parse_gctrace(text: str) -> GCTrace:
-    """Split output into GC cycles and every other line (program output, other traces)."""
+    """Split output into GC cycles and every other line (program output, other traces).
+
+    A last line cut short is left out: a program that exits while a GC cycle ends (the
+    runtime prints that cycle's line after the program's main may have called os.Exit)
+    leaves a partial line with no newline, which is no cycle and no error of the format."""
     cycles, other = [], []
-    for line in text.splitlines():
+    lines = text.splitlines()
+    if lines and not text.endswith("\n") and _LOOKS_LIKE.match(lines[-1]) and not _LINE.match(lines[-1]):
+        lines.pop()
+    for line in lines:
         cycle = parse_line(line)
         if cycle is None:
             other.append(line)
