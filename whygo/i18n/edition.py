@@ -114,6 +114,9 @@ def render(notebook: Path, stored: dict | None = None) -> dict:
                     text = source
                 cell["source"] = _relink(text, notebook).splitlines(keepends=True)
             elif cell["cell_type"] == "code":
+                # the English run's timestamps say nothing about the Chinese one (and runs
+                # here record none: NotebookClient(record_timing=False))
+                cell["metadata"].pop("execution", None)
                 before = previous.get(cell.get("id"))
                 if before is not None and before["source"] == cell["source"]:
                     cell["outputs"] = before.get("outputs", [])
@@ -165,5 +168,6 @@ def run(target: Path, timeout: int = 900) -> None:
     import nbformat
     from nbclient import NotebookClient
     nb = nbformat.read(str(target), as_version=4)
-    NotebookClient(nb, timeout=timeout, resources={"metadata": {"path": str(target.parent)}}).execute()
+    NotebookClient(nb, timeout=timeout, record_timing=False,
+                   resources={"metadata": {"path": str(target.parent)}}).execute()
     target.write_text(dumps(json.loads(nbformat.writes(nb))), encoding="utf-8")
