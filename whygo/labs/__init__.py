@@ -13,7 +13,9 @@ in tiers, the lab's progress), ``catalog`` (labs, cell ids, solutions),
 glue over :func:`whygo.golang.cells.run_task_cell`), ``golab`` (build the
 learner's Go with a check's test harness), one module of
 checks per Python-kernel lab (``escape``, ``sched``, ``barrier``, ``diet``,
-``binary``; the Go-kernel lab ``leak`` checks itself in Go), ``notebook``
+``binary``; the Go-kernel lab checks itself in Go, and ``leak`` lists the
+sentences its checks print, so that the Chinese edition can show them translated),
+``notebook``
 (cell ids, solution injection, student versions), ``execute`` (runs one
 notebook in a fresh kernel, in its own process), ``grade`` (``whygo grade``),
 ``sandbox``, ``answers`` and ``judge`` (how the grader contains a submission;
