@@ -56,6 +56,11 @@ def test_links_that_leave_the_notebooks_point_one_folder_up():
         "[map](01-why-go-is-efficient.ipynb) [code](../../gocode/README.md) [web](https://go.dev)")
 
 
+def test_a_list_items_indented_line_and_a_break_after_punctuation_are_joined():
+    text = "- 第一项的\n  后半句；\n- 第二项，\n`code` 与\nGo；\n2. 下一项"
+    assert edition.join_cjk_lines(text) == "- 第一项的后半句；\n- 第二项，`code` 与\nGo；\n2. 下一项"
+
+
 def test_line_breaks_inside_chinese_text_are_joined_and_nothing_else():
     text = "第一行\n第二行。\n- 列表\n\n```go\n中\n文\n```\nGo 语言\n很快"
     assert edition.join_cjk_lines(text) == "第一行第二行。\n- 列表\n\n```go\n中\n文\n```\nGo 语言很快"

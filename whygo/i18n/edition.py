@@ -72,13 +72,17 @@ def _generated(writer: str, notebook: Path) -> str:
 # does not have. Joined only where both sides are Chinese characters or punctuation, so that
 # a list item, a heading, a table row or code (which start with ASCII) is never touched.
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_CJK_BREAK = re.compile(f"(?<=[{_CJK}])\n(?=[{_CJK}])")
+_CJK_BREAK = re.compile(f"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")     # also a list item's indented line
+# After full-width punctuation (，。：；) a space is never wanted, before code or a Latin word
+# either; a line starting with a digit or a marker ("2. ", "- ", "* ") is left alone.
+_PUNCT_BREAK = re.compile("(?<=[\u3000-\u303f\uff00-\uffef])\n[ \t]*(?=[`A-Za-z\u201c\u2018])")
 
 
 def join_cjk_lines(text: str) -> str:
     """Join the soft line breaks between Chinese characters (outside code fences)."""
     parts = re.split(r"(^```.*?^```)", text, flags=re.S | re.M)
-    return "".join(p if p.startswith("```") else _CJK_BREAK.sub("", p) for p in parts)
+    return "".join(p if p.startswith("```") else _PUNCT_BREAK.sub("", _CJK_BREAK.sub("", p))
+                   for p in parts)
 
 
 def _relink(text: str, notebook: Path) -> str:
