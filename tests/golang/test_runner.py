@@ -28,7 +28,13 @@ def private_cache(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def spawned(monkeypatch):
-    """Records the argv, cwd and go.mod of every process the runner starts."""
+    """Records the argv, cwd and go.mod of every process the runner starts. The toolchain and
+    the standard library's package list are looked up first (cached `go env` and `go list std`,
+    which also start through golang/process): only the runner's own processes are recorded."""
+    from whygo.golang.snippet import std_packages
+    from whygo.golang.toolchain import toolchain
+    toolchain()
+    std_packages()
     calls = []
     real = process._spawn
 

@@ -38,6 +38,7 @@ from whygo.golang.diagnostics import where
 from whygo.golang.flags import CellFlagsError, FlagParser
 from whygo.golang.gotest import CELL_FILE, check_target, parse_bench_flags, run_bench
 from whygo.golang.toolchain import ToolchainError
+from whygo.i18n import _
 
 __all__ = ["CellFlags", "CellFlagsError", "CellOutcome", "compile_failure", "failure_note",
            "parse_flags", "parse_task_line", "run_bench_cell", "run_cell", "run_task_cell", "usage",
@@ -211,14 +212,14 @@ def _save_cell(flags: CellFlags, source: str, session, outcome: CellOutcome) -> 
                         ldflags=flags.ldflags, cgo=flags.cgo, timeout=flags.timeout)
     outcome.result = result
     if result.ok:
-        outcome.out(f"saved {flags.save!r}: later cells compile with it")
+        outcome.out(_("saved {name}: later cells compile with it").format(name=repr(flags.save)))
         return outcome
     if previous is None:
         session.remove(flags.save)
     else:
         session.save(flags.save, previous)
-    kept = "nothing saved" if previous is None else f"the previous {flags.save!r} is kept"
-    outcome.error = f"not saved ({kept}): " + compile_failure(
+    kept = _("nothing saved") if previous is None else _("the previous {name} is kept").format(name=repr(flags.save))
+    outcome.error = _("not saved ({kept}): ").format(kept=kept) + compile_failure(
         result.error_message(), result.compile_errors, this_cell=f"{flags.save}.go")
     outcome.compile_failed = True
     return outcome
@@ -320,10 +321,12 @@ def run_task_cell(name: str, cell: str, context: str = "package main\n") -> Cell
     if not built.ok:
         first = errors[0] if errors else None
         if first is None:
-            headline = "the build timed out" if built.timed_out else "the build failed"
+            headline = _("the build timed out") if built.timed_out else _("the build failed")
         else:
-            at = f"at {where(first, CELL_FILE)}" if first.line else "in the task's wrapper: "
-            headline = f"compile error {at}{first.message.splitlines()[0]}"
+            message = first.message.splitlines()[0]
+            headline = (_("compile error at cell line {line}: {error}").format(line=first.line, error=message)
+                        if first.line else
+                        _("compile error in the task's wrapper: {error}").format(error=message))
         outcome.error = compile_failure(headline, errors, CELL_FILE) if errors else headline
         outcome.compile_failed = True
         return outcome
@@ -331,6 +334,6 @@ def run_task_cell(name: str, cell: str, context: str = "package main\n") -> Cell
     # "inlining call" notes and its panic strings would bury the learner's own decisions.
     decisions = [d for d in diagnostics.compiler_decisions(built.log, {CELL_FILE})
                  if d.file == CELL_FILE and not d.message.startswith(("inlining call to", '"'))]
-    listed = "".join(f"  line {d.line}: {d.message}\n" for d in decisions) or "  (none)\n"
-    outcome.out(f"saved as {name}; the compiler's decisions (-gcflags=-m) on your lines:\n{listed}")
+    listed = "".join("  " + _("line {line}: ").format(line=d.line) + f"{d.message}\n" for d in decisions) or "  " + _("(none)") + "\n"
+    outcome.out(_("saved as {name}; the compiler's decisions (-gcflags=-m) on your lines:").format(name=name) + f"\n{listed}")
     return outcome

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from whygo.i18n import _
+
 _POSITION = re.compile(r"^(?P<file>[^\s:][^:\n]*?\.go):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$")
 
 
@@ -141,4 +143,6 @@ def where(error, this_cell: str = "cell.go") -> str:
     file = getattr(error, "file", this_cell)
     if not error.line:
         return ""
-    return f"cell line {error.line}: " if file in (this_cell, "") else f"{file} line {error.line}: "
+    if file in (this_cell, ""):
+        return _("cell line {line}: ").format(line=error.line)
+    return _("{file} line {line}: ").format(file=file, line=error.line)

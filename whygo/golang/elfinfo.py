@@ -12,6 +12,8 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whygo.i18n import _
+
 PT_INTERP, PT_DYNAMIC = 3, 2
 SHT_SYMTAB = 2
 DT_NULL, DT_NEEDED = 0, 1
@@ -44,10 +46,12 @@ class ELFInfo:
                    if name.startswith((".debug_", ".zdebug_")))
 
     def describe(self) -> str:
-        link = "statically linked" if self.static else \
-            f"dynamically linked (interpreter {self.interpreter}; needs {', '.join(self.needed) or 'nothing'})"
-        return (f"{link}; symbol table: {'yes' if self.has_symtab else 'no'}; "
-                f"DWARF: {'yes' if self.dwarf_bytes else 'no'}")
+        link = _("statically linked") if self.static else \
+            _("dynamically linked (interpreter {interpreter}; needs {needed})").format(
+                interpreter=self.interpreter, needed=", ".join(self.needed) or _("nothing"))
+        yes, no = _("yes", "ELF: has it"), _("no", "ELF: lacks it")
+        return _("{link}; symbol table: {symtab}; DWARF: {dwarf}").format(
+            link=link, symtab=yes if self.has_symtab else no, dwarf=yes if self.dwarf_bytes else no)
 
 
 def read_elf(path: str | Path) -> ELFInfo:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from whygo.i18n import _
 from whygo.golang import build, diagnostics, process, snippet
 from whygo.golang.build import Built, Target, binary_cache
 from whygo.golang.cache import BinaryCache, sweep_dead  # noqa: F401 - BinaryCache: for callers
@@ -97,15 +98,16 @@ class GoResult:
             first = e.message.split("\n", 1)[0]
             hint = self._import_hint(first)
             if "function main is undeclared" in first:
-                hint = " (give the cell a func main, or write only statements)"
+                hint = _(" (give the cell a func main, or write only statements)")
             if e.line == 0:
-                where = f" in {e.file}" if e.file and e.file != snippet.CELL_FILE else ""
-                return f"build failed{where}: {first}{hint}"
+                if e.file and e.file != snippet.CELL_FILE:
+                    return _("build failed in {file}: {error}").format(file=e.file, error=first) + hint
+                return _("build failed: {error}").format(error=first) + hint
             if e.file and e.file != snippet.CELL_FILE:
-                return f"compile error in {e.file} line {e.line}: {first}{hint}"
-            return f"compile error at cell line {e.line}: {first}{hint}"
+                return _("compile error in {file} line {line}: {error}").format(file=e.file, line=e.line, error=first) + hint
+            return _("compile error at cell line {line}: {error}").format(line=e.line, error=first) + hint
         if self.timed_out:
-            return f"timed out after {self.timeout:g} s"
+            return _("timed out after {seconds} s").format(seconds=f"{self.timeout:g}")
         if self.returncode in (0, None):
             return None
         for line in self.stderr.splitlines():
@@ -122,8 +124,8 @@ class GoResult:
         for path in self.imports_added:
             name = snippet.default_name(path)
             if f"undefined: {name}." in message:
-                return (f" (the runner imported {path} for `{name}`; write the import "
-                        f"yourself to use another package)")
+                return _(" (the runner imported {path} for `{name}`; write the import "
+                         "yourself to use another package)").format(path=path, name=name)
         return ""
 
 

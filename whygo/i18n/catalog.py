@@ -415,7 +415,12 @@ def fill(name: str, translations: dict[str, str], language: str = LANGUAGE) -> i
     import polib
     path = catalog_path(name, language)
     po = polib.pofile(str(path), wrapwidth=0)
-    index = {(e.msgctxt if e.msgctxt is not None else e.msgid): e for e in po}
+    index: dict[str, object] = {}
+    for e in po:
+        key = e.msgctxt if e.msgctxt is not None else e.msgid
+        if key in index:
+            raise KeyError(f"{name}: two entries answer to {key!r}: give each its own context")
+        index[key] = e
     unknown = sorted(set(translations) - set(index))
     if unknown:
         raise KeyError(f"{name}: no entry for {unknown[:5]}")
