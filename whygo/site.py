@@ -208,6 +208,9 @@ def book_config(manifest: Manifest, *, force_execute: bool = False, edition: str
                 "language": SPHINX_LANGUAGE[edition],   # zh_CN: Chinese words in the search
                 "whygo_edition": edition,               # read by _language_switch
                 "whygo_language_switch": switch,
+                # Pygments' IPython-traceback lexer stops at full-width punctuation ("：") in a
+                # Chinese error message and warns; the output is still shown, unhighlighted.
+                "suppress_warnings": ["misc.highlighting_failure"] if edition == "zh" else [],
             },
         },
     }
