@@ -33,7 +33,7 @@ from whygo.golang.programs import ChapterError
 from whygo.golang.runner import gocode_dir, run
 from whygo.i18n import N_, _
 
-__all__ = ["ARTICLE_TABLE", "LINKNAME_ARTICLE", "LINKNAME_BODYLESS", "PROGRAM", "VARIANTS",
+__all__ = ["run_built", "ARTICLE_TABLE", "LINKNAME_ARTICLE", "LINKNAME_BODYLESS", "PROGRAM", "VARIANTS",
            "ChapterError", "Measure", "bodyless", "build", "compare_run_times", "gocode_dir",
            "gosource", "inline_decisions", "measure", "measure_all", "median", "mentions",
            "overflow_summary", "read_elf", "run", "run_times", "size_table"]
@@ -60,6 +60,16 @@ def build(flags: Sequence[str] = (), *, package: str = PROGRAM) -> Path:
         raise ChapterError(_("go build {flags} ./{package} failed:").format(flags=" ".join(flags), package=package)
                            + f"\n{built.log.strip()}")
     return built.binary
+
+
+def run_built(flags: Sequence[str] = (), *args: str, timeout: float = 30) -> str:
+    """Build the program with ``flags`` and run it with ``args``; what it printed on stdout
+    (through golang/process: a timeout, and interrupt_all stops it)."""
+    done = process.run([str(build(flags)), *args], timeout=timeout)
+    if done.timed_out or done.returncode != 0:
+        raise ChapterError(_("the program built with {flags} failed:").format(flags=" ".join(flags) or "()")
+                           + "\n" + done.stderr.decode("utf-8", "replace")[-1500:])
+    return done.stdout.decode("utf-8", "replace")
 
 
 def mentions(binary: Path, text: str | Path) -> bool:

@@ -1,4 +1,7 @@
-"""Start, watch and stop processes: the one place in the course that does it.
+"""Start, watch and stop processes: the one place in the course that starts them.
+
+(The classroom's limits and hub also signal processes they did not start by pid: a
+student's cgroup members, the proxy; see whygo/classroom/limits.py and hub.py.)
 
 Every program the course starts (``go build``, a cell's binary, a benchmark,
 a gocode program, a server it times) runs in a new session, so it leads its
