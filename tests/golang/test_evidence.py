@@ -82,9 +82,12 @@ def test_gc_run_reports_cycles_and_a_pause_histogram():
     run = evidence.gc_run(seconds=0.3, live_mib=4, rate_mib=64, size=512, gomaxprocs=2)
     assert run.cycles and all(c.procs == 2 for c in run.cycles)
     assert run.report["gc_cycles"] >= len(run.cycles)
-    # Two stop-the-world pauses per cycle: sweep termination and mark termination.
+    # Two stop-the-world pauses per cycle: sweep termination and mark termination. The pause
+    # histogram and the cycle counter are not read atomically (runtime/metrics promises no
+    # consistency across metrics), and under load they were seen 6 pauses against 7 cycles:
+    # only require the pauses of at least one whole cycle.
     assert run.pauses.metric == "/sched/pauses/total/gc:seconds"
-    assert run.pauses.total >= run.report["gc_cycles"]
+    assert run.pauses.total >= 2
     buckets = run.pauses.buckets
     assert all(c > 0 for _, _, c in buckets)                         # non-empty buckets only
     assert all(lo < hi for lo, hi, _ in buckets if lo is not None and hi is not None)
