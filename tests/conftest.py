@@ -1,6 +1,7 @@
 """Shared pytest set-up: a headless matplotlib, the repository root, markers by folder, and
 under pytest-xdist the longest modules first."""
 import os
+import signal
 from pathlib import Path
 
 import matplotlib
@@ -10,6 +11,12 @@ matplotlib.use("Agg")  # tests never open windows
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A suite started in the background by a non-interactive shell (`make test &`, some CI runners)
+# inherits SIGINT ignored, and Python then installs no handler: the interrupt tests, which send
+# SIGINT to the test process, would see nothing, and the programs they start would inherit the
+# ignored signal too. Restore what an interactive start gives (exec resets a handler to default).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # Markers by folder, so that a new test file gets them by where it is put (pyproject.toml
