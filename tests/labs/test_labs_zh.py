@@ -96,3 +96,37 @@ def test_lab_4_messages_registered_for_the_catalog_are_those_its_go_prints():
     cells = cells_by_id(read(lab.path))
     printed = set().union(*(_go_messages(cells[lab.check_cell(c)].source) for c in lab.checks))
     assert printed == set(MESSAGES)
+
+
+def test_the_grader_speaks_the_teachers_language(tmp_path, monkeypatch, capsys):
+    """`whygo grade --lang zh`: notes, the summary and the sandbox line in Chinese; the CSV's
+    columns English. Nothing here runs a submission (a broken file and a missing one)."""
+    import csv
+
+    from whygo.labs import grade as grading
+    from whygo.labs.sandbox import Sandbox
+    monkeypatch.setenv("WHYGO_LANG", "en")   # --lang overrides it; monkeypatch restores it after
+    monkeypatch.setattr(grading.Sandbox, "probe", classmethod(lambda cls: Sandbox(True, True)))
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text('{"cells": [ oops')
+    out_csv = tmp_path / "g.csv"
+    assert grading.main([str(broken), str(tmp_path / "missing.ipynb"), "--out", str(out_csv), "--lang", "zh"]) == 0
+    out, err = capsys.readouterr()
+    assert "2 份提交" in out and CJK.search(err.splitlines()[0]), (out, err)
+    rows = list(csv.DictReader(out_csv.open()))
+    assert list(rows[0]) == ["file", "lab", "score", "max", "note"]
+    assert rows[0]["note"].startswith("不是") and "JSON" in rows[0]["note"], rows[0]["note"]   # no path: the row has it
+    assert CJK.search(rows[1]["note"]), rows[1]["note"]
+
+
+def test_grader_notes_in_chinese_and_in_english(english, monkeypatch):
+    from whygo.labs.grade import Row, score
+    lab = LABS["sched"]
+    events = [{"event": "timeout", "id": "task-2"}, {"event": "end"}]
+    row = Row("a.ipynb")
+    score(row, lab, events, 10.0)
+    assert row.note == "time limit (10 s) reached in cell task-2"
+    monkeypatch.setenv("WHYGO_LANG", "zh")
+    row = Row("a.ipynb")
+    score(row, lab, events, 10.0)
+    assert CJK.search(row.note) and "10 s" in row.note and "task-2" in row.note, row.note

@@ -306,7 +306,7 @@ def parse_task_line(line: str) -> str:
     """The check id on a ``%%task`` line (``escape/1``); CellFlagsError if it is not one."""
     name = line.strip()
     if not name or " " in name or "/" not in name:
-        raise CellFlagsError(f"%%task needs one check id like 'escape/1', got {name!r}")
+        raise CellFlagsError(_("%%task needs one check id like 'escape/1', got {name!r}").format(name=name))
     return name
 
 

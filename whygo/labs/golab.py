@@ -21,6 +21,7 @@ from pathlib import Path
 from whygo.golang import build, diagnostics, gotest, process
 from whygo.golang.diagnostics import CompileError, Diagnostic
 from whygo.golang.toolchain import go_env
+from whygo.i18n import _
 
 CELL_FILE = gotest.CELL_FILE          # "cell_test.go": compiler messages name the learner's lines by it
 
@@ -42,14 +43,17 @@ class GoCheckRun:
         """One sentence when the build or the run failed, else None."""
         if self.compile_errors:
             e = self.compile_errors[0]
-            where = f"line {e.line} of your cell" if e.line else "the build"
-            return f"your Go does not compile ({where}: {e.message.splitlines()[0]})"
+            first = e.message.splitlines()[0]
+            if e.line:
+                return _("your Go does not compile (line {line} of your cell: {message})").format(
+                    line=e.line, message=first)
+            return _("your Go does not compile (the build: {message})").format(message=first)
         if self.timed_out:
-            return "the check's run timed out (an endless loop?)"
+            return _("the check's run timed out (an endless loop?)")
         if self.returncode not in (0, None):
             panic = next((l for l in self.stderr.splitlines() + self.stdout.splitlines()
                           if l.startswith("panic: ")), None)
-            return panic or f"the check's run failed (exit status {self.returncode})"
+            return panic or _("the check's run failed (exit status {code})").format(code=self.returncode)
         return None
 
 
@@ -60,7 +64,7 @@ def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[str, str, int | No
 
 def _failed(log: str, timed_out: bool) -> list[CompileError]:
     return diagnostics.compile_errors(log, {CELL_FILE}) or [
-        CompileError(0, 0, "the build timed out" if timed_out else "the build failed", "")]
+        CompileError(0, 0, _("the build timed out") if timed_out else _("the build failed"), "")]
 
 
 def go_check(cell: str, harness: str, *, gcflags: str = "-m", run_args: list[str] | None = None,

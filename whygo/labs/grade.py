@@ -48,6 +48,7 @@ from pathlib import Path
 
 import nbformat
 
+from whygo.i18n import ENV, LANGS, _
 from whygo.labs.answers import AnswerProcessGone, Answers, OutOfTime
 from whygo.labs.catalog import LABS, Lab
 from whygo.labs.notebook import LabNotebookError, cells_by_id, lab_of, read, shipped
@@ -119,16 +120,16 @@ def prepare(nb, lab: Lab) -> tuple[dict[str, str], list[str]]:
             if theirs is not None and theirs.cell_type == "code":
                 tasks[cid] = theirs.source
             else:
-                notes.append(f"task cell {cid} was deleted")
+                notes.append(_("task cell {cell} was deleted").format(cell=cid))
         elif cell.cell_type == "code" and (theirs is None or theirs.source != cell.source):
             ignored.append(cid)
     shipped_ids = {c.get("id") for c in ours.cells}
     added = sum(c.cell_type == "code" and c.get("id") not in shipped_ids and bool(c.source.strip())
                 for c in nb.cells)
     if added:
-        ignored.append(f"{added} added cell(s)")
+        ignored.append(_("{n} added cell(s)").format(n=added))
     if ignored:
-        notes.append(f"only task cells are graded; ignored: {', '.join(ignored)}")
+        notes.append(_("only task cells are graded; ignored: {cells}").format(cells=", ".join(ignored)))
     return tasks, notes
 
 
@@ -201,7 +202,8 @@ def judge(check: str, fds: tuple[int, int], setup: Setup, deadline: float) -> di
     _raise_if_failed_to_enter(ran.captured.returncode, ran.error())
     text = ran.captured.out
     if not parse_verdicts(text):
-        return {"text": text, "error": f"the check stopped without a verdict (exit status {ran.captured.returncode})"}
+        return {"text": text, "error": _("the check stopped without a verdict (exit status {code})")
+                .format(code=ran.captured.returncode)}
     return {"text": text, "error": None}
 
 
@@ -215,7 +217,7 @@ def _raise_if_not_started(box: Box) -> None:
 
 def _raise_if_failed_to_enter(code: int, error: str) -> None:
     if code == ENTER_FAILED and error:
-        raise SandboxFailed(f"the sandbox could not be built: {error}")
+        raise SandboxFailed(_("the sandbox could not be built: {error}").format(error=error))
 
 
 # -- the Go-kernel lab: one kernel in one sandbox ---------------------------------------------
@@ -252,18 +254,18 @@ def score(row: Row, lab: Lab, events: list[dict], timeout: float) -> None:
     for e in events:
         kind, cid = e.get("event"), str(e.get("id"))
         if kind == "timeout":
-            row.notes.append(f"time limit ({timeout:g} s) reached in cell {cid}")
+            row.notes.append(_("time limit ({seconds} s) reached in cell {cell}").format(seconds=f"{timeout:g}", cell=cid))
         elif kind == "dead":
-            row.notes.append(f"the kernel died in cell {cid}")
+            row.notes.append(_("the kernel died in cell {cell}").format(cell=cid))
         elif kind == "truncated":
-            row.notes.append(f"output of cell {cid} too large: truncated")
+            row.notes.append(_("output of cell {cell} too large: truncated").format(cell=cid))
         elif kind == "killed":
-            row.notes.append("the run did not stop in time and was killed")
+            row.notes.append(_("the run did not stop in time and was killed"))
         elif kind == "failed":
-            row.notes.append(f"the notebook could not run: {e.get('error')}")
+            row.notes.append(_("the notebook could not run: {error}").format(error=e.get("error")))
         elif kind == "replaced":
-            row.notes.append(f"{cid} replaced {', '.join(e.get('names', []))}: no effect, checks run in a process "
-                             f"of their own")
+            row.notes.append(_("{cell} replaced {names}: no effect, checks run in a process of their own")
+                             .format(cell=cid, names=", ".join(e.get("names", []))))
         elif kind is None and cid in owner:
             check = owner[cid]
             verdicts = [v for v in parse_verdicts(str(e.get("text", ""))) if v.check == check]
@@ -271,12 +273,16 @@ def score(row: Row, lab: Lab, events: list[dict], timeout: float) -> None:
                 row.checks[check] = PASSED if verdicts[-1].passed else NOT_YET
             elif e.get("error"):
                 row.checks[check] = NOT_YET
-                row.notes.append(f"{check} could not run: {str(e['error']).splitlines()[0][:200]}")
+                row.notes.append(_("{check} could not run: {error}").format(check=check, error=_first_line(e["error"])))
         elif kind is None and e.get("error"):
-            row.notes.append(f"{cid} stopped with {str(e['error']).splitlines()[0][:200]}")
+            row.notes.append(_("{cell} stopped with {error}").format(cell=cid, error=_first_line(e["error"])))
     kinds = {e.get("event") for e in events}
     if "end" not in kinds and "killed" not in kinds:   # the worker itself died without a word
-        row.notes.append("the run ended early")
+        row.notes.append(_("the run ended early"))
+
+
+def _first_line(error: object) -> str:
+    return str(error).splitlines()[0][:200]
 
 
 # -- one submission, a class ------------------------------------------------------------------
@@ -300,11 +306,12 @@ def grade_one(path: Path, nb, *, expected_lab: str | None, setup: Setup) -> Row:
             raise nb
         lab = lab_of(nb)
     except LabNotebookError as exc:
-        row.notes.append(str(exc).replace(f"{path}: ", ""))
+        row.notes.append(str(exc).removeprefix(str(path)).lstrip(":： "))   # the row names the file
         return row
     row.lab = lab.id
     if expected_lab and lab.id != expected_lab:
-        row.notes.append(f"this is the notebook of lab {lab.id!r}, not of lab {expected_lab!r}: not graded")
+        row.notes.append(_("this is the notebook of lab {got!r}, not of lab {expected!r}: not graded")
+                         .format(got=lab.id, expected=expected_lab))
         row.checks = {c: DID_NOT_RUN for c in LABS[expected_lab].checks}
         row.lab = expected_lab
         return row
@@ -318,7 +325,7 @@ def grade_one(path: Path, nb, *, expected_lab: str | None, setup: Setup) -> Row:
                 events = run_kernel_lab(lab, tasks, setup, Path(work))
         score(row, lab, events, setup.timeout)
     except Exception as exc:   # one bad submission must not stop the class
-        row.notes.append(f"could not be graded: {type(exc).__name__}: {exc}")
+        row.notes.append(_("could not be graded: {error}").format(error=f"{type(exc).__name__}: {exc}"))
         row.checks = row.checks or {c: DID_NOT_RUN for c in lab.checks}
     finally:
         row.seconds = time.monotonic() - start
@@ -367,11 +374,12 @@ def write_csv(rows: list[Row], out: Path) -> None:
 
 def summary(rows: list[Row]) -> str:
     from whygo.report import Table
-    table = Table(["file", "lab", "score", "note"],
+    table = Table([_("file"), _("lab"), _("score"), _("note")],
                   [[Path(r.file).name, r.lab or "?", f"{r.score}/{r.max}", r.note[:80]] for r in rows])
     total = sum(r.score for r in rows)
     possible = sum(r.max for r in rows)
-    return f"{table!r}\n{len(rows)} submission(s), {total}/{possible} checks passed"
+    return f"{table!r}\n" + _("{n} submission(s), {passed}/{possible} checks passed").format(
+        n=len(rows), passed=total, possible=possible)
 
 
 def _progress(done: int, total: int, row: Row) -> None:
@@ -407,7 +415,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell (default: 1 MB)")
     p.add_argument("--memory", type=int, default=Limits().memory_mb,
                    help=f"MB of memory a process may write to (default: {Limits().memory_mb})")
+    p.add_argument("--lang", choices=LANGS, help="language of the notes and the summary, and of the checks' "
+                   "messages (default: WHYGO_LANG, else English); the CSV's columns stay English")
     ns = p.parse_args(argv)
+    if ns.lang:
+        os.environ[ENV] = ns.lang   # read by _() here and passed into every sandbox
     if ns.workers < 1 or ns.timeout <= 0 or ns.memory < 256:
         p.error("--workers must be >= 1, --timeout > 0 and --memory >= 256")
     sandbox = Sandbox.probe()
@@ -419,10 +431,10 @@ def main(argv: list[str] | None = None) -> int:
                  progress=_progress, sandbox=sandbox, limits=limits, out=Path(ns.out))
     for r in rows:
         if r.file in missing:
-            r.notes = ["file not found"]
+            r.notes = [_("file not found")]
     write_csv(rows, Path(ns.out))
     print(summary(rows))
     if not sandbox.complete:
         print(sandbox.summary(limits))
-    print(f"wrote {ns.out}")
+    print(_("wrote {path}").format(path=ns.out))
     return 0

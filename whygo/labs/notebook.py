@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from whygo.i18n import _
 from whygo.labs.catalog import LABS, Lab, get
 
 LAB_KEY = "whygo"   # notebook metadata: {"whygo": {"lab": "<id>"}}
@@ -28,17 +29,17 @@ def read(path: str | Path) -> nbformat.NotebookNode:
     try:
         nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:   # invalid JSON, not a notebook, unreadable file
-        why = "invalid JSON" if "JSON" in type(exc).__name__ else type(exc).__name__
-        raise LabNotebookError(f"{path}: not a readable notebook ({why})") from None
+        why = _("invalid JSON") if "JSON" in type(exc).__name__ else type(exc).__name__
+        raise LabNotebookError(_("{path}: not a readable notebook ({why})").format(path=path, why=why)) from None
     return nb
 
 
 def lab_of(nb) -> Lab:
     lab_id = nb.metadata.get(LAB_KEY, {}).get("lab") if isinstance(nb.metadata.get(LAB_KEY), dict) else None
     if not lab_id:
-        raise LabNotebookError("not a course lab (no whygo.lab in the notebook's metadata)")
+        raise LabNotebookError(_("not a course lab (no whygo.lab in the notebook's metadata)"))
     if lab_id not in LABS:
-        raise LabNotebookError(f"unknown lab {lab_id!r} in the notebook's metadata")
+        raise LabNotebookError(_("unknown lab {lab!r} in the notebook's metadata").format(lab=lab_id))
     return LABS[lab_id]
 
 

@@ -74,6 +74,7 @@ from pathlib import Path
 from typing import TextIO
 
 from whygo.golang import process
+from whygo.i18n import ENV as I18N_ENV, _, lang as i18n_lang
 
 UID_RANGE = (2_000_000_000, 2_100_000_000)
 PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 4, 36, 38
@@ -102,9 +103,13 @@ class Limits:
                 "RLIMIT_NPROC": self.processes, "RLIMIT_FSIZE": self.file_mb * mb, "RLIMIT_CORE": 0}
 
     def describe(self, disk: bool = True) -> str:
-        return (f"CPU {self.cpu_seconds} s and {self.memory_mb} MB of memory per process, "
-                f"{self.processes} processes, files up to {self.file_mb} MB"
-                + (f", {self.disk_mb} MB written in all" if disk else ""))
+        values = dict(cpu=self.cpu_seconds, memory=self.memory_mb, processes=self.processes,
+                      file=self.file_mb, disk=self.disk_mb)
+        if disk:
+            return _("CPU {cpu} s and {memory} MB of memory per process, {processes} processes, files up to "
+                     "{file} MB, {disk} MB written in all").format(**values)
+        return _("CPU {cpu} s and {memory} MB of memory per process, {processes} processes, files up to "
+                 "{file} MB").format(**values)
 
 
 # -- the grader's side ------------------------------------------------------------------------
@@ -126,9 +131,10 @@ class Sandbox:
 
     def summary(self, limits: Limits) -> str:
         if self.complete:
-            return ("sandbox: each submission runs as a user of its own, without network, seeing only "
-                    "its own folder and the course (read-only); limits: " + limits.describe())
-        return f"WARNING: {self.problem}. Limits still applied: {limits.describe(disk=False)}"
+            return _("sandbox: each submission runs as a user of its own, without network, seeing only "
+                     "its own folder and the course (read-only); limits: {limits}").format(limits=limits.describe())
+        return _("WARNING: {problem}. Limits still applied: {limits}").format(problem=self.problem,
+                                                                           limits=limits.describe(disk=False))
 
     @classmethod
     def probe(cls) -> "Sandbox":
@@ -195,7 +201,8 @@ class Sandbox:
         full_env = {"HOME": str(box), "TMPDIR": str(box), "USER": "student", "LOGNAME": "student",
                     "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
                     "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
-                    "WHYGO_CACHE": str(box / ".cache" / "whygo"), **({"GOCACHE": str(go_cache)} if go_cache else {})}
+                    "WHYGO_CACHE": str(box / ".cache" / "whygo"), **({"GOCACHE": str(go_cache)} if go_cache else {}),
+                    I18N_ENV: i18n_lang()}   # checks and notes speak the grader's language
         return {"uid": uid, "namespaces": self.namespaces, "root": str(work / "root"), "box": str(box),
                 "course": self.course, "hide": hidden,
                 "go_cache": [self.go_cache, str(go_cache)] if go_cache else None,
@@ -311,24 +318,25 @@ def _probe() -> Sandbox:
     caches = _go_caches()
     if os.geteuid() != 0:
         user = pwd.getpwuid(os.geteuid()).pw_name
-        return Sandbox(False, False, f"not sandboxed: the grader is not root, so submissions run as you "
-                                     f"({user}): they can read and change your files and reach the network. "
-                                     f"Grade as root (sudo, or in a container) for the full sandbox",
-                       f"not sandboxed (ran as {user})", course, *caches)
+        return Sandbox(False, False, _("not sandboxed: the grader is not root, so submissions run as you "
+                                       "({user}): they can read and change your files and reach the network. "
+                                       "Grade as root (sudo, or in a container) for the full sandbox").format(user=user),
+                       _("not sandboxed (ran as {user})").format(user=user), course, *caches)
     full = Sandbox(True, True, None, "", course, *caches)
-    why = _trial(full) if shutil.which("unshare") else "the unshare command (util-linux) is missing"
+    why = _trial(full) if shutil.which("unshare") else _("the unshare command (util-linux) is missing")
     if why is None:
         return full
     blocked = [p for p in course if not _reachable(Path(p))]
     if blocked:
-        return Sandbox(False, False, f"not sandboxed: no namespaces here ({why}), and {blocked[0]} cannot be "
-                                     f"entered by other users, so submissions run as root. Move the course "
-                                     f"and its Python under folders others can enter, or allow namespaces",
-                       "not sandboxed (ran as root)", course, *caches)
-    return Sandbox(False, True, f"partly sandboxed: no namespaces here ({why}): each submission runs as a user "
-                                f"of its own, but it can reach the network and read what every user can read. "
-                                f"Allow namespaces (root with CAP_SYS_ADMIN) for the full sandbox",
-                   "partly sandboxed (network, readable files)", course, *caches)
+        return Sandbox(False, False, _("not sandboxed: no namespaces here ({why}), and {folder} cannot be "
+                                       "entered by other users, so submissions run as root. Move the course "
+                                       "and its Python under folders others can enter, or allow namespaces")
+                       .format(why=why, folder=blocked[0]),
+                       _("not sandboxed (ran as root)"), course, *caches)
+    return Sandbox(False, True, _("partly sandboxed: no namespaces here ({why}): each submission runs as a user "
+                                  "of its own, but it can reach the network and read what every user can read. "
+                                  "Allow namespaces (root with CAP_SYS_ADMIN) for the full sandbox").format(why=why),
+                   _("partly sandboxed (network, readable files)"), course, *caches)
 
 
 def _trial(sandbox: Sandbox) -> str | None:
@@ -337,7 +345,7 @@ def _trial(sandbox: Sandbox) -> str | None:
         ran = sandbox.run(["/bin/true"], limits=Limits(cpu_seconds=10), timeout=30)
         if ran.captured.returncode == 0:
             return None
-        return ran.error() or f"the sandbox exited with status {ran.captured.returncode}"
+        return ran.error() or _("the sandbox exited with status {code}").format(code=ran.captured.returncode)
     except (OSError, subprocess.SubprocessError) as exc:
         return str(exc)
 
