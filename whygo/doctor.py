@@ -157,12 +157,12 @@ def run_checks() -> list[Check]:
 
 def run_doctor(*, quiet: bool = False) -> int:
     checks = run_checks()
-    width = max(len(_(c.name)) for c in checks)
+    width = max(report.width(_(c.name)) for c in checks)
     for c in checks:
         if quiet and c.ok:
             continue
         mark = "ok " if c.ok else "NO "
-        print(f"{mark} {_(c.name):<{width}}  {c.detail}")
+        print(f"{mark} {report.pad(_(c.name), width)}  {c.detail}")
         if not c.ok and c.fix:
             print(f"    {'':<{width}}  " + _("fix: {fix}").format(fix=c.fix))
     failed = [c for c in checks if not c.ok]

@@ -12,6 +12,7 @@ import html
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -62,6 +63,18 @@ def ratio(value: float) -> str:
     return measured(value, "x")
 
 
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a monospaced output cell: a wide or full-width
+    character (CJK: 中, ，) takes two, as monospaced fonts draw it; any other takes one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` followed by blanks up to ``columns`` display columns (:func:`width`);
+    for text without wide characters, ``str.ljust``."""
+    return text + " " * (columns - width(text))
+
+
 MEASURED_WIDTH = 16  # wider than nearly any figure: "~1,234,567 ops/s"
 _MEASURED = re.compile(r"^(<= )?~-?[0-9]")
 
@@ -81,10 +94,11 @@ class Table:
         # but compares the header and the dashes under it, which the width sets. A column
         # with a measured cell is MEASURED_WIDTH wide (or its widest other cell).
         cells = [list(map(str, self.columns))] + self._cells()
-        widths = [max([len(r[i]) for r in cells if not _MEASURED.match(r[i])]
+        # Widths are display columns (:func:`width`): a Chinese header or cell lines up too.
+        widths = [max([width(r[i]) for r in cells if not _MEASURED.match(r[i])]
                       + [MEASURED_WIDTH if any(_MEASURED.match(r[i]) for r in cells[1:]) else 0])
                   for i in range(len(self.columns))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines = ["  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return (self.caption + "\n" if self.caption else "") + "\n".join(lines)
 

@@ -87,3 +87,18 @@ def test_table_text_does_not_move_with_the_figures():
                                                      ["pool", "0.00", "~1,234,567 ns", "<= ~33.6 ms"]])
     assert repr(fast) != repr(slow)
     assert sanitize(repr(fast)) == sanitize(repr(slow))
+
+
+def test_a_chinese_row_lines_up_with_the_english_ones():
+    # A CJK character takes two columns in a monospaced cell: padding counts display
+    # columns, so the column after a Chinese cell starts where it starts after an English one.
+    from whygo.report import width
+    assert width("分配") == 4 and width("new") == 3 and width("，") == 2 and width("µs") == 2
+    t = Table(["分配方式", "GC 次数"], [["每次 new", "12"], ["pool", "3"], ["sync.Pool 复用对象", "1"]])
+    lines = repr(t).splitlines()
+    lasts = ["GC 次数", "12", "3", "1"]
+    starts = {width(line) - width(last) for line, last in zip([lines[0], *lines[2:]], lasts)}
+    assert starts == {width("sync.Pool 复用对象") + 2}, lines
+    assert lines[1].split() == ["-" * width("sync.Pool 复用对象"), "-" * width("GC 次数")]
+    english = Table(["way", "allocs"], [["new", "2.00"], ["pool", "0.00"]])
+    assert repr(english) == "way   allocs\n----  ------\nnew   2.00\npool  0.00"

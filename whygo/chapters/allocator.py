@@ -134,14 +134,14 @@ def throughput_table(new_runs: Sequence[dict], pool_runs: Sequence[dict]) -> rep
         rows.append([_(label), f"{ops} ops/s", f"{pause} ms",
                      report.measured(median(runs, "ops_per_second") / 1e6, "M ops/s"),
                      report.seconds(median(runs, "gc_pause_seconds")),
-                     report.measured(median(runs, "gc_cycles"), "cycles", digits=2)])
+                     report.measured(median(runs, "gc_cycles"), _("cycles", "count of GC cycles"), digits=2)])
     points, workers = new_runs[0]["points"], new_runs[0]["workers"]
     return report.Table([_("allocation"), _("article: throughput"), _("article: GC pauses, total"),
                          _("here: throughput"), _("here: GC pauses, total"), _("here: GC cycles")], rows,
                         caption=_("{points:,} samples; article: {cores} cores; here: {workers} workers "
                                   "(GOMAXPROCS={workers}) on {cpus}, median of {runs} runs").format(
                                       points=points, cores=ARTICLE_CORES, workers=workers,
-                                      cpus=report.measured(report.usable_cpus(), "CPUs"), runs=len(new_runs)))
+                                      cpus=report.measured(report.usable_cpus(), _("CPUs", "count of CPUs")), runs=len(new_runs)))
 
 
 __all__ = ["alloc_player", "ARTICLE_THROUGHPUT", "ChapterError", "Player", "evidence", "frames", "gosource", "label_benchmarks",
