@@ -259,10 +259,14 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("stealing", "2.1", "P空闲时 → 从全局队列或其它P的队列“偷取”G(work-stealing)",
           "An idle P takes Gs from the global queue or steals from other Ps.",
           "holds",
-          "findRunnable checks the global queue, the netpoller, then stealWork: 4 passes over the "
-          "other Ps in random order, taking half of a victim's queue.",
+          "findRunnable looks at the P's own queue first (runqget: runnext, then the local runq); "
+          "the global queue comes before it only every 61st schedtick, a fairness check. A P whose "
+          "own queue is empty then takes a batch from the global queue (globrunqgetbatch), polls "
+          "the network (netpoll), then calls stealWork: 4 passes (stealTries) over the other Ps in "
+          "random order, taking half of a victim's queue (runqgrab); only the last pass may take "
+          "a victim's runnext.",
           "sched",
-          source="runtime/proc.go: findRunnable, stealWork, runqgrab"),
+          source="runtime/proc.go: findRunnable, runqget, globrunqgetbatch, stealWork, runqgrab"),
     Claim("gosched-local", "2.1", "runtime.Gosched()暂停当前G执行,将其放回本地队列尾部,触发P重新选取G运行;常用于模拟高"
           "并发调度压力。",
           "runtime.Gosched() puts the current G back at the tail of the local queue.",
