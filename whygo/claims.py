@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from whygo.book import ROOT, load_manifest, title_of
 from whygo.generated import md_text, refresh, with_marker
 from whygo.golang.toolchain import toolchain
-from whygo.i18n import N_, _
+from whygo.i18n import N_, _, punct
 from whygo.report import Table
 
 VERDICTS = (N_("holds"), N_("holds roughly"), N_("misleading"), N_("wrong"), N_("cannot be checked here"))
@@ -1265,13 +1265,14 @@ class ClaimCheck:
                 + "\n  " + _("Verdict: {verdict}.").format(verdict=verdict_word(c.verdict).upper())
                 + " " + reason(c))
         if self.disagreement:
-            text += f"\n  {_(DISAGREE_LABEL)}: {self.disagreement}"
+            text += f"\n  {_(DISAGREE_LABEL)}{punct(': ')}{self.disagreement}"
         return text
 
     def _repr_html_(self) -> str:
         c = self.claim
         colour = VERDICT_COLOURS[c.verdict]
-        note = (f'<div style="background:#fef9c3;padding:2px 6px"><b>{html.escape(_(DISAGREE_LABEL))}:</b> '
+        note = (f'<div style="background:#fef9c3;padding:2px 6px"><b>{html.escape(_(DISAGREE_LABEL))}{punct(":")}</b>'
+                f'{punct(" ")}'
                 f"{html.escape(self.disagreement)}</div>" if self.disagreement else "")
         # The ids let chapter 5 link straight to this check: ``id`` for the book
         # (page.html#claim-ID) and for an untrusted notebook, whose HTML JupyterLab
@@ -1281,8 +1282,8 @@ class ClaimCheck:
         # "mov $8, %rax" is text, not TeX.
         return (f'<div id="claim-{c.id}" data-jupyter-id="claim-{c.id}" class="mathjax_ignore" '
                 f'style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
-                f"<div><b>{html.escape(_('Claim check'))}</b> "
-                f"({html.escape(_('article §{section}').format(section=c.section))})</div>"
+                f"<div><b>{html.escape(_('Claim check'))}</b>{punct(' (')}"
+                f"{html.escape(_('article §{section}').format(section=c.section))}{punct(')')}</div>"
                 f'<div lang="zh">{quote_html(c.zh)}</div>'
                 f"<div><i>{html.escape(rendering(c))}</i></div>"
                 f'<div><b style="color:{colour}">'

@@ -72,6 +72,16 @@ def N_(message: str) -> str:
     return message
 
 
+# Punctuation between pieces that no one message holds (a label and its text, a title and a
+# note in parentheses): the Chinese edition writes it full-width, with no space around it.
+_FULL_WIDTH = {":": "：", ": ": "：", " (": "（", "(": "（", ")": "）", " ": ""}
+
+
+def punct(mark: str) -> str:
+    """``mark`` (":", ": ", " (", ")", or the " " after a label) as the running edition writes it."""
+    return _FULL_WIDTH[mark] if is_zh() else mark
+
+
 def pick(en: str, zh: str) -> str:
     """One of two texts that are not catalogue messages (e.g. a font name, a URL path)."""
     return zh if is_zh() else en

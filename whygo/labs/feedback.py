@@ -23,7 +23,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from whygo.i18n import N_, _
+from whygo.i18n import N_, _, punct
 from whygo.labs.catalog import LABS
 from whygo.labs.leak import localized
 from whygo.labs.protocol import VERDICT_RE, Verdict, parse_verdicts
@@ -91,7 +91,7 @@ class CheckResult:
         rows = [f'<div style="margin:4px 0">{_inline(v.message)}</div>']
         for n, hint in enumerate(hints):
             label = _(TEXT["hint"]) if n == 0 else _(TEXT["more"])
-            rows.append(f'<div style="margin:4px 0"><b>{label}:</b> {_inline(hint)}</div>')
+            rows.append(f'<div style="margin:4px 0"><b>{label}{punct(":")}</b>{punct(" ")}{_inline(hint)}</div>')
         if not v.passed and len(hints) < len(v.hints):
             rows.append(f'<div style="margin:4px 0;font-size:0.9em;color:#57534e">{_(TEXT["again"])}</div>')
         if self.progress:

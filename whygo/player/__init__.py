@@ -44,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from whygo.i18n import N_, _
+from whygo.i18n import N_, _, punct
 
 HERE = Path(__file__).resolve().parent
 TOKEN_W, TOKEN_H = 40, 24
@@ -66,19 +66,23 @@ def asset(name: str) -> str:
 
 
 # The words the script shows on its buttons and tooltips. player.js writes each as
-# "{{English}}" inside a string literal; ``script()`` fills in the running edition's words,
-# so the English script comes out exactly as it reads, and the Chinese one speaks Chinese.
-SCRIPT_WORDS = (N_("step"), N_("play"), N_("pause"), N_("step back"), N_("step forward"),
-                N_("play / pause"), N_("space"), N_("speed"), N_("frame"))
+# "{{English}}" inside a string literal (JS escapes allowed: a tooltip names its key, and
+# its parentheses are the language's own, so the whole tooltip is one message);
+# ``script()`` fills in the running edition's words, so the English script comes out
+# exactly as it reads, and the Chinese one speaks Chinese.
+SCRIPT_WORDS = (N_("step"), N_("play"), N_("pause"), N_("step back (\u2190)"), N_("step forward (\u2192)"),
+                N_("play / pause (space)"), N_("speed"), N_("frame"))
 _WORD = re.compile(r"\{\{([^{}]+)\}\}")
 
 
 def script() -> str:
     """player.js with its {{words}} in the running edition (a JS string literal's content)."""
     def word(m: re.Match) -> str:
-        if m.group(1) not in SCRIPT_WORDS:
-            raise PlayerError(f"player.js shows {m.group(1)!r}, which SCRIPT_WORDS does not list")
-        return json.dumps(_(m.group(1)), ensure_ascii=False)[1:-1]
+        english = json.loads(f'"{m.group(1)}"')   # the literal's escapes (\u2190) read as JS reads them
+        if english not in SCRIPT_WORDS:
+            raise PlayerError(f"player.js shows {english!r}, which SCRIPT_WORDS does not list")
+        shown = _(english)
+        return m.group(1) if shown == english else json.dumps(shown, ensure_ascii=False)[1:-1]
     return _WORD.sub(word, asset("player.js"))
 
 
@@ -169,7 +173,7 @@ def player_html(player: ScenePlayer) -> str:
     modes = ""
     if names:
         # Without the script (untrusted notebook) the choices are listed as text.
-        modes = (f'<div class="whygo-sp-modes"><span class="whygo-sp-choices">{html.escape(_(player.select))}: '
+        modes = (f'<div class="whygo-sp-modes"><span class="whygo-sp-choices">{html.escape(_(player.select))}{punct(": ")}'
                  + " · ".join(html.escape(n) for n in names) + "</span></div>")
     title = f'<div class="whygo-sp-title">{html.escape(player.title)}</div>' if player.title else ""
     legend = f'<div class="whygo-sp-legend">{legend_html(player.legend)}</div>' if player.legend else ""

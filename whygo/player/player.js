@@ -81,7 +81,7 @@ var whygoPlayer = window.whygoPlayer || (function () {
     var sp = el("select", "whygo-sp-speed");
     SPEEDS.forEach(function (s, k) { var o = el("option"); o.value = k; o.textContent = s + "\u00d7"; sp.appendChild(o); });
     sp.value = speed;
-    prev.title = "{{step back}} (\u2190)"; next.title = "{{step forward}} (\u2192)"; play.title = "{{play / pause}} ({{space}})";
+    prev.title = "{{step back (\u2190)}}"; next.title = "{{step forward (\u2192)}}"; play.title = "{{play / pause (space)}}";
     sp.title = "{{speed}}"; slider.setAttribute("aria-label", "{{frame}}");
     [play, prev, next, slider, count, sp].forEach(function (c) { controls.appendChild(c); });
     root.appendChild(controls);

@@ -583,7 +583,7 @@ def sched_frames(snaps: Sequence[Snapshot]) -> list[dict]:
             name, func = RULES[s.event.kind]
             if s.event.kind == "Spawn" and getattr(s.event, "parent", None) is None:
                 name, func = PROGRAM_START
-            rule = f"{_(name)} (`{func}`)"
+            rule = _("{rule} (`{function}`)").format(rule=_(name), function=func)
         head = _("t = {t} µs. ").format(t=f"{s.t:g}")
         caption = head + (s.caption or "") + ("\n" + _("Moved: {moves}.").format(moves=moves) if moves else "")
         out.append(frame(cards, caption, rule))
