@@ -41,7 +41,7 @@ FOLDER_MARKERS = {
 LONGEST_FIRST = (
     "tests/classroom/test_classroom.py",           # a JupyterHub and a class of 3
     "tests/browser/test_browser_player.py",
-    "tests/labs/test_labs.py",                     # every lab, starter and solution, executed
+    "tests/labs/test_labs.py",                     # every lab, with its solutions, executed
     "tests/browser/test_browser_first_contact.py",  # make lab's JupyterLab, walked in Chromium
     "tests/browser/test_browser_site.py",
     "tests/browser/test_browser_lab.py",
