@@ -29,10 +29,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser_helpers import ROOT, chromium_context, free_port, require_chromium, screenshot
 
@@ -198,6 +199,12 @@ def press_play_and_see_frames_advance(page) -> None:
     play.locator("button").first.click()       # the Play widget's play button
     page.wait_for_function("el => el.textContent.trim() !== '0'", arg=readout.element_handle(),
                            timeout=UI_TIMEOUT_MS)
+    # The readout and the picture are separate widgets, changed by separate kernel messages:
+    # under load the readout can move a moment before the new picture arrives.
+    with suppress(PlaywrightTimeout):   # the assertion below says what did not happen
+        page.wait_for_function("""([box, before]) => [...box.querySelectorAll('.widget-html-content')]
+                                  .map(e => e.innerHTML).join('') !== before""",
+                               arg=[player.element_handle(), before], timeout=UI_TIMEOUT_MS)
     after = pictures.evaluate_all("els => els.map(e => e.innerHTML).join('')")
     assert after != before, "the slider moved but the picture did not change"
 
