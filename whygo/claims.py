@@ -260,11 +260,13 @@ CLAIMS: tuple[Claim, ...] = (
           "An idle P takes Gs from the global queue or steals from other Ps.",
           "holds",
           "findRunnable looks at the P's own queue first (runqget: runnext, then the local runq); "
-          "the global queue comes before it only every 61st schedtick, a fairness check. A P whose "
-          "own queue is empty then takes a batch from the global queue (globrunqgetbatch), polls "
-          "the network (netpoll), then calls stealWork: 4 passes (stealTries) over the other Ps in "
-          "random order, taking half of a victim's queue (runqgrab); only the last pass may take "
-          "a victim's runnext.",
+          "only the trace reader and, during a GC, a GC mark worker come before it, and the global "
+          "queue every 61st schedtick, a fairness check. A P whose own queue is empty then takes a "
+          "batch from the global queue (globrunqgetbatch). Next it polls the network (netpoll), "
+          "but only when goroutines wait on the network and no other M is already polling. Last "
+          "comes stealWork, and only if this M is already spinning or fewer than half of the busy "
+          "Ps have a spinning M: 4 passes (stealTries) over the other Ps in random order, taking "
+          "half of a victim's queue (runqgrab); only the last pass may take a victim's runnext.",
           "sched",
           source="runtime/proc.go: findRunnable, runqget, globrunqgetbatch, stealWork, runqgrab"),
     Claim("gosched-local", "2.1", "runtime.Gosched()暂停当前G执行,将其放回本地队列尾部,触发P重新选取G运行;常用于模拟高"
