@@ -179,3 +179,27 @@ def test_every_line_a_claim_is_decided_at_is_in_the_pinned_source(src):
 def test_a_line_that_is_not_in_the_source_is_named(src):
     with pytest.raises(LookupError, match="no line of .*runtime/mgc.go holds 'no such line'"):
         claims.source_line("runtime/mgc.go: no such line", src)
+
+
+# ---- the rule lines of the scheduler player ------------------------------------------------
+def _rule_functions(label: str) -> list[str]:
+    """The functions a player rule line names: "runtime.schedule → findRunnable → execute"."""
+    return re.findall(r"(?:\bruntime\.|→ )(\w+)", label)
+
+
+def test_the_rule_line_parser_sees_every_step():
+    assert _rule_functions("runtime.goready → ready → runqput(next=true)") == ["goready", "ready", "runqput"]
+    assert _rule_functions("runtime.rt0_go → newproc(runtime.main)") == ["rt0_go", "newproc", "main"]
+
+
+def test_every_function_a_player_rule_names_exists_in_the_pinned_runtime(src):
+    """whygo.views.sched.RULES labels each step with the runtime functions it mirrors: a
+    misspelt name, or one a Go release renamed, fails here."""
+    from whygo.views import sched as views
+    runtime = src / "runtime"
+    go = "\n".join(_text(p) for p in sorted(runtime.glob("*.go")))
+    asm = "\n".join(_text(p) for p in sorted(runtime.glob("asm_*.s")))
+    labels = [label for _, label in views.RULES.values()] + [views.PROGRAM_START[1]]
+    missing = sorted({name for label in labels for name in _rule_functions(label)
+                      if not _func(go, name) and f"TEXT runtime·{name}(" not in asm})
+    assert missing == []

@@ -422,7 +422,7 @@ RULES = {
     "Steal": (N_("work stealing: half of a victim's queue"), "runtime.stealWork → runqsteal"),
     "Handoff": (N_("a P leaves an M stuck in a syscall"), "runtime.handoffp (retake / entersyscallblock)"),
     "Preempt": (N_("a G ran too long: preempted"), "runtime.sysmon → retake → preemptone"),
-    "GlobalBatch": (N_("an empty local queue takes a batch from the global queue"), "runtime.globrunqget"),
+    "GlobalBatch": (N_("an empty local queue takes a batch from the global queue"), "runtime.globrunqgetbatch"),
     "Fairness": (N_("every 61st tick the global queue goes first"), "runtime.findRunnable (schedtick%61)"),
     "GoschedToGlobal": (N_("Gosched: the G goes to the global queue"), "runtime.goschedImpl → globrunqput"),
     "RunqOverflow": (N_("a full local queue moves half to the global queue"), "runtime.runqputslow"),
