@@ -35,6 +35,7 @@ TERMS: tuple[tuple[str, str, str], ...] = (
     ("shade", "置灰", "make a white object grey (marked, queued to be scanned): it survives this cycle"),
     ("write barrier", "写屏障", "code run on pointer writes during marking so no live object is missed"),
     ("hybrid write barrier", "混合写屏障", "Go's barrier since 1.8: shade the old and the new pointer"),
+    ("interleaving", "交错执行序列", "one order in which the steps of concurrent code run; a bug may show in only a few"),
     ("stop the world (STW)", "全局暂停（STW）", "the short pauses when every goroutine is stopped"),
     ("pacer", "调步器 / GC 节奏控制器", "decides when the next GC starts (GOGC, GOMEMLIMIT)"),
     ("heap goal", "堆目标", "the heap size at which the next GC cycle should end"),
