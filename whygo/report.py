@@ -69,6 +69,17 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+def clip(text: str, columns: int) -> str:
+    """The longest start of ``text`` that fits in ``columns`` display columns (:func:`width`);
+    for text without wide characters, ``text[:columns]``."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += width(ch)
+        if used > columns:
+            return text[:i]
+    return text
+
+
 def pad(text: str, columns: int) -> str:
     """``text`` followed by blanks up to ``columns`` display columns (:func:`width`);
     for text without wide characters, ``str.ljust``."""

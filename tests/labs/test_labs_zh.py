@@ -130,3 +130,36 @@ def test_grader_notes_in_chinese_and_in_english(english, monkeypatch):
     row = Row("a.ipynb")
     score(row, lab, events, 10.0)
     assert CJK.search(row.note) and "10 s" in row.note and "task-2" in row.note, row.note
+
+
+REPLACED_AND_TIMEOUT = [{"event": "replaced", "id": "task-1", "names": ["check", "show"]},
+                        {"event": "timeout", "id": "task-2"}, {"event": "end"}]
+
+
+def test_grader_notes_are_joined_with_the_editions_separators(english, monkeypatch):
+    """Notes are joined with "; " and names with ", " in English, "；" and "、" in Chinese (no
+    half-width separator, and no blank, between Chinese sentences)."""
+    from whygo.labs.grade import Row, score
+    row = Row("a.ipynb")
+    score(row, LABS["sched"], REPLACED_AND_TIMEOUT, 10.0)
+    assert row.note == ("task-1 replaced check, show: no effect, checks run in a process of their own; "
+                        "time limit (10 s) reached in cell task-2")
+    monkeypatch.setenv("WHYGO_LANG", "zh")
+    row = Row("a.ipynb")
+    score(row, LABS["sched"], REPLACED_AND_TIMEOUT, 10.0)
+    assert "check、show" in row.note and "；" in row.note, row.note
+    assert "; " not in row.note and ", " not in row.note, row.note
+
+
+def test_the_summary_cuts_a_note_by_display_width(english, monkeypatch):
+    """The summary shows at most 80 columns of a note: 80 Latin letters, 40 Chinese characters
+    (each takes two columns in a terminal)."""
+    from whygo.labs.grade import Row, summary
+    from whygo.report import clip, width
+    assert clip("ab中文", 4) == "ab中" and clip("ab中文", 5) == "ab中" and clip("ab", 80) == "ab"
+    latin = summary([Row("a.ipynb", notes=["x" * 100])])
+    assert "x" * 80 in latin and "x" * 81 not in latin
+    monkeypatch.setenv("WHYGO_LANG", "zh")
+    chinese_note = summary([Row("a.ipynb", notes=["很" * 100])])
+    assert "很" * 40 in chinese_note and "很" * 41 not in chinese_note
+    assert max(width(line) for line in chinese_note.splitlines()) < 120

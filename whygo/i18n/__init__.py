@@ -73,12 +73,14 @@ def N_(message: str) -> str:
 
 
 # Punctuation between pieces that no one message holds (a label and its text, a title and a
-# note in parentheses): the Chinese edition writes it full-width, with no space around it.
-_FULL_WIDTH = {":": "：", ": ": "：", " (": "（", "(": "（", ")": "）", " ": ""}
+# note in parentheses, the items of a list): the Chinese edition writes it full-width, with
+# no space around it; items of a list are joined with the enumeration comma "、".
+_FULL_WIDTH = {":": "：", ": ": "：", " (": "（", "(": "（", ")": "）", " ": "", "; ": "；", ", ": "、"}
 
 
 def punct(mark: str) -> str:
-    """``mark`` (":", ": ", " (", ")", or the " " after a label) as the running edition writes it."""
+    """``mark`` (":", ": ", " (", ")", the " " after a label, "; " between notes, ", " between
+    the items of a list) as the running edition writes it."""
     return _FULL_WIDTH[mark] if is_zh() else mark
 
 

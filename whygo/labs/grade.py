@@ -48,12 +48,13 @@ from pathlib import Path
 
 import nbformat
 
-from whygo.i18n import ENV, LANGS, _
+from whygo.i18n import ENV, LANGS, _, punct
 from whygo.labs.answers import AnswerProcessGone, Answers, OutOfTime
 from whygo.labs.catalog import LABS, Lab
 from whygo.labs.notebook import LabNotebookError, cells_by_id, lab_of, read, shipped
 from whygo.labs.protocol import parse_verdicts
 from whygo.labs.sandbox import Box, Limits, Ran, Sandbox
+from whygo.report import Table, clip
 
 PASSED, NOT_YET, DID_NOT_RUN = "passed", "not yet", "did not run"
 KILL_GRACE = 30.0     # seconds the Go lab's worker gets beyond --timeout to shut its kernel down
@@ -81,7 +82,7 @@ class Row:
 
     @property
     def note(self) -> str:
-        return "; ".join(self.notes)
+        return punct("; ").join(self.notes)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def prepare(nb, lab: Lab) -> tuple[dict[str, str], list[str]]:
     if added:
         ignored.append(_("{n} added cell(s)").format(n=added))
     if ignored:
-        notes.append(_("only task cells are graded; ignored: {cells}").format(cells=", ".join(ignored)))
+        notes.append(_("only task cells are graded; ignored: {cells}").format(cells=punct(", ").join(ignored)))
     return tasks, notes
 
 
@@ -265,7 +266,7 @@ def score(row: Row, lab: Lab, events: list[dict], timeout: float) -> None:
             row.notes.append(_("the notebook could not run: {error}").format(error=e.get("error")))
         elif kind == "replaced":
             row.notes.append(_("{cell} replaced {names}: no effect, checks run in a process of their own")
-                             .format(cell=cid, names=", ".join(e.get("names", []))))
+                             .format(cell=cid, names=punct(", ").join(e.get("names", []))))
         elif kind is None and cid in owner:
             check = owner[cid]
             verdicts = [v for v in parse_verdicts(str(e.get("text", ""))) if v.check == check]
@@ -373,9 +374,8 @@ def write_csv(rows: list[Row], out: Path) -> None:
 
 
 def summary(rows: list[Row]) -> str:
-    from whygo.report import Table
     table = Table([_("file"), _("lab"), _("score"), _("note")],
-                  [[Path(r.file).name, r.lab or "?", f"{r.score}/{r.max}", r.note[:80]] for r in rows])
+                  [[Path(r.file).name, r.lab or "?", f"{r.score}/{r.max}", clip(r.note, 80)] for r in rows])
     total = sum(r.score for r in rows)
     possible = sum(r.max for r in rows)
     return f"{table!r}\n" + _("{n} submission(s), {passed}/{possible} checks passed").format(
@@ -386,7 +386,7 @@ def _progress(done: int, total: int, row: Row) -> None:
     width = 20
     bar = "#" * (width * done // total) + "." * (width - width * done // total)
     print(f"[{bar}] {done}/{total} {Path(row.file).name}: {row.score}/{row.max}"
-          + (f" ({row.note[:60]})" if row.note else ""), file=sys.stderr, flush=True)
+          + (f" ({clip(row.note, 60)})" if row.note else ""), file=sys.stderr, flush=True)
 
 
 HELP_EPILOG = f"""\
