@@ -1265,7 +1265,7 @@ class ClaimCheck:
         text = (_("Claim check (article §{section}): {quote}").format(section=c.section, quote=c.zh)
                 + "\n  " + _("English: {rendering}").format(rendering=rendering(c))
                 + "\n  " + _("Verdict: {verdict}.").format(verdict=verdict_word(c.verdict).upper())
-                + " " + reason(c))
+                + punct(" ") + reason(c))
         if self.disagreement:
             text += f"\n  {_(DISAGREE_LABEL)}{punct(': ')}{self.disagreement}"
         return text
@@ -1289,8 +1289,8 @@ class ClaimCheck:
                 f'<div lang="zh">{quote_html(c.zh)}</div>'
                 f"<div><i>{html.escape(rendering(c))}</i></div>"
                 f'<div><b style="color:{colour}">'
-                f"{html.escape(_('Verdict: {verdict}.').format(verdict=verdict_word(c.verdict)))}</b> "
-                f"{html.escape(reason(c))}</div>{note}</div>")
+                f"{html.escape(_('Verdict: {verdict}.').format(verdict=verdict_word(c.verdict)))}</b>"
+                f"{punct(' ')}{html.escape(reason(c))}</div>{note}</div>")
 
 
 def quoted_rows(quote: str) -> list[list[str]] | None:

@@ -24,3 +24,15 @@ def test_hint_label_of_a_verdict():
     with chinese():
         zh = Feedback().record(verdict)._repr_html_()
     assert "：</b>look again" in zh and ":</b>" not in zh, zh
+
+
+def test_claim_box_verdict_and_reason():
+    """The reason follows the verdict after a blank in English; in Chinese the full-width
+    stop ends the verdict, with no blank after it."""
+    box = claims.ClaimCheck(claims.get("stealing"))
+    assert "Verdict: HOLDS. findRunnable" in repr(box)
+    assert "Verdict: holds.</b> findRunnable" in box._repr_html_()
+    with chinese():
+        zh, text = box._repr_html_(), repr(box)
+    assert "成立。findRunnable" in text and "。 " not in text, text
+    assert "成立。</b>findRunnable" in zh and "</b> " not in zh, zh
