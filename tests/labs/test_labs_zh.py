@@ -163,3 +163,27 @@ def test_the_summary_cuts_a_note_by_display_width(english, monkeypatch):
     chinese_note = summary([Row("a.ipynb", notes=["很" * 100])])
     assert "很" * 40 in chinese_note and "很" * 41 not in chinese_note
     assert max(width(line) for line in chinese_note.splitlines()) < 120
+
+
+@pytest.mark.parametrize("how", ["WHYGO_LANG", "--lang"])
+def test_the_graders_help_and_errors_follow_the_edition(how, monkeypatch, capsys):
+    """`whygo grade --help` (and its parser's errors) in Chinese under WHYGO_LANG=zh or with
+    --lang zh; in English otherwise."""
+    from whygo.labs import grade as grading
+
+    def run(*argv):
+        with pytest.raises(SystemExit):
+            grading.main(list(argv))
+        return capsys.readouterr()
+
+    monkeypatch.setenv("WHYGO_LANG", "en")   # --lang sets it; monkeypatch restores it after
+    english_help = run("--help").out
+    assert english_help.startswith("usage: whygo grade") and "\noptions:\n" in english_help
+    assert "1024 MB written in all." in english_help and not CJK.search(english_help)
+    lang = ["--lang", "zh"] if how == "--lang" else []
+    if how == "WHYGO_LANG":
+        monkeypatch.setenv("WHYGO_LANG", "zh")
+    chinese_help = run(*lang, "--help").out
+    assert chinese_help.startswith("用法：whygo grade") and "\n选项：\n" in chinese_help, chinese_help
+    assert "总写入量最多 1024 MB" in chinese_help and "显示此帮助信息并退出" in chinese_help
+    assert "要求 --workers >= 1" in run(*lang, "--workers", "0", "x.ipynb").err

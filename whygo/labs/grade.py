@@ -389,39 +389,72 @@ def _progress(done: int, total: int, row: Row) -> None:
           + (f" ({clip(row.note, 60)})" if row.note else ""), file=sys.stderr, flush=True)
 
 
-HELP_EPILOG = f"""\
+def help_epilog() -> str:
+    """The help's closing text in the running edition, with the sandbox's default limits."""
+    limits = Limits()
+    return _("""\
 sandbox (as root, with Linux namespaces): each submission runs in sandboxes of its
 own, as a uid of its own, without network, seeing its own folder (/tmp, its HOME)
 and the course read-only (never labs/solutions, .git or other submissions), with
 Go's build cache shared read-only. Only task cells are graded, and Python checks
 run in a process that never ran the submission's code.
 
-limits: CPU time = --timeout per process, {Limits().memory_mb} MB of memory per process (--memory),
-{Limits().processes} processes and threads, files up to {Limits().file_mb} MB, {Limits().disk_mb} MB written in all.
+limits: CPU time = --timeout per process, {memory} MB of memory per process (--memory),
+{processes} processes and threads, files up to {file} MB, {disk} MB written in all.
 
 Without root or namespaces the grader says what it cannot enforce, when it starts
-and in every row's note."""
+and in every row's note.""").format(memory=limits.memory_mb, processes=limits.processes,
+                                    file=limits.file_mb, disk=limits.disk_mb)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's own word "usage" in the running edition, and the colon after the section
+    headings (set in main) as the edition writes it."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, _("usage") + punct(": ") if prefix is None else prefix)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in (_("positional arguments"), _("options")):
+            text = text.replace(f"\n{heading}:\n", f"\n{heading}{punct(':')}\n")
+        return text
+
+
+def _language_first(argv: list[str]) -> None:
+    """Apply ``--lang`` before the parser is built, so that ``--help`` and the parser's
+    errors are in that language too (the parser checks the value afterwards)."""
+    for i, arg in enumerate(argv):
+        value = arg[len("--lang="):] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGS:
+            os.environ[ENV] = value   # read by _() here and passed into every sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="whygo grade", description="Grade lab notebooks handed in by students, "
-                                "each in a sandbox; submitted files are only read.", epilog=HELP_EPILOG,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("submissions", nargs="+", metavar="SUBMISSION.ipynb")
-    p.add_argument("--lab", choices=sorted(LABS), help="the lab expected (notebooks of another lab are refused)")
-    p.add_argument("--out", default="grades.csv", help="CSV file to write (default: grades.csv)")
-    p.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time (default: 2)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default: 120)")
-    p.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output kept per cell (default: 1 MB)")
-    p.add_argument("--memory", type=int, default=Limits().memory_mb,
-                   help=f"MB of memory a process may write to (default: {Limits().memory_mb})")
-    p.add_argument("--lang", choices=LANGS, help="language of the notes and the summary, and of the checks' "
-                   "messages (default: WHYGO_LANG, else English); the CSV's columns stay English")
+    _language_first(sys.argv[1:] if argv is None else argv)
+    p = argparse.ArgumentParser(prog="whygo grade", description=_("Grade lab notebooks handed in by students, "
+                                "each in a sandbox; submitted files are only read."), epilog=help_epilog(),
+                                formatter_class=_HelpFormatter, add_help=False)
+    files = p.add_argument_group(_("positional arguments"))
+    files.add_argument("submissions", nargs="+", metavar="SUBMISSION.ipynb")
+    o = p.add_argument_group(_("options"))
+    o.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+    o.add_argument("--lab", choices=sorted(LABS), help=_("the lab expected (notebooks of another lab are refused)"))
+    o.add_argument("--out", default="grades.csv", help=_("CSV file to write (default: grades.csv)"))
+    o.add_argument("--workers", type=int, default=2, help=_("notebooks graded at the same time (default: 2)"))
+    o.add_argument("--timeout", type=float, default=120.0, help=_("seconds allowed per notebook (default: 120)"))
+    o.add_argument("--max-output", type=int, default=1_000_000,
+                   help=_("bytes of output kept per cell (default: 1 MB)"))
+    o.add_argument("--memory", type=int, default=Limits().memory_mb,
+                   help=_("MB of memory a process may write to (default: {memory})").format(memory=Limits().memory_mb))
+    o.add_argument("--lang", choices=LANGS, help=_("language of the notes and the summary, and of the checks' "
+                   "messages (default: WHYGO_LANG, else English); the CSV's columns stay English"))
     ns = p.parse_args(argv)
     if ns.lang:
         os.environ[ENV] = ns.lang   # read by _() here and passed into every sandbox
     if ns.workers < 1 or ns.timeout <= 0 or ns.memory < 256:
-        p.error("--workers must be >= 1, --timeout > 0 and --memory >= 256")
+        p.error(_("--workers must be >= 1, --timeout > 0 and --memory >= 256"))
     sandbox = Sandbox.probe()
     limits = Limits(cpu_seconds=math.ceil(ns.timeout), memory_mb=ns.memory)
     print(sandbox.summary(limits), file=sys.stderr, flush=True)
