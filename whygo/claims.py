@@ -259,16 +259,19 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("stealing", "2.1", "P空闲时 → 从全局队列或其它P的队列“偷取”G(work-stealing)",
           "An idle P takes Gs from the global queue or steals from other Ps.",
           "holds",
-          "findRunnable looks at the P's own queue first (runqget: runnext, then the local runq); "
-          "only the trace reader and, during a GC, a GC mark worker come before it, and the global "
-          "queue every 61st schedtick, a fairness check. A P whose own queue is empty then takes a "
-          "batch from the global queue (globrunqgetbatch). Next it polls the network (netpoll), "
-          "but only when goroutines wait on the network and no other M is already polling. Last "
-          "comes stealWork, and only if this M is already spinning or fewer than half of the busy "
-          "Ps have a spinning M: 4 passes (stealTries) over the other Ps in random order, taking "
-          "half of a victim's queue (runqgrab); only the last pass may take a victim's runnext.",
+          "findRunnable looks at the P's own queue first (runqget: runnext, then the local runq). "
+          "The only Gs it may pick before that are the trace reader (while a trace runs), a GC mark "
+          "worker (during the mark phase) and, every 61st schedtick, one G from the global queue "
+          "(a fairness check). A P whose own queue is empty then takes a batch from the global "
+          "queue (globrunqgetbatch). Next it polls the network (netpoll), but only when goroutines "
+          "wait on the network and no other M is already polling. Then comes stealWork, if this M "
+          "is already spinning or the spinning Ms number fewer than half of the non-idle Ps: up to "
+          "4 passes (stealTries) over the other Ps in random order, taking half of a victim's "
+          "queue, rounded up (runqgrab); only the last pass may take a victim's runnext. If that "
+          "finds nothing, findRunnable checks the global queue and every P's queue again, and may "
+          "block in netpoll, before the M stops (stopm).",
           "sched",
-          source="runtime/proc.go: findRunnable, runqget, globrunqgetbatch, stealWork, runqgrab"),
+          source="runtime/proc.go: findRunnable, runqget, globrunqgetbatch, stealWork, runqgrab, stopm"),
     Claim("gosched-local", "2.1", "runtime.Gosched()暂停当前G执行,将其放回本地队列尾部,触发P重新选取G运行;常用于模拟高"
           "并发调度压力。",
           "runtime.Gosched() puts the current G back at the tail of the local queue.",
