@@ -38,7 +38,7 @@ lab: setup
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 
-# Everything, four workers at once on two cores: much of the suite waits on servers, kernels,
+# Everything, three workers at once on two cores: much of the suite waits on servers, kernels,
 # browsers and the hub rather than computing (a notebook's cells, and a module's tests, stay
 # together on one worker; the longest modules start first: tests/conftest.py LONGEST_FIRST), and alongside it
 # go vet + go test over gocode/ and the notebooks again on one CPU, so an output that depends on
@@ -51,7 +51,7 @@ test: setup browser classroom-setup
 	@mkdir -p build; echo "==> alongside: go vet + go test over gocode/ (log: build/test-go.log), the Chinese notebooks and labs on one CPU (log: build/test-1cpu.log)"; \
 	(cd gocode && ../$(BIN)/whygo go vet ./... && ../$(BIN)/whygo go test -count=1 ./...) > build/test-go.log 2>&1 & gotest=$$!; \
 	taskset -c 0 $(PYTEST) -q zh/notebooks zh/labs $(NBVAL) > build/test-1cpu.log 2>&1 & onecpu=$$!; \
-	$(PYTEST) -n 4 --dist loadscope --no-loadscope-reorder -m "not machines" --durations=15 tests notebooks labs $(NBVAL); all=$$?; \
+	$(PYTEST) -n 3 --dist loadscope --no-loadscope-reorder -m "not machines" --durations=15 tests notebooks labs $(NBVAL); all=$$?; \
 	wait $$gotest; go=$$?; wait $$onecpu; one=$$?; \
 	echo "==> go vet + go test over gocode/:"; cat build/test-go.log; \
 	echo "==> the Chinese notebooks and labs on one CPU (taskset -c 0):"; \

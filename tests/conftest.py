@@ -34,7 +34,7 @@ FOLDER_MARKERS = {
 
 
 # The modules and notebooks that take a minute or more (`--durations=0` on 2 cores), longest
-# first. `make test` hands whole modules to its four workers (--dist loadscope) in collection
+# first. `make test` hands whole modules to its three workers (--dist loadscope) in collection
 # order (--no-loadscope-reorder): started first, they run while the other workers work through
 # the many short ones, instead of starting last and ending the run alone (xdist's own order,
 # most tests first, put the JupyterHub class, a few long tests, near the end).

@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -131,6 +132,12 @@ def lab_server(tmp: Path, argv: list[str], port: int, extra_env: dict | None = N
                             f"{log_path.read_text()[-3000:]}")
             else:
                 time.sleep(0.5)
+        # Jupyter prints its URL a moment before it listens (seen: refused 2 ms after the print)
+        while not _listening(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{argv[0]} printed its URL but does not listen on {port}:\n"
+                            f"{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
         token = printed.rsplit("token=", 1)[1]
         yield printed, f"http://127.0.0.1:{port}/", token
     finally:
@@ -146,6 +153,11 @@ def lab_server(tmp: Path, argv: list[str], port: int, extra_env: dict | None = N
         proc.wait(timeout=10)
         log.close()
     assert _group_alive(pgid) == [], f"processes of {argv[0]} still running: {_group_alive(pgid)}"
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def api(base: str, token: str, path: str):

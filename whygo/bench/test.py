@@ -3,11 +3,11 @@
 Runs ``make test`` once from the repository root and reports:
 
 * ``test.suite_seconds``: the whole run, wall clock (set-up already done, so
-  this is the four-worker pytest pass with go vet + go test over gocode/ and
+  this is the three-worker pytest pass with go vet + go test over gocode/ and
   the one-CPU pass running alongside it);
 * ``test.cpu_seconds``: the CPU time (user + system) of everything the run
   started; divided by the machine's cores, the least wall time it could take;
-* ``test.pytest_seconds``: the four-worker pass over tests, notebooks and labs,
+* ``test.pytest_seconds``: the three-worker pass over tests, notebooks and labs,
   as pytest reports it;
 * ``test.notebooks_seconds``: the notebooks and labs again on one CPU
   (``taskset -c 0``, printed after the main pass), as pytest reports it.
