@@ -450,9 +450,7 @@ def main(argv: list[str] | None = None) -> int:
                    help=_("MB of memory a process may write to (default: {memory})").format(memory=Limits().memory_mb))
     o.add_argument("--lang", choices=LANGS, help=_("language of the notes and the summary, and of the checks' "
                    "messages (default: WHYGO_LANG, else English); the CSV's columns stay English"))
-    ns = p.parse_args(argv)
-    if ns.lang:
-        os.environ[ENV] = ns.lang   # read by _() here and passed into every sandbox
+    ns = p.parse_args(argv)   # --lang is already in effect (_language_first); here it is only checked
     if ns.workers < 1 or ns.timeout <= 0 or ns.memory < 256:
         p.error(_("--workers must be >= 1, --timeout > 0 and --memory >= 256"))
     sandbox = Sandbox.probe()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from functools import lru_cache
 
 from whygo.i18n import is_zh
+from whygo.report import width as columns   # a Chinese character is two columns
 
 CJK_FONT = "Noto Sans CJK SC"
 
@@ -44,11 +44,6 @@ def _register() -> None:
     # matplotlib would announce once per figure ("findfont: Failed to find font weight bold"),
     # on stderr, in a stored output. Latin text in bold keeps DejaVu Sans Bold.
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-
-
-def columns(text: str) -> int:
-    """Columns ``text`` takes in a monospaced grid: 2 for a Chinese (wide) character, 1 otherwise."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 # A token for wrapping Chinese: one CJK character, a run of other non-space characters, or spaces.

@@ -30,7 +30,8 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D, Bbox, IdentityTransform
 
-from whygo.views.fonts import columns, wrap_text
+from whygo.report import width as columns
+from whygo.views.fonts import wrap_text
 from whygo.i18n import N_, _
 from whygo.sched.snapshot import Snapshot
 from whygo.sched.timeline import Timeline
@@ -161,7 +162,7 @@ class _GlyphText(Artist):
             gc.restore()
 
     def get_window_extent(self, renderer=None) -> Bbox:
-        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, _columns(line) * step, 1.2 * size_px)
+        boxes = [Bbox.from_bounds(left, baseline - 0.25 * size_px, columns(line) * step, 1.2 * size_px)
                  for left, baseline, size_px, step, line, _ in self._lines() if line]
         return Bbox.union(boxes) if boxes else Bbox.null()
 
@@ -248,11 +249,6 @@ def render_sched(snapshot: Snapshot, *, title: str = "") -> Figure:
     cv.text(1, 3.5, _fill(snapshot.caption or "", 118), 8, "italic")
     cv.flush()
     return fig
-
-
-def _columns(text: str) -> int:
-    """Grid cells ``text`` takes: 2 for a Chinese character, 1 for any other."""
-    return columns(text)
 
 
 def _fill(text: str, width: int) -> str:
