@@ -46,6 +46,13 @@ def test_sanitize_keeps_verdicts_counts_and_compiler_messages(text):
     assert sanitize(text) == text
 
 
+@pytest.mark.parametrize("cut", ["", "gc \n", "gc 7 @0.01", "gc 7 @0.012s 3%: 0.01+\n"])
+def test_sanitize_turns_gctrace_lines_into_one_marker_even_with_the_last_line_cut_short(cut):
+    lines = "gc 1 @0.001s 2%: 0.01+0.2+0.01 ms clock, 4->4->0 MB, 4 MB goal, 0 MB stacks, 2 P\n" * 3
+    assert sanitize(lines + cut) == "GCTRACE-LINES\n"
+    assert sanitize(lines + "done\n") == "GCTRACE-LINES\ndone\n"   # only a cut line at the end
+
+
 def test_sanitize_blanks_addresses_paths_and_frame_payloads():
     text = ("panic at 0xc000012345 in /tmp/whygo-abc/cell.go "
             '<img src="data:image/png;base64,iVBORw0KGgo="/> id="whygo-0123456789ab" '
