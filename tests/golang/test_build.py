@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import types
+from pathlib import Path
 
 import pytest
 
@@ -108,9 +110,38 @@ def test_a_held_binary_outlives_its_eviction():
     assert not entry.exists() and built.binary.read_bytes()[:4] == b"\x7fELF"
 
 
-def test_warm_builds_like_the_runner(monkeypatch):
+def test_warm_builds_like_the_runner_into_the_std_cache_then_copies_it(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(warm, "go_command", lambda *args, **kw: calls.append(args))
+    user_cache = tmp_path / "user-go-build"
+
+    def go_command(*args, **kw):
+        calls.append((args, kw.get("env")))
+        if args[0] == "build":    # as go would: an entry in the cache it was given
+            (Path(kw["env"]["GOCACHE"]) / "ab").mkdir(parents=True, exist_ok=True)
+            (Path(kw["env"]["GOCACHE"]) / "ab" / f"ab{len(calls)}-d").write_text(args[-1])
+        return types.SimpleNamespace(stdout=f"{user_cache}\n")
+    monkeypatch.setenv("WHYGO_CACHE", str(tmp_path / "course"))
+    monkeypatch.setattr(warm, "go_command", go_command)
     monkeypatch.setattr(warm, "warm_graphviz", lambda: 0)
     assert warm.warm_build_cache() == 0
-    assert calls and all(args[:2] == ("build", "-trimpath") for args in calls)
+    builds = [(args, env) for args, env in calls if args[0] == "build"]
+    assert len(builds) == len(warm.PACKAGES)
+    assert all(args[:2] == ("build", "-trimpath") and env == {"GOCACHE": str(tmp_path / "course" / "go-std")}
+               for args, env in builds)
+    assert sorted(p.name for p in (user_cache / "ab").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "course" / "go-std" / "ab").iterdir())
+
+
+def test_copy_cache_adds_the_missing_entries_only(tmp_path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    for folder, name, text in [(source, "0a/x-a", "x"), (source, "0a/y-d", "new y"), (source, "ff/z-d", "z"),
+                               (source, "README", "r"), (source, "trim.txt", "t"), (target, "0a/y-d", "old y")]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    assert warm.copy_cache(source, target) == 2
+    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    assert files == ["0a/x-a", "0a/y-d", "ff/z-d"]
+    assert (target / "0a" / "y-d").read_text() == "old y"      # an entry is never replaced
+    assert warm.copy_cache(source, target) == 0
+
+

@@ -12,9 +12,9 @@ Run once, as root, with the course's own Python (``.venv/bin/whygo``):
   readable by all it is used as the base. Its ``share/jupyter`` holds the
   two kernels (this Python, started through :mod:`whygo.classroom.kernelstart`)
   and links to JupyterLab's assets and server extensions.
-* ``CLASS/go-build`` and ``CLASS/course-cache``: Go's build cache and the
-  course cache, warmed by ``whygo warm`` (the standard library the course
-  uses; the Graphviz module), root's and read-only to students. The spawner
+* ``CLASS/go-build`` and ``CLASS/course-cache``: Go's build cache (a copy of
+  root's standard-library cache, which ``whygo warm`` fills) and the course
+  cache (the Graphviz module), root's and read-only to students. The spawner
   seeds each student's own caches from them (:mod:`whygo.classroom.homes`).
 
 Then, as an unprivileged user (``nobody``), it checks that this environment
@@ -34,7 +34,7 @@ from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
 from whygo.golang import process
 from whygo.golang.build import go_mod
 from whygo.golang.toolchain import go_command
-from whygo.golang.warm import PACKAGES
+from whygo.golang.warm import PACKAGES, build_std, copy_cache, std_cache
 
 NOBODY = 65534
 JUPYTER_SHARED = ("lab", "labextensions", "nbextensions", "nbconvert")
@@ -116,16 +116,23 @@ def write_kernels(env: Path) -> None:
 
 
 def warm(class_dir: Path) -> str:
-    """Warm ``go-build`` and ``course-cache`` (root's, read-only to students); the seed's stamp."""
+    """Warm ``go-build`` and ``course-cache`` (root's, read-only to students); the seed's stamp.
+
+    ``go-build`` is a copy of root's standard-library cache (:func:`whygo.golang.warm.std_cache`,
+    compiled once per machine), never of root's own ``GOCACHE``, which holds what root built."""
     class_dir = Path(class_dir).resolve()
     go_build, course = class_dir / "go-build", class_dir / "course-cache"
+    std = std_cache()
+    build_std(std)
+    prime(std)
+    copy_cache(std, go_build)
     env = dict(os.environ, GOCACHE=str(go_build), WHYGO_CACHE=str(course))
-    for argv in (["-m", "whygo.cli", "warm"],   # and the std package list every cell's imports read
-                 ["-c", "from whygo.golang.snippet import std_packages; std_packages()"]):
-        done = process.run([sys.executable, *argv], env=env, timeout=3600)
-        if done.returncode != 0 or done.timed_out:
-            raise InstallError(f"warming the caches failed:\n{done.out[-2000:]}{done.err[-2000:]}")
-    prime(go_build)
+    # the Graphviz module, and the std package list every cell's imports read
+    warm_course = ("from whygo.golang.snippet import std_packages; from whygo.golang.warm import warm_graphviz; "
+                   "std_packages(); raise SystemExit(warm_graphviz())")
+    done = process.run([sys.executable, "-c", warm_course], env=env, timeout=3600)
+    if done.returncode != 0 or done.timed_out:
+        raise InstallError(f"warming the caches failed:\n{done.out[-2000:]}{done.err[-2000:]}")
     for top in (go_build, course):
         for root, dirs, files in os.walk(top):
             for name in dirs:
@@ -143,9 +150,9 @@ PRIME_VET = 'package main\n\nimport (\n\t"context"\n\t"fmt"\n\t"time"\n)\n\nfunc
 
 
 def prime(go_build: Path) -> None:
-    """Build what students' cells build, the way the course's runner builds it (``-trimpath``:
-    ``whygo warm`` builds without it, and Go keys its cache by the flags, so those entries
-    never serve a cell): the warmed packages, a test binary (the labs' checks), ``go vet``."""
+    """Build into ``go_build`` what students' cells build beyond the warmed packages, the way the
+    course's runner builds it (``-trimpath``: Go keys its cache by the flags): ``httptest``, a test
+    binary (the labs' checks), ``go vet``."""
     env = {"GOCACHE": str(go_build)}
     go_command("build", "-trimpath", *PACKAGES, "net/http/httptest", env=env, timeout=1200)
     with tempfile.TemporaryDirectory(prefix="whygo-prime-") as tmp:

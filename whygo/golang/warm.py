@@ -1,15 +1,24 @@
 """Warm the caches once per machine so the first notebook cell does not wait.
 
 Go's build cache: the standard-library packages the course uses are compiled
-(tens of seconds the first time). The Graphviz WebAssembly module: compiled
-once and kept in the course cache (seconds the first time, then ~0.1 s).
+(tens of seconds the first time) into a cache of their own, ``go-std`` in the
+course cache (:func:`std_cache`), then copied into the user's ``GOCACHE``.
+That cache holds the standard library and nothing else the user built, so
+``whygo classroom install`` can copy it to a class without compiling again
+and without handing students anything of the teacher's (a lab's solution
+built by the grader lives only in the teacher's own cache). The Graphviz
+WebAssembly module: compiled once and kept in the course cache (seconds the
+first time, then ~0.1 s).
 """
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
+from pathlib import Path
 
-from whygo.golang.toolchain import ToolchainError, go_command
+from whygo.golang.toolchain import ToolchainError, course_cache_dir, go_command
 
 # The standard-library packages the course's snippets and gocode/ programs use.
 PACKAGES = ["fmt", "runtime", "runtime/debug", "runtime/trace", "runtime/metrics", "sync",
@@ -17,15 +26,48 @@ PACKAGES = ["fmt", "runtime", "runtime/debug", "runtime/trace", "runtime/metrics
             "testing", "encoding/json", "debug/elf", "math/rand/v2", "sort", "bufio", "errors"]
 
 
+def std_cache() -> Path:
+    """The Go build cache that holds only the warmed standard library (``WHYGO_CACHE/go-std``)."""
+    return course_cache_dir() / "go-std"
+
+
+def build_std(cache: Path, progress: bool = False) -> None:
+    """Compile :data:`PACKAGES` into ``cache`` as the runner builds them (``-trimpath``)."""
+    for i, pkg in enumerate(PACKAGES, 1):
+        if progress:
+            print(f"\r  compiling the standard library: {i}/{len(PACKAGES)} {pkg:<20}", end="", flush=True)
+        go_command("build", "-trimpath", pkg, env={"GOCACHE": str(cache)}, timeout=600)
+
+
+def copy_cache(source: Path, target: Path) -> int:
+    """Copy the entries of Go build cache ``source`` that ``target`` lacks; how many were copied.
+
+    Go names an entry by the hash of what made it, so two caches merge by
+    taking the union of their files. Each copy is written beside its place
+    and renamed into it: a ``go`` running on ``target`` meanwhile never sees
+    half a file."""
+    copied = 0
+    for sub in sorted(os.listdir(source)):
+        if len(sub) != 2 or not (source / sub).is_dir():   # 00..ff; not README or trim.txt
+            continue
+        (target / sub).mkdir(parents=True, exist_ok=True)
+        for name in os.listdir(source / sub):
+            if not (target / sub / name).exists():
+                tmp = target / sub / f".{name}.{os.getpid()}.tmp"
+                shutil.copyfile(source / sub / name, tmp)
+                os.replace(tmp, target / sub / name)
+                copied += 1
+    return copied
+
+
 def warm_build_cache() -> int:
     start = time.monotonic()
-    for i, pkg in enumerate(PACKAGES, 1):
-        print(f"\r  compiling the standard library: {i}/{len(PACKAGES)} {pkg:<20}", end="", flush=True)
-        try:
-            go_command("build", "-trimpath", pkg, timeout=600)   # as the runner builds
-        except ToolchainError as exc:
-            print(f"\n{exc}", file=sys.stderr)
-            return 1
+    try:
+        build_std(std_cache(), progress=True)
+        copy_cache(std_cache(), Path(go_command("env", "GOCACHE").stdout.strip()))
+    except (ToolchainError, OSError) as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
     print(f"\r  build cache warm ({len(PACKAGES)} packages, {time.monotonic() - start:.0f} s)" + " " * 20)
     return warm_graphviz()
 
