@@ -342,7 +342,13 @@ def set_width(page, width: int) -> None:
         left_open = page.locator("#jp-left-stack:not(.lm-mod-hidden)").count() > 0
         if left_open == (width < 600):
             page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab").first.click()
-    page.wait_for_timeout(500)
+    settled(page)
+
+
+def settled(page) -> None:
+    """Wait until the page has laid itself out again: Lumino (JupyterLab) handles a resize in the
+    next animation frame, so two frames and a task later the new layout is in place."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))")
 
 
 def shoot_both_widths(page, name: str, focus=None) -> None:
