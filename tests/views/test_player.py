@@ -9,6 +9,7 @@ import base64
 import json
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,33 @@ def test_player_html_is_deterministic_and_carries_a_first_frame():
     assert img and ">one<" in base64.b64decode(img.group(1)).decode()
     assert "scenario: a · b" in html1             # the choices, readable without the script
     assert "<code>y</code>" in html1 and "png" not in html1
+
+
+ROOT = Path(__file__).resolve().parents[2]
+STORED_PLAYER = re.compile(r'<div class="whygo-sp whygo-player".*?</script></div>', re.S)
+FIRST_FRAME = re.compile(r'<img class="whygo-sp-first" alt="[^"]+" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"/>')
+
+
+@pytest.mark.parametrize("edition", ["notebooks", "zh/notebooks"])
+def test_every_stored_player_shows_its_first_frame_without_a_script(edition):
+    """What an untrusted notebook shows (JupyterLab strips the scripts) for every stored player of
+    every chapter: the first frame, an SVG image with text in it, and a caption. The browser test
+    (test_browser_player.py) sees it drawn in JupyterLab for two chapters."""
+    players = 0
+    for path in sorted((ROOT / edition).glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                for player in STORED_PLAYER.findall("".join(out.get("data", {}).get("text/html", ""))):
+                    players += 1
+                    images = FIRST_FRAME.findall(player)
+                    assert len(images) == 1, f"{path.name}: a stored player without its first-frame image"
+                    svg = ET.fromstring(base64.b64decode(images[0]))
+                    assert [t for t in svg.iter("{http://www.w3.org/2000/svg}text") if (t.text or "").strip()], \
+                        f"{path.name}: a first frame with no text"
+                    caption = re.search(r'<div class="whygo-sp-caption">(.*?)</div>', player, re.S)
+                    assert caption and caption.group(1).strip(), f"{path.name}: a stored player without a caption"
+    assert players >= 15, f"{edition}: only {players} stored players found"
 
 
 # ----- the scheduler view --------------------------------------------------------------------
