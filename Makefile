@@ -15,7 +15,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # faster than pip), else with pip. uv reads no pip.conf, so an index set up for pip (a local
 # mirror) is passed on to it. Bytecode is compiled now: students' kernels cannot write it later.
 define pip_install
-	@if $(BIN)/python -m pip install --quiet 'uv>=0.9,<1' 2>/dev/null; then \
+	@if test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv>=0.9,<1' 2>/dev/null; then \
 	  UV_INDEX_URL="$${UV_INDEX_URL:-$${PIP_INDEX_URL:-$$($(BIN)/python -m pip config get global.index-url 2>/dev/null)}}" \
 	    $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python $(1); \
 	else $(BIN)/python -m pip install --quiet $(1); fi
