@@ -36,7 +36,9 @@ in it costs ~35 CPU seconds per student (17 CPU minutes for thirty), so at
 its first start the spawner fills it with hard links to ``CLASS/go-build``:
 no disk used, no compile, and the linked files are root's and 0644, so a
 student can add or delete entries in their own cache but never change a file
-another student's build reads.
+another student's build reads. ``CLASS/go-build`` itself is a copy of root's
+standard-library-only cache (``whygo warm``'s ``go-std``), never of root's own
+GOCACHE, which holds whatever root built (a lab's solution, when grading).
 
 *The course cache* (``~/.cache/whygo``: built cells, lab check binaries) is
 per student for the same reason; only two warm, self-checking files (the
