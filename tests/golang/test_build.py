@@ -135,7 +135,8 @@ def test_warm_builds_like_the_runner_into_the_std_cache_then_copies_it(monkeypat
 def test_copy_cache_adds_the_missing_entries_only(tmp_path):
     source, target = tmp_path / "source", tmp_path / "target"
     for folder, name, text in [(source, "0a/x-a", "x"), (source, "0a/y-d", "new y"), (source, "ff/z-d", "z"),
-                               (source, "README", "r"), (source, "trim.txt", "t"), (target, "0a/y-d", "old y")]:
+                               (source, "README", "r"), (source, "trim.txt", "t"), (source, "0a/.q-d.7.tmp", "half"),
+                               (target, "0a/y-d", "old y")]:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     assert warm.copy_cache(source, target) == 2

@@ -75,11 +75,12 @@ def seed_id(seed: Path) -> str:
 
 
 def go_cache_files(seed: Path) -> list[tuple[str, str]]:
-    """(sub-folder, file) of every entry of a Go build cache (its ``00``..``ff`` folders)."""
+    """(sub-folder, file) of every entry of a Go build cache (the ``-a`` and ``-d`` files of its
+    ``00``..``ff`` folders: nothing else a tool may have left there)."""
     found = []
     for sub in sorted(os.listdir(seed)):
         if len(sub) == 2 and (seed / sub).is_dir():
-            found += [(sub, f) for f in sorted(os.listdir(seed / sub))]
+            found += [(sub, f) for f in sorted(os.listdir(seed / sub)) if f.endswith(("-a", "-d"))]
     return found
 
 

@@ -124,7 +124,7 @@ def warm(class_dir: Path) -> str:
     go_build, course = class_dir / "go-build", class_dir / "course-cache"
     std = std_cache()
     build_std(std)
-    prime(std)
+    prime(std)      # (public builds too: a trivial test package, vet)
     copy_cache(std, go_build)
     env = dict(os.environ, GOCACHE=str(go_build), WHYGO_CACHE=str(course))
     # the Graphviz module, and the std package list every cell's imports read
@@ -150,7 +150,7 @@ PRIME_VET = 'package main\n\nimport (\n\t"context"\n\t"fmt"\n\t"time"\n)\n\nfunc
 
 
 def prime(go_build: Path) -> None:
-    """Build into ``go_build`` what students' cells build beyond the warmed packages, the way the
+    """Build into the cache ``go_build`` what students' cells build beyond the warmed packages, the way the
     course's runner builds it (``-trimpath``: Go keys its cache by the flags): ``httptest``, a test
     binary (the labs' checks), ``go vet``."""
     env = {"GOCACHE": str(go_build)}

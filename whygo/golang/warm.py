@@ -3,7 +3,8 @@
 Go's build cache: the standard-library packages the course uses are compiled
 (tens of seconds the first time) into a cache of their own, ``go-std`` in the
 course cache (:func:`std_cache`), then copied into the user's ``GOCACHE``.
-That cache holds the standard library and nothing else the user built, so
+That cache holds the standard library (and ``whygo classroom install``'s
+priming builds of a trivial test and vet), nothing the user built, so
 ``whygo classroom install`` can copy it to a class without compiling again
 and without handing students anything of the teacher's (a lab's solution
 built by the grader lives only in the teacher's own cache). The Graphviz
@@ -42,20 +43,25 @@ def build_std(cache: Path, progress: bool = False) -> None:
 def copy_cache(source: Path, target: Path) -> int:
     """Copy the entries of Go build cache ``source`` that ``target`` lacks; how many were copied.
 
-    Go names an entry by the hash of what made it, so two caches merge by
-    taking the union of their files. Each copy is written beside its place
-    and renamed into it: a ``go`` running on ``target`` meanwhile never sees
-    half a file."""
+    An entry is a ``-a`` file named by the hash of what made it (the action),
+    pointing at a ``-d`` file named by the hash of its content, so two caches
+    merge by taking the union of their files; Go takes a missing or short
+    file for a miss (cmd/go/internal/cache/cache.go). Each copy is written
+    beside its place and renamed into it, so a ``go`` running on ``target``
+    meanwhile finds the whole file or none."""
     copied = 0
     for sub in sorted(os.listdir(source)):
         if len(sub) != 2 or not (source / sub).is_dir():   # 00..ff; not README or trim.txt
             continue
         (target / sub).mkdir(parents=True, exist_ok=True)
         for name in os.listdir(source / sub):
-            if not (target / sub / name).exists():
+            if name.endswith(("-a", "-d")) and not (target / sub / name).exists():
                 tmp = target / sub / f".{name}.{os.getpid()}.tmp"
-                shutil.copyfile(source / sub / name, tmp)
-                os.replace(tmp, target / sub / name)
+                try:
+                    shutil.copyfile(source / sub / name, tmp)
+                    os.replace(tmp, target / sub / name)
+                finally:
+                    tmp.unlink(missing_ok=True)    # a failed copy leaves nothing behind
                 copied += 1
     return copied
 
