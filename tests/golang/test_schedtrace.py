@@ -84,7 +84,24 @@ def test_waitreasons_with_parentheses_are_kept_whole():
 def test_a_sched_line_missing_a_field_is_an_error_naming_it():
     with pytest.raises(SchedTraceError, match="runqueue"):
         parse_schedtrace("SCHED 5ms: gomaxprocs=2 idleprocs=0 threads=3 spinningthreads=0 "
-                         "needspinning=0 idlethreads=1 [ 0 0 ]")
+                         "needspinning=0 idlethreads=1 [ 0 0 ]\n")
+
+
+@pytest.mark.parametrize("cut", ["runqueue=", "runqueue=0 [ 0 ", "SCHED 90"])
+def test_a_last_sched_line_cut_short_by_the_exit_is_left_out(cut):
+    """The program exited while sysmon printed (seen once under load: '... runqueue=' and no value)."""
+    whole = fixture("schedtrace_imbalance.txt")
+    assert whole.endswith("\n")
+    head = "SCHED 90ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=1 idlethreads=1 "
+    partial = (head + cut) if cut != "SCHED 90" else cut
+    assert parse_schedtrace(whole + partial).samples == parse_schedtrace(whole).samples
+
+
+def test_a_detail_line_cut_short_is_left_out_but_a_broken_line_inside_is_an_error():
+    whole = fixture("schedtrace_detail.txt")
+    assert parse_schedtrace(whole + "  P1: status=1 sched").samples == parse_schedtrace(whole).samples
+    with pytest.raises((SchedTraceError, ValueError)):
+        parse_schedtrace(whole + "SCHED 90ms: gomaxprocs=2 idleprocs=0 threads=4 runqueue=\n")
 
 
 def test_columns_give_one_series_per_field_and_per_p():

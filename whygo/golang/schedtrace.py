@@ -120,6 +120,11 @@ _BRACKETS = re.compile(r"\[ ((?:\d+ ?)*)\]")
 _P_LINE = re.compile(r"  P(\d+): (.*)$")
 _M_LINE = re.compile(r"  M(\d+): (.*)$")
 _G_LINE = re.compile(r"  G(\d+): status=(\d+)\((.*)\) m=(\w+) lockedm=(\w+)$")
+_DETAIL = re.compile(r"  [PMG]\d+:")
+# How each of schedtrace's lines ends (runtime/proc.go: schedtrace): the header without and with
+# scheddetail, then the P, M and G lines.
+_WHOLE = re.compile(r"SCHED \d+ms: .*(schedticks=\[ [\d ]*\]|sysmonwait=(true|false))$"
+                    r"|  P\d+: .* timerslen=\d+$|  M\d+: .* lockedg=\w+$|  G\d+: .* lockedm=\w+$")
 
 
 def _id(text: str) -> int | None:
@@ -149,10 +154,20 @@ def parse_schedtrace(text: str) -> SchedTrace:
     Lines that are neither SCHED lines nor the detail lines under one are
     returned in ``other``. A SCHED line without a required field raises
     :class:`SchedTraceError` naming the line.
+
+    A last line cut short is left out: a program that exits while
+    ``schedtrace`` prints (sysmon prints on its own clock) leaves a partial
+    line with no newline (seen: ``... runqueue=`` and no value). It is no
+    sample and no error of the format. A last line that is whole (it ends as
+    schedtrace's lines end) is read, newline or not.
     """
     samples: list[SchedSample] = []
     other: list[str] = []
     current: dict | None = None
+    lines = text.splitlines()
+    if lines and not text.endswith("\n") and (_SCHED.match(lines[-1]) or _DETAIL.match(lines[-1])) \
+            and not _WHOLE.match(lines[-1]):
+        lines.pop()
 
     def flush() -> None:
         if current is None:
@@ -163,7 +178,7 @@ def parse_schedtrace(text: str) -> SchedTrace:
             current["schedticks"] = tuple(p.schedtick for p in lines["p_lines"])
         samples.append(SchedSample(**current, **lines))
 
-    for line in text.splitlines():
+    for line in lines:
         if (m := _SCHED.match(line)) is not None:
             flush()
             current = _header(line, m) | {"p_lines": [], "m_lines": [], "g_lines": []}
