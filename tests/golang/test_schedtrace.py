@@ -100,6 +100,11 @@ def test_a_last_sched_line_cut_short_by_the_exit_is_left_out(cut):
 def test_a_detail_line_cut_short_is_left_out_but_a_broken_line_inside_is_an_error():
     whole = fixture("schedtrace_detail.txt")
     assert parse_schedtrace(whole + "  P1: status=1 sched").samples == parse_schedtrace(whole).samples
+    header = "SCHED 90ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=0 needspinning=1 idlethreads=1 " \
+             "runqueue=0 gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false\n"
+    p0 = "  P0: status=1 schedtick=9 syscalltick=0 m=0 runqsize=3 gfreecnt=0 timerslen=0\n"
+    for cut in (header + p0, header + p0 + "  P1: status=1 sch"):      # ended between or inside P lines
+        assert parse_schedtrace(whole + cut).samples == parse_schedtrace(whole).samples
     with pytest.raises((SchedTraceError, ValueError)):
         parse_schedtrace(whole + "SCHED 90ms: gomaxprocs=2 idleprocs=0 threads=4 runqueue=\n")
 

@@ -159,7 +159,9 @@ def parse_schedtrace(text: str) -> SchedTrace:
     ``schedtrace`` prints (sysmon prints on its own clock) leaves a partial
     line with no newline (seen: ``... runqueue=`` and no value). It is no
     sample and no error of the format. A last line that is whole (it ends as
-    schedtrace's lines end) is read, newline or not.
+    schedtrace's lines end) is read, newline or not. With scheddetail, a last
+    sample with fewer P lines than ``gomaxprocs`` was cut short the same way
+    (between lines or inside one) and is left out too.
     """
     samples: list[SchedSample] = []
     other: list[str] = []
@@ -196,6 +198,8 @@ def parse_schedtrace(text: str) -> SchedTrace:
             current["g_lines"].append(GDetail(int(gid), int(status), reason, _id(m)))
         else:
             other.append(line)
+    if current is not None and current["detailed"] and len(current["p_lines"]) < current["gomaxprocs"]:
+        current = None   # the output ended inside its P lines
     flush()
     return SchedTrace(samples, other)
 
