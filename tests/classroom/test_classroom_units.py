@@ -6,13 +6,14 @@ import json
 import os
 import pwd
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from whygo.classroom import limits
 from whygo.classroom.collect import HandIn
-from whygo.classroom.homes import HomeError, SEED_STAMP, seed_files, seed_go_cache
+from whygo.classroom.homes import HomeError, SEED_STAMP, keep_seed_fresh, seed_files, seed_go_cache
 from whygo.classroom.load import Cell, NotebookRun, StudentRun, expected_errors, output_text, percentile, summarize
 from whygo.classroom.report import (Grade, feedback_text, pass_rates, read_grades, summary_lines, write_gradebook,
                                     write_report)
@@ -116,6 +117,18 @@ def test_seeding_links_the_warm_cache_once(tmp_path):
     (seed / SEED_STAMP).write_text("s2\n")
     (seed / "ab" / "ab34-d").write_text("more")
     assert seed_go_cache(_me(home), seed) == 1                         # a new seed: only what is missing
+
+
+def test_the_seed_is_kept_younger_than_gos_five_day_trim(tmp_path):
+    seed = _seed(tmp_path)
+    entry, stamp = seed / "ab" / "ab12-d", seed / SEED_STAMP
+    six_days_ago = time.time() - 6 * 24 * 3600
+    for f in (entry, stamp):
+        os.utime(f, (six_days_ago, six_days_ago))
+    assert keep_seed_fresh(seed) is True
+    assert time.time() - entry.stat().st_mtime < 60 and time.time() - stamp.stat().st_mtime < 60
+    assert keep_seed_fresh(seed) is False                 # refreshed today: nothing to do
+    assert keep_seed_fresh(seed, now=time.time() + 2 * 24 * 3600) is True
 
 
 def test_seeding_refuses_a_planted_symlink(tmp_path):

@@ -39,6 +39,9 @@ student can add or delete entries in their own cache but never change a file
 another student's build reads. ``CLASS/go-build`` itself is a copy of root's
 standard-library-only cache (``whygo warm``'s ``go-std``), never of root's own
 GOCACHE, which holds whatever root built (a lab's solution, when grading).
+Go drops entries unused for five days and marks use by an entry's mtime,
+which a student cannot set on root's files, so the spawner refreshes the
+seed's mtimes once a day (``homes.keep_seed_fresh``).
 
 *The course cache* (``~/.cache/whygo``: built cells, lab check binaries) is
 per student for the same reason; only two warm, self-checking files (the

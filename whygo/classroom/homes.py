@@ -18,6 +18,7 @@ import hashlib
 import os
 import pwd
 import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -91,6 +92,31 @@ def fingerprint(files: list[tuple[str, str]]) -> str:
     return h.hexdigest()[:16]
 
 
+SEED_REFRESH_S = 24 * 3600
+
+
+def keep_seed_fresh(seed: Path, now: float | None = None) -> bool:
+    """Give the seed's entries a new mtime if the last refresh is a day old; whether it did.
+
+    Go deletes cache entries unused for five days (cmd/go/internal/cache: Trim,
+    at the end of a build) and marks an entry used by setting its mtime, which a
+    student cannot do to root's linked files: without this, a student's build
+    would delete the links five days after the install, and the seed stamp would
+    keep them from coming back. The spawner runs this (as root) before every
+    server starts, so no student's build sees an entry older than that."""
+    now = time.time() if now is None else now
+    stamp = seed / SEED_STAMP
+    try:
+        if now - stamp.stat().st_mtime < SEED_REFRESH_S:
+            return False
+        for sub, name in go_cache_files(seed):
+            os.utime(seed / sub / name, (now, now))
+        os.utime(stamp, (now, now))
+    except OSError:
+        return False
+    return True
+
+
 def seed_go_cache(st: pwd.struct_passwd, seed: Path) -> int:
     """Fill ``~/.cache/go-build`` with hard links to the warm cache ``seed``; how many were made.
 
@@ -101,6 +127,7 @@ def seed_go_cache(st: pwd.struct_passwd, seed: Path) -> int:
     wanted = seed_id(seed)
     if not wanted:
         return 0
+    keep_seed_fresh(seed)
     made = 0
     with _opened(open_path(st, ".cache", "go-build")) as cache:
         try:
