@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 
 from whygo.golang import process
+from whygo.golang.warm import go_cache_files
 
 SEED_STAMP = "whygo-seed"      # in a Go build cache: which seed it was filled from
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -73,16 +74,6 @@ def seed_id(seed: Path) -> str:
         return (seed / SEED_STAMP).read_text().strip()
     except OSError:
         return ""
-
-
-def go_cache_files(seed: Path) -> list[tuple[str, str]]:
-    """(sub-folder, file) of every entry of a Go build cache (the ``-a`` and ``-d`` files of its
-    ``00``..``ff`` folders: nothing else a tool may have left there)."""
-    found = []
-    for sub in sorted(os.listdir(seed)):
-        if len(sub) == 2 and (seed / sub).is_dir():
-            found += [(sub, f) for f in sorted(os.listdir(seed / sub)) if f.endswith(("-a", "-d"))]
-    return found
 
 
 def fingerprint(files: list[tuple[str, str]]) -> str:

@@ -30,11 +30,11 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from whygo.classroom.homes import SEED_STAMP, fingerprint, go_cache_files
+from whygo.classroom.homes import SEED_STAMP, fingerprint
 from whygo.golang import process
 from whygo.golang.build import go_mod
 from whygo.golang.toolchain import go_command
-from whygo.golang.warm import PACKAGES, build_std, copy_cache, std_cache
+from whygo.golang.warm import PACKAGES, copy_cache, go_cache_files, std_cache
 
 NOBODY = 65534
 JUPYTER_SHARED = ("lab", "labextensions", "nbextensions", "nbconvert")
@@ -122,10 +122,8 @@ def warm(class_dir: Path) -> str:
     compiled once per machine), never of root's own ``GOCACHE``, which holds what root built."""
     class_dir = Path(class_dir).resolve()
     go_build, course = class_dir / "go-build", class_dir / "course-cache"
-    std = std_cache()
-    build_std(std)
-    prime(std)      # (public builds too: a trivial test package, vet)
-    copy_cache(std, go_build)
+    prime(std_cache())      # the warmed packages, and public builds: a trivial test package, vet
+    copy_cache(std_cache(), go_build)
     env = dict(os.environ, GOCACHE=str(go_build), WHYGO_CACHE=str(course))
     # the Graphviz module, and the std package list every cell's imports read
     warm_course = ("from whygo.golang.snippet import std_packages; from whygo.golang.warm import warm_graphviz; "
@@ -150,9 +148,9 @@ PRIME_VET = 'package main\n\nimport (\n\t"context"\n\t"fmt"\n\t"time"\n)\n\nfunc
 
 
 def prime(go_build: Path) -> None:
-    """Build into the cache ``go_build`` what students' cells build beyond the warmed packages, the way the
-    course's runner builds it (``-trimpath``: Go keys its cache by the flags): ``httptest``, a test
-    binary (the labs' checks), ``go vet``."""
+    """Build into the cache ``go_build`` what students' cells build, the way the course's runner
+    builds it (``-trimpath``: Go keys its cache by the flags): the warmed packages and ``httptest``,
+    a test binary (the labs' checks), ``go vet``."""
     env = {"GOCACHE": str(go_build)}
     go_command("build", "-trimpath", *PACKAGES, "net/http/httptest", env=env, timeout=1200)
     with tempfile.TemporaryDirectory(prefix="whygo-prime-") as tmp:

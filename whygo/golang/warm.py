@@ -40,6 +40,16 @@ def build_std(cache: Path, progress: bool = False) -> None:
         go_command("build", "-trimpath", pkg, env={"GOCACHE": str(cache)}, timeout=600)
 
 
+def go_cache_files(cache: Path) -> list[tuple[str, str]]:
+    """(sub-folder, file) of every entry of a Go build cache (the ``-a`` and ``-d`` files of its
+    ``00``..``ff`` folders: nothing else a tool may have left there)."""
+    found = []
+    for sub in sorted(os.listdir(cache)):
+        if len(sub) == 2 and (cache / sub).is_dir():
+            found += [(sub, f) for f in sorted(os.listdir(cache / sub)) if f.endswith(("-a", "-d"))]
+    return found
+
+
 def copy_cache(source: Path, target: Path) -> int:
     """Copy the entries of Go build cache ``source`` that ``target`` lacks; how many were copied.
 
@@ -50,19 +60,16 @@ def copy_cache(source: Path, target: Path) -> int:
     beside its place and renamed into it, so a ``go`` running on ``target``
     meanwhile finds the whole file or none."""
     copied = 0
-    for sub in sorted(os.listdir(source)):
-        if len(sub) != 2 or not (source / sub).is_dir():   # 00..ff; not README or trim.txt
-            continue
-        (target / sub).mkdir(parents=True, exist_ok=True)
-        for name in os.listdir(source / sub):
-            if name.endswith(("-a", "-d")) and not (target / sub / name).exists():
-                tmp = target / sub / f".{name}.{os.getpid()}.tmp"
-                try:
-                    shutil.copyfile(source / sub / name, tmp)
-                    os.replace(tmp, target / sub / name)
-                finally:
-                    tmp.unlink(missing_ok=True)    # a failed copy leaves nothing behind
-                copied += 1
+    for sub, name in go_cache_files(source):
+        if not (target / sub / name).exists():
+            (target / sub).mkdir(parents=True, exist_ok=True)
+            tmp = target / sub / f".{name}.{os.getpid()}.tmp"
+            try:
+                shutil.copyfile(source / sub / name, tmp)
+                os.replace(tmp, target / sub / name)
+            finally:
+                tmp.unlink(missing_ok=True)    # a failed copy leaves nothing behind
+            copied += 1
     return copied
 
 
