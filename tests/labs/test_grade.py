@@ -3,7 +3,7 @@
 One class of crafted submissions of the scheduler lab (pure Python, quick to
 run) is graded once, two at a time; each test looks at its row. Every
 robustness case of the brief has a submission: invalid JSON, another lab's
-notebook, a deleted and a reordered cell, an endless loop, a kernel killed by
+notebook, a deleted and a reordered cell, a cell that never ends, a kernel killed by
 ``os._exit``, a flood of output, and a student who prints a fake verdict.
 Hostile submissions (the sandbox) are in test_grade_sandbox.py.
 """
@@ -57,7 +57,10 @@ def _submissions(folder: Path) -> dict[str, Path]:
     check1 = reordered.cells.pop(ids.index("check-1"))
     reordered.cells.insert(ids.index("task-1"), check1)
     put("reordered", reordered)
-    put("endless", _set(_sched(), "task-2", "while True:\n    pass"))
+    # a cell that never ends; it sleeps rather than spins, which would take a core from the rest of
+    # the suite for the whole time limit (a spinning cell that even ignores interrupts is
+    # test_code_that_ignores_interrupts_is_killed_at_the_time_limit, with a 10 s limit)
+    put("endless", _set(_sched(), "task-2", "import time\nwhile True:\n    time.sleep(1)"))
     put("exit", _set(_sched(), "task-2", "import os\nos._exit(1)"))
     put("flood", _set(_sched(), "task-2", "for i in range(100_000):\n    print('x' * 100)"))
     cheat = _set(_sched(False), "task-1", 'print("[check sched/1] passed: trust me")')
