@@ -5,12 +5,13 @@ For every player, at 1280 px and at 390 px (a phone):
 * the smallest text drawn (HTML or SVG, scaling included) is at least 12 CSS px at 1280 px;
 * nothing overflows the page horizontally at 390 px;
 * the player's box keeps one size on every frame of every track (scenario, barrier...);
-* ←, → and space work once the player has focus; the selector switches tracks;
+* ▶ steps through every frame and wraps; ←, → and space work once the player has focus; the
+  selector switches tracks;
 * no JavaScript error; screenshots of the first and a middle frame go to test-artifacts/.
 
 The page is written here from the course's real players (the same calls as the notebooks),
-so it runs without building the book; the built book's chapters get the same checks (text and
-box measured on each track's first and middle frame: the same players, in the book's theme), and an
+so it runs without building the book; the built book's chapters get the same checks (the same
+players, in the book's theme), and an
 untrusted copy of a chapter opened in JupyterLab shows every player's first frame.
 """
 from __future__ import annotations
@@ -90,13 +91,33 @@ def demo_page(tmp_path_factory):
     return folder
 
 
-def check_player(page, player, label: str, width: int, *, every_frame: bool = True) -> dict:
+# Steps a player through every frame of its current track by clicking its ▶ button, measuring
+# each frame: the frame number shown, the player's box, the smallest text. In one call, so a
+# frame costs a layout, not a round trip to the browser and a repaint.
+WALK_JS = """root => {
+  const smallest = (%s);
+  const next = root.querySelector('.whygo-sp-next');
+  const n = parseInt(root.querySelector('.whygo-sp-slider').max, 10) + 1;
+  const frames = [], boxes = [];
+  let least = [1e9, ''];
+  for (let k = 0; k < n; k++) {
+    frames.push(root.getAttribute('data-frame'));
+    const r = root.getBoundingClientRect();
+    boxes.push(Math.round(r.width) + ' x ' + Math.round(r.height));
+    const s = smallest(root);
+    if (s[0] < least[0]) least = s;
+    next.click();
+  }
+  frames.push(root.getAttribute('data-frame'));
+  return {frames: frames, boxes: [...new Set(boxes)], least: least};
+}""" % SMALLEST_FONT_JS
+
+
+def check_player(page, player, label: str, width: int) -> dict:
     """Every check of the module docstring on one player; returns what was measured.
 
-    ``every_frame=False`` checks the frame number and measures text size and box only on the
-    first and the middle frame of each track (stepping still goes through every frame, and must
-    wrap at the end): the built book's players are the demo page's, checked there on every
-    frame; the book adds its theme around them."""
+    Each track is stepped through every frame with the player's ▶ button (which must wrap
+    at the end); the keys are pressed for real afterwards, on the last track."""
     player.scroll_into_view_if_needed()
     assert player.get_attribute("data-frame") == "0", f"{label}: the player's script did not run"
     select = player.locator(".whygo-sp-modes select")
@@ -108,25 +129,20 @@ def check_player(page, player, label: str, width: int, *, every_frame: bool = Tr
             assert player.get_attribute("data-frame") == "0", f"{label}: switching tracks did not rewind"
         n = int(player.locator(".whygo-sp-slider").get_attribute("max")) + 1
         assert player.locator(".whygo-sp-count").inner_text() == f"1 / {n}"
-        player.focus()
-        boxes = set()
-        for k in range(n):
-            if every_frame or k in (0, n // 2):
-                assert player.get_attribute("data-frame") == str(k), f"{label}: → did not step to {k}"
-                box = player.bounding_box()
-                boxes.add((round(box["width"]), round(box["height"])))
-                least = player.evaluate(SMALLEST_FONT_JS)
-                smallest = min(smallest, tuple(least))
-            if t == 0 and k in (0, n // 2):
-                shot = ARTIFACTS / f"player-{label}-{width}-{'first' if k == 0 else 'middle'}.png"
-                ARTIFACTS.mkdir(exist_ok=True)
-                player.screenshot(path=str(shot))
-            page.keyboard.press("ArrowRight")
-        assert player.get_attribute("data-frame") == "0", f"{label}: → on the last frame should wrap"
-        assert len(boxes) == 1, f"{label} track {t}: the player changes size between frames: {boxes}"
-    page.keyboard.press("ArrowLeft")
-    assert player.get_attribute("data-frame") != "0", f"{label}: ← did not step back"
-    page.keyboard.press("ArrowRight")
+        if t == 0:
+            _shoot(player, label, width, "first")
+            player.evaluate("(root, k) => root.whygo.show(k)", n // 2)
+            _shoot(player, label, width, "middle")
+            player.evaluate("root => root.whygo.show(0)")
+        walk = player.evaluate(WALK_JS)
+        assert walk["frames"] == [str(k) for k in [*range(n), 0]], \
+            f"{label} track {t}: ▶ should step one frame at a time and wrap at the end: {walk['frames']}"
+        assert len(walk["boxes"]) == 1, f"{label} track {t}: the player changes size between frames: {walk['boxes']}"
+        smallest = min(smallest, tuple(walk["least"]))
+    player.focus()
+    for key, frame in (("ArrowRight", 1), ("ArrowLeft", 0), ("ArrowLeft", n - 1), ("ArrowRight", 0)):
+        page.keyboard.press(key)
+        assert player.get_attribute("data-frame") == str(frame), f"{label}: {key} did not step to {frame}"
     page.keyboard.press(" ")
     assert "pause" in player.locator(".whygo-sp-play").inner_text(), f"{label}: space did not play"
     page.keyboard.press(" ")
@@ -135,6 +151,11 @@ def check_player(page, player, label: str, width: int, *, every_frame: bool = Tr
         assert smallest[0] >= MIN_FONT_PX - 0.01, \
             f"{label}: text '{smallest[1]}' renders at {smallest[0]:.1f} px (< {MIN_FONT_PX} px)"
     return {"tracks": tracks, "smallest_px": smallest[0]}
+
+
+def _shoot(player, label: str, width: int, which: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    player.screenshot(path=str(ARTIFACTS / f"player-{label}-{width}-{which}.png"))
 
 
 def no_horizontal_overflow(page, label: str, *, whole_page: bool = True) -> None:
@@ -199,7 +220,7 @@ def test_players_in_the_built_book(tmp_path, width):
             page.goto(base + Path(e.notebook).with_suffix(".html").as_posix(), wait_until="load")
             players = page.locator(".whygo-sp")
             for k in range(players.count()):
-                check_player(page, players.nth(k), f"book-{e.id}-{k}", width, every_frame=False)
+                check_player(page, players.nth(k), f"book-{e.id}-{k}", width)
             no_horizontal_overflow(page, f"{e.notebook} at {width} px", whole_page=False)
     print("ignored console messages:", log.ignored)
     assert log.errors == [], f"JavaScript errors: {log.errors}"
