@@ -152,6 +152,12 @@ def current_panel(page):
 def open_and_run_all(page, base: str, token: str, path: str) -> None:
     """Open a notebook, wait for its kernel, Run > Run All Cells, wait until every cell ran."""
     page.goto(f"{base}lab/tree/{path}?token={token}", wait_until="domcontentloaded")
+    run_all(page, base, token, path)
+
+
+def run_all(page, base: str, token: str, path: str) -> None:
+    """In the notebook ``path``, open and in front: wait for its kernel, Run > Run All Cells,
+    wait until every cell ran."""
     panel = current_panel(page)
     panel.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=UI_TIMEOUT_MS)
     # The status shows "idle" before a session exists; running then opens a "Select
