@@ -201,6 +201,12 @@ def lands_on(page, selector: str, timeout_s: float = 20) -> bool:
     return False
 
 
+# The middle of the element's first line is the element itself (or inside it), not something over it.
+UNCOVERED_JS = """a => { const r = a.getClientRects()[0];
+    const hit = r && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && a.contains(hit); }"""
+
+
 def click_link(page, href_part: str) -> None:
     """Click a Markdown link once JupyterLab has resolved it (its href then points at /files/:
     a click before that would bypass JupyterLab's link handler). Of several links to the same
@@ -208,18 +214,12 @@ def click_link(page, href_part: str) -> None:
     selected cell, as it does for a learner, who then clicks another link."""
     links = panel(page).locator(f'.jp-RenderedMarkdown a[href*="/files/"][href*="{href_part}"]')
     links.first.wait_for(timeout=UI_TIMEOUT_MS)
-    for k in range(links.count()):
-        links.nth(k).scroll_into_view_if_needed()
-        if links.nth(k).evaluate(UNCOVERED_JS):
-            links.nth(k).click()
+    for link in links.all():
+        link.scroll_into_view_if_needed()
+        if link.evaluate(UNCOVERED_JS):
+            link.click()
             return
     links.first.click()     # every one covered: Playwright's error says by what
-
-
-# The middle of the element's first line is the element itself (or inside it), not something over it.
-UNCOVERED_JS = """a => { const r = a.getClientRects()[0];
-    const hit = r && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return !!hit && a.contains(hit); }"""
 
 
 def follow_link(page, href_part: str, path: str) -> None:

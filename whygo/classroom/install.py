@@ -122,8 +122,9 @@ def warm(class_dir: Path) -> str:
     compiled once per machine), never of root's own ``GOCACHE``, which holds what root built."""
     class_dir = Path(class_dir).resolve()
     go_build, course = class_dir / "go-build", class_dir / "course-cache"
-    prime(std_cache())      # the warmed packages, and public builds: a trivial test package, vet
-    copy_cache(std_cache(), go_build)
+    std = std_cache()
+    prime(std)      # the warmed packages, and public builds: a trivial test package, vet
+    copy_cache(std, go_build)
     env = dict(os.environ, GOCACHE=str(go_build), WHYGO_CACHE=str(course))
     # the Graphviz module, and the std package list every cell's imports read
     warm_course = ("from whygo.golang.snippet import std_packages; from whygo.golang.warm import warm_graphviz; "
